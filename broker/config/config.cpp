@@ -1,0 +1,156 @@
+#include "broker/config/config.h"
+
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace ozgbus::broker {
+namespace {
+
+// Reads typed values and remembers the first problem, naming file and key.
+class Reader {
+ public:
+  explicit Reader(std::string source) : source_(std::move(source)) {}
+
+  template <typename T>
+  void get(const toml::node_view<const toml::node>& node, const std::string& key, T& out) {
+    if (!node) return;
+    if (auto v = node.value<T>()) {
+      out = *v;
+    } else {
+      fail(key, "has the wrong type");
+    }
+  }
+
+  template <typename T>
+  void positive(const toml::node_view<const toml::node>& node, const std::string& key, T& out) {
+    std::int64_t v = static_cast<std::int64_t>(out);
+    get(node, key, v);
+    if (v <= 0) fail(key, "must be greater than 0");
+    out = static_cast<T>(v);
+  }
+
+  void millis(const toml::node_view<const toml::node>& node, const std::string& key,
+              std::chrono::milliseconds& out) {
+    std::int64_t v = out.count();
+    positive(node, key, v);
+    out = std::chrono::milliseconds(v);
+  }
+
+  void fail(const std::string& key, const std::string& what) {
+    if (error_.empty()) error_ = source_ + ": " + key + " " + what;
+  }
+
+  const std::string& error() const { return error_; }
+
+ private:
+  std::string source_;
+  std::string error_;
+};
+
+void readRoutes(const toml::table& root, Reader& r, std::vector<RouteRule>& routes) {
+  const auto* arr = root["routes"].as_array();
+  if (arr == nullptr) {
+    if (root.contains("routes")) r.fail("routes", "must be an array of tables ([[routes]])");
+    return;
+  }
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    const std::string key = "routes[" + std::to_string(i) + "]";
+    const auto* t = (*arr)[i].as_table();
+    if (t == nullptr) {
+      r.fail(key, "must be a table");
+      continue;
+    }
+    const toml::node_view<const toml::node> v{t};
+    RouteRule rule;
+    r.get(v["reader"], key + ".reader", rule.reader);
+    r.get(v["ars_prefix"], key + ".ars_prefix", rule.ars_prefix);
+    r.get(v["service"], key + ".service", rule.service);
+    r.get(v["destination"], key + ".destination", rule.destination);
+    if (rule.destination.empty()) r.fail(key + ".destination", "is required");
+    if (rule.reader.empty() == rule.ars_prefix.empty()) {
+      r.fail(key, "needs exactly one of reader or ars_prefix");
+    }
+    if (rule.ars_prefix.find_first_not_of("0123456789") != std::string::npos ||
+        rule.ars_prefix.size() > 12) {
+      r.fail(key + ".ars_prefix", "must be up to 12 digits");
+    }
+    routes.push_back(std::move(rule));
+  }
+}
+
+}  // namespace
+
+Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::path& source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source.string());
+  } catch (const toml::parse_error& e) {
+    std::ostringstream os;
+    os << source.string() << ":" << e.source().begin.line << ": " << e.description();
+    return reject(v1::REASON_UNSPECIFIED, os.str());
+  }
+  BrokerConfig c;
+  c.source = source;
+  Reader r(source.string());
+  const toml::node_view<const toml::node> t{static_cast<const toml::node*>(&root)};
+  const auto base = source.has_parent_path() ? source.parent_path() : std::filesystem::path(".");
+
+  std::string data_dir = c.data_dir.string();
+  std::string store_path;
+  r.get(t["broker"]["listen"], "broker.listen", c.listen);
+  r.get(t["broker"]["data_dir"], "broker.data_dir", data_dir);
+  r.positive(t["broker"]["workers"], "broker.workers", c.workers);
+  r.get(t["broker"]["log_format"], "broker.log_format", c.log_format);
+  r.get(t["broker"]["log_level"], "broker.log_level", c.log_level);
+  if (c.log_format != "human" && c.log_format != "json") {
+    r.fail("broker.log_format", "must be \"human\" or \"json\"");
+  }
+  r.positive(t["limits"]["max_message_bytes"], "limits.max_message_bytes", c.limits.max_bytes);
+  r.positive(t["limits"]["max_depth"], "limits.max_depth", c.limits.max_depth);
+  r.positive(t["limits"]["max_attributes"], "limits.max_attributes", c.limits.max_attributes);
+  r.positive(t["limits"]["max_elements"], "limits.max_elements", c.limits.max_elements);
+  r.get(t["store"]["path"], "store.path", store_path);
+  r.positive(t["store"]["batch_max"], "store.batch_max", c.store.batch_max);
+  r.get(t["store"]["fsync"], "store.fsync", c.store.fsync);
+  r.millis(t["delivery"]["ack_timeout_ms"], "delivery.ack_timeout_ms", c.delivery.ack_timeout);
+  r.positive(t["delivery"]["max_attempts"], "delivery.max_attempts", c.delivery.max_attempts);
+  r.positive(t["delivery"]["default_credit"], "delivery.default_credit",
+             c.delivery.default_credit);
+  r.positive(t["delivery"]["memory_window"], "delivery.memory_window",
+             c.delivery.memory_window);
+  r.positive(t["delivery"]["receipt_window"], "delivery.receipt_window",
+             c.delivery.receipt_window);
+  r.millis(t["session"]["heartbeat_interval_ms"], "session.heartbeat_interval_ms",
+           c.session.heartbeat_interval);
+  r.millis(t["session"]["timeout_ms"], "session.timeout_ms", c.session.timeout);
+  if (const auto* stages = root["pipeline"]["stages"].as_array()) {
+    c.stages.clear();
+    for (const auto& s : *stages) {
+      if (auto name = s.value<std::string>()) {
+        c.stages.push_back(*name);
+      } else {
+        r.fail("pipeline.stages", "must be a list of stage names");
+      }
+    }
+  }
+  readRoutes(root, r, c.routes);
+  if (!r.error().empty()) return reject(v1::REASON_UNSPECIFIED, r.error());
+
+  c.data_dir = std::filesystem::path(data_dir).is_absolute() ? std::filesystem::path(data_dir)
+                                                             : base / data_dir;
+  c.store.path = store_path.empty() ? c.data_dir / "ozgbus.db"
+                 : std::filesystem::path(store_path).is_absolute() ? std::filesystem::path(store_path)
+                                                                   : base / store_path;
+  return c;
+}
+
+Result<BrokerConfig> loadConfig(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) return reject(v1::REASON_UNSPECIFIED, file.string() + ": cannot be read");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return parseConfig(buf.str(), file);
+}
+
+}  // namespace ozgbus::broker

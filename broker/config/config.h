@@ -1,0 +1,62 @@
+// The broker's configuration, read from one TOML file (samples/ozgbus.toml documents every key).
+// A plain value built once at start and then only read; safe to share between threads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/xml/xml_limits.h"
+
+namespace ozgbus::broker {
+
+struct RouteRule {
+  std::string reader;       // exact leser/kennung, e.g. "psw:01003110"
+  std::string ars_prefix;   // or a prefix of the reader's ARS digits, e.g. "0916"
+  std::string service;      // LeiKa key or message type; empty matches every service
+  std::string destination;  // queue name
+};
+
+struct StoreConfig {
+  std::filesystem::path path;       // SQLite file; default <data_dir>/ozgbus.db
+  std::size_t batch_max = 4096;     // most operations in one group commit
+  bool fsync = true;                // synchronous=FULL; off only for throwaway tests
+};
+
+struct DeliveryConfig {
+  std::chrono::milliseconds ack_timeout{30000};
+  std::uint32_t max_attempts = 5;
+  std::uint32_t default_credit = 64;
+  std::size_t memory_window = 8192;  // messages per queue held in RAM; the rest stay on disk
+  std::size_t receipt_window = 256;  // receipts sent to a portal before it acknowledges them
+};
+
+struct SessionConfig {
+  std::chrono::milliseconds heartbeat_interval{2000};
+  std::chrono::milliseconds timeout{10000};
+};
+
+struct BrokerConfig {
+  std::filesystem::path source;  // the TOML file this came from, for messages
+  std::string listen = "tcp://127.0.0.1:7755";
+  std::filesystem::path data_dir = "data";
+  unsigned workers = 2;
+  xml::XmlLimits limits;
+  StoreConfig store;
+  DeliveryConfig delivery;
+  SessionConfig session;
+  std::vector<std::string> stages = {"parse", "route", "persist"};
+  std::vector<RouteRule> routes;
+  std::string log_format = "human";  // or "json"
+  std::string log_level = "info";
+};
+
+// Parses and checks the file; relative paths are taken relative to the file's folder.
+// A rejection's detail names the file and the key.
+Result<BrokerConfig> loadConfig(const std::filesystem::path& file);
+Result<BrokerConfig> parseConfig(std::string_view toml, const std::filesystem::path& source);
+
+}  // namespace ozgbus::broker

@@ -1,0 +1,179 @@
+#include "broker/delivery/dispatcher.h"
+
+#include <algorithm>
+
+namespace ozgbus::broker {
+namespace {
+
+std::uint64_t idOf(const QueuedMessage& m) { return m.id; }
+
+}  // namespace
+
+Dispatcher::Dispatcher(const DeliveryConfig& config, Store& reader, Send send, Write write)
+    : config_(config), reader_(reader), send_(std::move(send)), write_(std::move(write)) {}
+
+Dispatcher::Queue& Dispatcher::queue(const std::string& name, bool spilled) {
+  auto it = queues_.find(name);
+  if (it == queues_.end()) {
+    it = queues_.try_emplace(name, name, config_.memory_window, spilled).first;
+  }
+  return it->second;
+}
+
+void Dispatcher::restore(const std::vector<QueueCounts>& counts) {
+  for (const QueueCounts& c : counts) {
+    Queue& q = queue(c.queue, c.queued > 0);
+    q.depth = c.queued;
+    q.dead = c.dead;
+  }
+}
+
+void Dispatcher::committed(const QueuedMessage& message) {
+  Queue& q = queue(message.queue);
+  ++q.depth;
+  q.ready.committed(message.id, message);
+}
+
+void Dispatcher::attach(Session& session) {
+  for (const std::string& name : session.queues) queue(name).consumers.push_back(session.identity);
+}
+
+void Dispatcher::detach(Session& session, Clock::time_point /*now*/) {
+  for (const std::string& name : session.queues) {
+    auto& consumers = queue(name).consumers;
+    consumers.erase(std::remove(consumers.begin(), consumers.end(), session.identity),
+                    consumers.end());
+  }
+  const auto held = session.deliveries;
+  for (std::uint64_t id : held) {
+    if (auto f = take(session, id)) {
+      failed(std::move(*f), v1::REASON_UNSPECIFIED,
+             "consumer " + session.participant + " disconnected before ACK", 0);
+    }
+  }
+}
+
+std::optional<Dispatcher::InFlight> Dispatcher::take(Session& session, std::uint64_t id) {
+  if (session.deliveries.erase(id) == 0) return std::nullopt;
+  auto it = in_flight_.find(id);
+  if (it == in_flight_.end()) return std::nullopt;
+  InFlight f = std::move(it->second);
+  in_flight_.erase(it);
+  --queue(f.message.queue).in_flight;
+  return f;
+}
+
+std::optional<Rejection> Dispatcher::ack(Session& session, std::uint64_t id, std::int64_t now_ms) {
+  auto f = take(session, id);
+  if (!f) {
+    return reject(v1::UNKNOWN_DELIVERY,
+                  "delivery " + std::to_string(id) + " is not held by this connection");
+  }
+  --queue(f->message.queue).depth;
+  ++delivered_;
+  write_(SettleOp{id, f->message.sender, f->message.uuid, MessageState::kDelivered,
+                  v1::REASON_UNSPECIFIED, "", session.participant, now_ms});
+  return std::nullopt;
+}
+
+std::optional<Rejection> Dispatcher::nack(Session& session, const v1::Nack& nack,
+                                          Clock::time_point /*now*/, std::int64_t now_ms) {
+  auto f = take(session, nack.delivery_id());
+  if (!f) {
+    return reject(v1::UNKNOWN_DELIVERY, "delivery " + std::to_string(nack.delivery_id()) +
+                                            " is not held by this connection");
+  }
+  if (nack.requeue()) {
+    failed(std::move(*f), nack.reason(), "NACK with requeue from " + session.participant +
+                                             (nack.detail().empty() ? "" : ": " + nack.detail()),
+           now_ms);
+    return std::nullopt;
+  }
+  --queue(f->message.queue).depth;
+  const ReasonCode reason =
+      nack.reason() == v1::REASON_UNSPECIFIED ? v1::REJECTED_BY_RECEIVER : nack.reason();
+  write_(SettleOp{f->message.id, f->message.sender, f->message.uuid, MessageState::kRejected,
+                  reason, nack.detail(), session.participant, now_ms});
+  return std::nullopt;
+}
+
+void Dispatcher::failed(InFlight&& f, ReasonCode /*reason*/, const std::string& detail,
+                        std::int64_t now_ms) {
+  Queue& q = queue(f.message.queue);
+  QueuedMessage& m = f.message;
+  ++m.attempts;
+  if (m.attempts >= config_.max_attempts) {
+    --q.depth;
+    ++q.dead;
+    write_(SettleOp{m.id, m.sender, m.uuid, MessageState::kDeadLetter, v1::MAX_ATTEMPTS,
+                    std::to_string(m.attempts) + " delivery attempts failed; last: " + detail,
+                    f.identity, now_ms});
+    return;
+  }
+  ++redelivered_;
+  write_(AttemptOp{m.id, m.attempts});
+  q.ready.pushFront(std::move(m));
+}
+
+void Dispatcher::expire(Clock::time_point now, std::unordered_map<std::string, Session>& sessions) {
+  std::vector<std::uint64_t> late;
+  for (const auto& [id, f] : in_flight_) {
+    if (f.deadline <= now) late.push_back(id);
+  }
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  for (std::uint64_t id : late) {
+    const std::string identity = in_flight_.at(id).identity;
+    auto s = sessions.find(identity);
+    if (s == sessions.end()) continue;
+    if (auto f = take(s->second, id)) {
+      failed(std::move(*f), v1::REASON_UNSPECIFIED,
+             "no ACK from " + s->second.participant + " within ack timeout", now_ms);
+    }
+  }
+}
+
+void Dispatcher::refill(Queue& q) {
+  const std::size_t asked = q.ready.refillSize();
+  q.ready.refilled(reader_.loadQueued(q.name, q.ready.loadedUpTo(), asked), asked, idOf);
+}
+
+void Dispatcher::pump(std::unordered_map<std::string, Session>& sessions) {
+  for (auto& [name, q] : queues_) {
+    if (q.consumers.empty()) continue;
+    if (q.ready.wantsRefill()) refill(q);
+    pumpQueue(q, sessions);
+  }
+}
+
+void Dispatcher::pumpQueue(Queue& q, std::unordered_map<std::string, Session>& sessions) {
+  const auto deadline = Clock::now() + config_.ack_timeout;
+  while (!q.ready.empty()) {
+    Session* target = nullptr;
+    for (std::size_t tried = 0; tried < q.consumers.size() && target == nullptr; ++tried) {
+      const std::string& identity = q.consumers[q.next_consumer++ % q.consumers.size()];
+      auto s = sessions.find(identity);
+      if (s != sessions.end() && s->second.hasCredit()) target = &s->second;
+    }
+    if (target == nullptr) return;
+    QueuedMessage& m = q.ready.front();
+    if (!send_(*target, m)) return;  // peer gone: the transport detaches it
+    target->deliveries.insert(m.id);
+    ++q.in_flight;
+    in_flight_.emplace(m.id, InFlight{std::move(m), target->identity, deadline});
+    q.ready.popFront();
+    if (q.ready.empty() && q.ready.wantsRefill()) refill(q);
+  }
+}
+
+std::vector<Dispatcher::QueueView> Dispatcher::queues() const {
+  std::vector<QueueView> out;
+  for (const auto& [name, q] : queues_) {
+    out.push_back(QueueView{name, q.depth, q.in_flight, q.dead,
+                            static_cast<std::uint32_t>(q.consumers.size())});
+  }
+  return out;
+}
+
+}  // namespace ozgbus::broker

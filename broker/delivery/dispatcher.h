@@ -1,0 +1,95 @@
+// Dispatcher: per-queue delivery to back-end sessions with credit-based flow control,
+// redelivery after a disconnect, a NACK with requeue or the ack timeout, and dead-lettering
+// after max_attempts. Memory per queue is bounded by a SpillWindow; the rest stays in the store.
+// Not thread-safe: lives on the transport thread; store writes go to the group committer.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "broker/config/config.h"
+#include "broker/delivery/spill_window.h"
+#include "broker/store/records.h"
+#include "broker/store/store.h"
+#include "broker/transport/session.h"
+#include "core/result.h"
+
+namespace ozgbus::broker {
+
+class Dispatcher {
+ public:
+  // send: hands a DELIVER to the session's socket; false when the peer is gone.
+  using Send = std::function<bool(Session&, const QueuedMessage&)>;
+  // write: queues a store operation for the next group commit.
+  using Write = std::function<void(StoreOp)>;
+
+  Dispatcher(const DeliveryConfig& config, Store& reader, Send send, Write write);
+
+  // Depth counts from the store after a restart; the windows then refill from disk.
+  void restore(const std::vector<QueueCounts>& counts);
+
+  void committed(const QueuedMessage& message);
+  void attach(Session& session);
+  // Everything the session held goes back to the front of its queue, one attempt counted.
+  void detach(Session& session, Clock::time_point now);
+
+  // ACK: delivered. UNKNOWN_DELIVERY if this session does not hold the id.
+  std::optional<Rejection> ack(Session& session, std::uint64_t id, std::int64_t now_ms);
+  std::optional<Rejection> nack(Session& session, const v1::Nack& nack, Clock::time_point now,
+                                std::int64_t now_ms);
+
+  // Redelivers what passed its ack timeout. Returns the sessions found unresponsive.
+  void expire(Clock::time_point now, std::unordered_map<std::string, Session>& sessions);
+
+  // Sends as much as credit allows, refilling windows from the store where they spilled.
+  void pump(std::unordered_map<std::string, Session>& sessions);
+
+  struct QueueView {
+    std::string name;
+    std::uint64_t depth, in_flight, dead;
+    std::uint32_t consumers;
+  };
+  std::vector<QueueView> queues() const;
+  std::uint64_t delivered() const { return delivered_; }
+  std::uint64_t redelivered() const { return redelivered_; }
+
+ private:
+  struct Queue {
+    explicit Queue(std::string n, std::size_t window, bool spilled)
+        : name(std::move(n)), ready(window, spilled) {}
+    std::string name;
+    SpillWindow<QueuedMessage> ready;
+    std::uint64_t depth = 0;  // queued in the store, including in flight
+    std::uint64_t in_flight = 0;
+    std::uint64_t dead = 0;
+    std::vector<std::string> consumers;  // session identities
+    std::size_t next_consumer = 0;
+  };
+  struct InFlight {
+    QueuedMessage message;
+    std::string identity;
+    Clock::time_point deadline;
+  };
+
+  Queue& queue(const std::string& name, bool spilled = false);
+  void pumpQueue(Queue& q, std::unordered_map<std::string, Session>& sessions);
+  void refill(Queue& q);
+  // A delivery failed (disconnect, timeout, NACK requeue): count the attempt, requeue or bury.
+  void failed(InFlight&& f, ReasonCode reason, const std::string& detail, std::int64_t now_ms);
+  std::optional<InFlight> take(Session& session, std::uint64_t id);
+
+  DeliveryConfig config_;
+  Store& reader_;
+  Send send_;
+  Write write_;
+  std::map<std::string, Queue> queues_;
+  std::unordered_map<std::uint64_t, InFlight> in_flight_;
+  std::uint64_t delivered_ = 0;
+  std::uint64_t redelivered_ = 0;
+};
+
+}  // namespace ozgbus::broker

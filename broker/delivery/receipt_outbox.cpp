@@ -1,0 +1,83 @@
+#include "broker/delivery/receipt_outbox.h"
+
+namespace ozgbus::broker {
+namespace {
+
+std::uint64_t idOf(const ReceiptRecord& r) { return r.id; }
+
+}  // namespace
+
+ReceiptOutbox::ReceiptOutbox(const DeliveryConfig& config, Store& reader, Send send, Write write)
+    : config_(config), reader_(reader), send_(std::move(send)), write_(std::move(write)) {}
+
+ReceiptOutbox::Box& ReceiptOutbox::box(const std::string& participant, bool spilled) {
+  auto it = boxes_.find(participant);
+  if (it == boxes_.end()) {
+    it = boxes_.try_emplace(participant, config_.memory_window, spilled).first;
+  }
+  return it->second;
+}
+
+void ReceiptOutbox::restore(const std::vector<std::pair<std::string, std::uint64_t>>& pending) {
+  for (const auto& [participant, count] : pending) box(participant, count > 0).pending = count;
+}
+
+void ReceiptOutbox::committed(const ReceiptRecord& receipt) {
+  Box& b = box(receipt.recipient);
+  ++b.pending;
+  b.ready.committed(receipt.id, receipt);
+}
+
+void ReceiptOutbox::detach(Session& session) {
+  auto it = boxes_.find(session.participant);
+  if (it == boxes_.end()) return;
+  Box& b = it->second;
+  for (std::uint64_t id : session.receipts) {
+    auto f = b.in_flight.find(id);
+    if (f == b.in_flight.end()) continue;
+    b.ready.pushFront(std::move(f->second));
+    b.in_flight.erase(f);
+  }
+  session.receipts.clear();
+}
+
+std::optional<Rejection> ReceiptOutbox::ack(Session& session, std::uint64_t receipt_id) {
+  auto it = boxes_.find(session.participant);
+  if (session.receipts.erase(receipt_id) == 0 || it == boxes_.end() ||
+      it->second.in_flight.erase(receipt_id) == 0) {
+    return reject(v1::UNKNOWN_DELIVERY,
+                  "receipt " + std::to_string(receipt_id) + " is not held by this connection");
+  }
+  --it->second.pending;
+  write_(ReceiptAckOp{receipt_id});
+  return std::nullopt;
+}
+
+void ReceiptOutbox::pump(std::unordered_map<std::string, Session>& sessions) {
+  for (auto& [identity, session] : sessions) {
+    if (session.role != v1::PORTAL && session.role != v1::PEER) continue;
+    auto it = boxes_.find(session.participant);
+    if (it == boxes_.end()) continue;
+    Box& b = it->second;
+    while (session.receipts.size() < config_.receipt_window) {
+      if (b.ready.empty() && b.ready.wantsRefill()) {
+        const std::size_t asked = b.ready.refillSize();
+        b.ready.refilled(reader_.loadReceipts(session.participant, b.ready.loadedUpTo(), asked),
+                         asked, idOf);
+      }
+      if (b.ready.empty()) break;
+      ReceiptRecord& r = b.ready.front();
+      if (!send_(session, r)) break;
+      session.receipts.insert(r.id);
+      b.in_flight.emplace(r.id, std::move(r));
+      b.ready.popFront();
+    }
+  }
+}
+
+std::uint64_t ReceiptOutbox::pending(const std::string& participant) const {
+  auto it = boxes_.find(participant);
+  return it == boxes_.end() ? 0 : it->second.pending;
+}
+
+}  // namespace ozgbus::broker

@@ -1,0 +1,53 @@
+// ReceiptOutbox: receipts (delivered / rejected by the receiver) waiting for their portal. They
+// are durable in the store from the moment they are made, held until the portal is connected,
+// sent at most receipt_window at a time per connection, and gone only when the portal ACKs them.
+// Not thread-safe: lives on the transport thread.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "broker/config/config.h"
+#include "broker/delivery/spill_window.h"
+#include "broker/store/records.h"
+#include "broker/store/store.h"
+#include "broker/transport/session.h"
+
+namespace ozgbus::broker {
+
+class ReceiptOutbox {
+ public:
+  using Send = std::function<bool(Session&, const ReceiptRecord&)>;
+  using Write = std::function<void(StoreOp)>;
+
+  ReceiptOutbox(const DeliveryConfig& config, Store& reader, Send send, Write write);
+
+  void restore(const std::vector<std::pair<std::string, std::uint64_t>>& pending);
+  void committed(const ReceiptRecord& receipt);
+  // Receipts the session held go back to be sent again.
+  void detach(Session& session);
+  std::optional<Rejection> ack(Session& session, std::uint64_t receipt_id);
+  void pump(std::unordered_map<std::string, Session>& sessions);
+
+  std::uint64_t pending(const std::string& participant) const;
+
+ private:
+  struct Box {
+    explicit Box(std::size_t window, bool spilled) : ready(window, spilled) {}
+    SpillWindow<ReceiptRecord> ready;
+    std::uint64_t pending = 0;  // not yet acknowledged, in the store
+    std::unordered_map<std::uint64_t, ReceiptRecord> in_flight;
+  };
+  Box& box(const std::string& participant, bool spilled = false);
+
+  DeliveryConfig config_;
+  Store& reader_;
+  Send send_;
+  Write write_;
+  std::map<std::string, Box> boxes_;
+};
+
+}  // namespace ozgbus::broker

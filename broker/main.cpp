@@ -1,0 +1,64 @@
+// ozgbus-broker: the daemon. Reads ozgbus.toml, serves until SIGTERM/SIGINT, exits cleanly.
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+
+#include "broker/config/config.h"
+#include "broker/transport/server.h"
+#include "core/xml/xml_init.h"
+
+namespace {
+
+void onSignal(int) { ozgbus::broker::Server::requestStop(); }
+
+void setUpLogging(const ozgbus::broker::BrokerConfig& c) {
+  auto logger = spdlog::stderr_color_mt("ozgbus");
+  if (c.log_format == "json") {
+    logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","msg":"%v"})");
+  } else {
+    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
+  }
+  logger->set_level(spdlog::level::from_str(c.log_level));
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ozgbus-broker: the OZG message bus daemon"};
+  std::string config_file = "ozgbus.toml";
+  std::string log_format;
+  std::string data_dir;
+  app.add_option("-c,--config", config_file, "configuration file")->capture_default_str();
+  app.add_option("--log-format", log_format, "human or json (overrides the file)")
+      ->check(CLI::IsMember({"human", "json"}));
+  app.add_option("--data-dir", data_dir, "data folder (overrides broker.data_dir and store.path)");
+  CLI11_PARSE(app, argc, argv);
+
+  auto config = ozgbus::broker::loadConfig(config_file);
+  if (!config) {
+    std::fprintf(stderr, "ozgbus-broker: %s\n", config.rejection().detail.c_str());
+    return 2;
+  }
+  if (!log_format.empty()) config->log_format = log_format;
+  if (!data_dir.empty()) {
+    config->data_dir = data_dir;
+    config->store.path = config->data_dir / "ozgbus.db";
+  }
+  setUpLogging(*config);
+  ozgbus::xml::initXml();
+
+  std::signal(SIGTERM, onSignal);
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  auto server = ozgbus::broker::Server::create(std::move(*config));
+  if (!server) {
+    spdlog::critical("cannot start: {}", server.rejection().detail);
+    return 1;
+  }
+  (*server)->run();
+  return 0;
+}

@@ -1,0 +1,20 @@
+// The stages the broker knows by name. One line per stage.
+#include "broker/pipeline/parse_stage.h"
+#include "broker/pipeline/persist_stage.h"
+#include "broker/pipeline/pipeline.h"
+#include "broker/pipeline/route_stage.h"
+
+namespace ozgbus::broker {
+
+const StageRegistry& StageRegistry::builtin() {
+  static const StageRegistry registry = [] {
+    StageRegistry r;
+    r.add("parse", [](const StageContext& c) { return std::make_unique<ParseStage>(c.config.limits); });
+    r.add("route", [](const StageContext& c) { return std::make_unique<RouteStage>(c.routes); });
+    r.add("persist", [](const StageContext& c) { return std::make_unique<PersistStage>(c.committer); });
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace ozgbus::broker

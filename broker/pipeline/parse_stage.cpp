@@ -1,0 +1,17 @@
+#include "broker/pipeline/parse_stage.h"
+
+#include "core/xml/secure_parser.h"
+
+namespace ozgbus::broker {
+
+std::optional<Rejection> ParseStage::process(Message& message) {
+  auto doc = xml::parseSecure(*message.raw, limits_);
+  if (!doc) return doc.rejection();
+  message.doc = std::move(*doc);
+  auto header = xoev::readHeader(message.doc.get());
+  if (!header) return header.rejection();
+  message.header = std::move(*header);
+  return std::nullopt;
+}
+
+}  // namespace ozgbus::broker

@@ -1,0 +1,19 @@
+// ParseStage: hardened parse of the raw bytes and the XÖV header. First in every pipeline.
+#pragma once
+
+#include "broker/pipeline/stage.h"
+#include "core/xml/xml_limits.h"
+
+namespace ozgbus::broker {
+
+class ParseStage final : public Stage {
+ public:
+  explicit ParseStage(const xml::XmlLimits& limits) : limits_(limits) {}
+  std::string_view name() const override { return "parse"; }
+  std::optional<Rejection> process(Message& message) override;
+
+ private:
+  xml::XmlLimits limits_;
+};
+
+}  // namespace ozgbus::broker

@@ -1,0 +1,25 @@
+#include "broker/pipeline/persist_stage.h"
+
+namespace ozgbus::broker {
+
+std::optional<Rejection> PersistStage::process(Message& message) {
+  if (message.destination.empty()) {
+    return reject(v1::INTERNAL, "persist stage reached without a destination (route missing?)");
+  }
+  InsertOp op;
+  op.identity = std::move(message.identity);
+  op.correlation = message.correlation;
+  QueuedMessage& q = op.message;
+  q.uuid = message.header.message_uuid;
+  q.author = message.header.author;
+  q.sender = message.sender;
+  q.reader = message.header.reader;
+  q.message_type = message.header.message_type;
+  q.queue = message.destination;
+  q.received_at_ms = message.received_at_ms;
+  q.payload = message.raw;
+  committer_.enqueue(std::move(op));
+  return std::nullopt;
+}
+
+}  // namespace ozgbus::broker

@@ -1,0 +1,32 @@
+#include "broker/pipeline/pipeline.h"
+
+namespace ozgbus::broker {
+
+std::optional<Rejection> Pipeline::run(Message& message) {
+  for (auto& stage : stages_) {
+    if (auto r = stage->process(message)) return r;
+  }
+  return std::nullopt;
+}
+
+Result<Pipeline> StageRegistry::build(const std::vector<std::string>& names,
+                                      const StageContext& ctx) const {
+  if (names.empty() || names.front() != "parse" || names.back() != "persist") {
+    return reject(v1::REASON_UNSPECIFIED,
+                  "pipeline.stages must start with \"parse\" and end with \"persist\"");
+  }
+  std::vector<std::unique_ptr<Stage>> stages;
+  for (const std::string& name : names) {
+    auto it = factories_.find(name);
+    if (it == factories_.end()) {
+      std::string known;
+      for (const auto& [k, f] : factories_) known += (known.empty() ? "" : ", ") + k;
+      return reject(v1::REASON_UNSPECIFIED,
+                    "pipeline.stages: unknown stage \"" + name + "\" (known: " + known + ")");
+    }
+    stages.push_back(it->second(ctx));
+  }
+  return Pipeline(std::move(stages));
+}
+
+}  // namespace ozgbus::broker

@@ -1,0 +1,24 @@
+// RouteStage: picks the destination queue from the routing table.
+#pragma once
+
+#include "broker/pipeline/stage.h"
+#include "broker/routing/routing_table.h"
+
+namespace ozgbus::broker {
+
+class RouteStage final : public Stage {
+ public:
+  explicit RouteStage(const RoutingTable& routes) : routes_(routes) {}
+  std::string_view name() const override { return "route"; }
+  std::optional<Rejection> process(Message& message) override {
+    auto dest = routes_.route(message.header);
+    if (!dest) return dest.rejection();
+    message.destination = std::move(*dest);
+    return std::nullopt;
+  }
+
+ private:
+  const RoutingTable& routes_;
+};
+
+}  // namespace ozgbus::broker

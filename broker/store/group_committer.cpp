@@ -1,0 +1,56 @@
+#include "broker/store/group_committer.h"
+
+#include <algorithm>
+
+namespace ozgbus::broker {
+
+GroupCommitter::GroupCommitter(Store& store, std::size_t batch_max, Done done)
+    : store_(store), batch_max_(batch_max), done_(std::move(done)), thread_([this] { run(); }) {}
+
+GroupCommitter::~GroupCommitter() { stop(); }
+
+void GroupCommitter::enqueue(StoreOp op) {
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(std::move(op));
+  }
+  cv_.notify_one();
+}
+
+void GroupCommitter::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::size_t GroupCommitter::pending() const {
+  std::lock_guard lock(mu_);
+  return queue_.size() + in_commit_;
+}
+
+void GroupCommitter::run() {
+  std::vector<StoreOp> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      in_commit_ = 0;
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything is committed
+      if (queue_.size() <= batch_max_) {
+        batch.swap(queue_);
+      } else {
+        const auto cut = queue_.begin() + static_cast<long>(batch_max_);
+        batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(cut));
+        queue_.erase(queue_.begin(), cut);
+      }
+      in_commit_ = batch.size();
+    }
+    done_(store_.apply(batch));
+    batch.clear();
+  }
+}
+
+}  // namespace ozgbus::broker

@@ -1,0 +1,45 @@
+// GroupCommitter: the one writer thread of the store. Operations queue up while a commit is
+// on disk; the next commit takes all of them (up to batch_max) in one transaction, so fsyncs
+// are shared by many messages. enqueue() is thread-safe; done() runs on the writer thread.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "broker/store/store.h"
+
+namespace ozgbus::broker {
+
+class GroupCommitter {
+ public:
+  using Done = std::function<void(CommitOutcome&&)>;
+
+  GroupCommitter(Store& store, std::size_t batch_max, Done done);
+  ~GroupCommitter();
+  GroupCommitter(const GroupCommitter&) = delete;
+  GroupCommitter& operator=(const GroupCommitter&) = delete;
+
+  void enqueue(StoreOp op);
+  // Commits everything queued so far, then ends the thread. Idempotent.
+  void stop();
+  // Operations queued or being committed.
+  std::size_t pending() const;
+
+ private:
+  void run();
+
+  Store& store_;
+  std::size_t batch_max_;
+  Done done_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<StoreOp> queue_;
+  std::size_t in_commit_ = 0;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace ozgbus::broker

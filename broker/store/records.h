@@ -1,0 +1,92 @@
+// What the store keeps and the operations it applies in one group commit. Plain values; a
+// QueuedMessage's payload is shared read-only between the delivery window and in-flight sends.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/result.h"
+
+namespace ozgbus::broker {
+
+enum class MessageState : int { kQueued = 0, kDelivered = 1, kRejected = 2, kDeadLetter = 3 };
+
+struct QueuedMessage {
+  std::uint64_t id = 0;  // store row id: monotonic in commit order, also the delivery id
+  std::string uuid;
+  std::string author;    // header autor/kennung
+  std::string sender;    // participant that submitted it; receipts go there
+  std::string reader;
+  std::string message_type;
+  std::string queue;
+  std::int64_t received_at_ms = 0;
+  std::uint32_t attempts = 0;  // failed deliveries so far
+  std::shared_ptr<const std::string> payload;
+};
+
+struct ReceiptRecord {
+  std::uint64_t id = 0;  // the message's id
+  std::string recipient; // the sender of the message
+  std::string message_uuid;
+  MessageState outcome = MessageState::kDelivered;
+  ReasonCode reason = v1::REASON_UNSPECIFIED;
+  std::string detail;
+  std::string receiver;
+  std::int64_t at_ms = 0;
+};
+
+// Store a newly accepted message; identity and correlation say whom to answer.
+struct InsertOp {
+  QueuedMessage message;
+  std::string identity;
+  std::uint64_t correlation = 0;
+};
+
+// A delivery ended: delivered, rejected by the receiver, or dead-lettered. The first two
+// create a receipt for the sender.
+struct SettleOp {
+  std::uint64_t id = 0;
+  std::string sender;        // the receipt's recipient
+  std::string message_uuid;
+  MessageState state = MessageState::kDelivered;
+  ReasonCode reason = v1::REASON_UNSPECIFIED;
+  std::string detail;
+  std::string receiver;
+  std::int64_t at_ms = 0;
+};
+
+struct AttemptOp {
+  std::uint64_t id = 0;
+  std::uint32_t attempts = 0;
+};
+
+struct ReceiptAckOp {
+  std::uint64_t id = 0;
+};
+
+using StoreOp = std::variant<InsertOp, SettleOp, AttemptOp, ReceiptAckOp>;
+
+struct InsertOutcome {
+  InsertOp op;           // message.id set when stored
+  bool duplicate = false;
+  bool failed = false;   // the commit failed: nothing of this batch is stored
+  std::string error;
+};
+
+struct CommitOutcome {
+  std::vector<InsertOutcome> inserts;
+  std::vector<ReceiptRecord> receipts;  // created by settles in this commit
+  std::size_t operations = 0;
+  std::int64_t commit_micros = 0;
+};
+
+struct QueueCounts {
+  std::string queue;
+  std::uint64_t queued = 0;
+  std::uint64_t dead = 0;
+};
+
+}  // namespace ozgbus::broker

@@ -1,0 +1,103 @@
+// Owners for SQLite handles, and a prepared statement with typed binding helpers. The only place
+// that calls sqlite3_close / sqlite3_finalize. One connection per thread; not shared.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace ozgbus::broker::sqlite {
+
+struct DbDeleter {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+using Db = std::unique_ptr<sqlite3, DbDeleter>;
+
+// Thrown only inside the store for SQLite failures (disk full, I/O error); apply() turns it into
+// a failed commit, never lets it leave the store.
+struct Error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+inline void check(sqlite3* db, int rc, std::string_view what) {
+  if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    throw Error(std::string(what) + ": " + sqlite3_errmsg(db));
+  }
+}
+
+inline void exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err != nullptr ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    throw Error(std::string(sql).substr(0, 40) + ": " + msg);
+  }
+}
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    sqlite3_stmt* s = nullptr;
+    check(db, sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr), sql);
+    stmt_.reset(s);
+  }
+
+  Stmt& bind(int i, std::int64_t v) {
+    check(db_, sqlite3_bind_int64(stmt_.get(), i, v), "bind");
+    return *this;
+  }
+  Stmt& bind(int i, std::string_view v) {
+    check(db_, sqlite3_bind_text(stmt_.get(), i, v.data(), static_cast<int>(v.size()),
+                                 SQLITE_TRANSIENT),
+          "bind");
+    return *this;
+  }
+  Stmt& bindBlob(int i, std::string_view v) {
+    check(db_, sqlite3_bind_blob(stmt_.get(), i, v.data(), static_cast<int>(v.size()),
+                                 SQLITE_STATIC),
+          "bind");
+    return *this;
+  }
+
+  // True while a row is available.
+  bool step() {
+    const int rc = sqlite3_step(stmt_.get());
+    check(db_, rc, sqlite3_sql(stmt_.get()));
+    return rc == SQLITE_ROW;
+  }
+  void run() {
+    step();
+    reset();
+  }
+  void reset() {
+    sqlite3_reset(stmt_.get());
+    sqlite3_clear_bindings(stmt_.get());
+  }
+
+  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_.get(), col); }
+  std::string text(int col) const {
+    const auto* p = sqlite3_column_text(stmt_.get(), col);
+    return p != nullptr ? std::string(reinterpret_cast<const char*>(p),
+                                      static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), col)))
+                        : std::string();
+  }
+  std::string blob(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_.get(), col));
+    return p != nullptr ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), col)))
+                        : std::string();
+  }
+
+ private:
+  struct Finalizer {
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+  };
+  sqlite3* db_;
+  std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
+};
+
+}  // namespace ozgbus::broker::sqlite

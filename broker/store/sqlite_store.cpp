@@ -1,0 +1,239 @@
+#include "broker/store/sqlite_store.h"
+
+#include <chrono>
+#include <optional>
+
+namespace ozgbus::broker {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS messages(
+  id             INTEGER PRIMARY KEY,
+  uuid           TEXT    NOT NULL,
+  author         TEXT    NOT NULL,
+  sender         TEXT    NOT NULL,
+  reader         TEXT    NOT NULL,
+  message_type   TEXT    NOT NULL,
+  queue          TEXT    NOT NULL,
+  received_at_ms INTEGER NOT NULL,
+  state          INTEGER NOT NULL DEFAULT 0,  -- MessageState
+  attempts       INTEGER NOT NULL DEFAULT 0,
+  reason         INTEGER NOT NULL DEFAULT 0,  -- ReasonCode of a rejection or dead letter
+  detail         TEXT,
+  receiver       TEXT,
+  settled_at_ms  INTEGER,
+  receipt_state  INTEGER NOT NULL DEFAULT 0,  -- 0 none, 1 to send, 2 acknowledged by sender
+  payload        BLOB                         -- NULL once delivered
+);
+CREATE UNIQUE INDEX IF NOT EXISTS messages_dedupe   ON messages(author, uuid);
+CREATE INDEX IF NOT EXISTS messages_queued   ON messages(queue, id) WHERE state = 0;
+CREATE INDEX IF NOT EXISTS messages_dead     ON messages(queue, id) WHERE state = 3;
+CREATE INDEX IF NOT EXISTS messages_receipts ON messages(sender, id) WHERE receipt_state = 1;
+)sql";
+
+sqlite::Db openConnection(const std::filesystem::path& file, int flags) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(file.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  sqlite::Db db(raw);
+  if (rc != SQLITE_OK) {
+    throw sqlite::Error(file.string() + ": " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+  }
+  sqlite3_busy_timeout(raw, 5000);
+  return db;
+}
+
+std::int64_t nowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+struct SqliteStore::Statements {
+  explicit Statements(sqlite3* w, sqlite3* r)
+      : begin(w, "BEGIN IMMEDIATE"),
+        commit(w, "COMMIT"),
+        rollback(w, "ROLLBACK"),
+        insert(w,
+               "INSERT INTO messages(uuid, author, sender, reader, message_type, queue,"
+               " received_at_ms, payload) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+               " ON CONFLICT(author, uuid) DO NOTHING"),
+        settle(w,
+               "UPDATE messages SET state = ?2, reason = ?3, detail = ?4, receiver = ?5,"
+               " settled_at_ms = ?6, receipt_state = ?7,"
+               " payload = CASE WHEN ?2 = 1 THEN NULL ELSE payload END"
+               " WHERE id = ?1 AND state = 0"),
+        attempts(w, "UPDATE messages SET attempts = ?2 WHERE id = ?1"),
+        receiptAck(w, "UPDATE messages SET receipt_state = 2 WHERE id = ?1 AND receipt_state = 1"),
+        loadQueued(r,
+                   "SELECT id, uuid, author, sender, reader, message_type, received_at_ms,"
+                   " attempts, payload FROM messages"
+                   " WHERE queue = ?1 AND state = 0 AND id > ?2 ORDER BY id LIMIT ?3"),
+        loadReceipts(r,
+                     "SELECT id, uuid, state, reason, detail, receiver, settled_at_ms"
+                     " FROM messages WHERE sender = ?1 AND receipt_state = 1 AND id > ?2"
+                     " ORDER BY id LIMIT ?3"),
+        countQueued(r, "SELECT queue, count(*) FROM messages WHERE state = 0 GROUP BY queue"),
+        countDead(r, "SELECT queue, count(*) FROM messages WHERE state = 3 GROUP BY queue"),
+        countReceipts(r,
+                      "SELECT sender, count(*) FROM messages WHERE receipt_state = 1"
+                      " GROUP BY sender") {}
+
+  sqlite::Stmt begin, commit, rollback, insert, settle, attempts, receiptAck;
+  sqlite::Stmt loadQueued, loadReceipts, countQueued, countDead, countReceipts;
+};
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& file,
+                                                       bool fsync) {
+  std::unique_ptr<SqliteStore> s(new SqliteStore());
+  try {
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+    s->writer_ = openConnection(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    sqlite::exec(s->writer_.get(), "PRAGMA journal_mode=WAL");
+    sqlite::exec(s->writer_.get(), fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
+    sqlite::exec(s->writer_.get(), kSchema);
+    s->reader_ = openConnection(file, SQLITE_OPEN_READONLY);
+    s->st_ = std::make_unique<Statements>(s->writer_.get(), s->reader_.get());
+  } catch (const std::exception& e) {
+    return reject(v1::STORE_FAILED, std::string("cannot open store: ") + e.what());
+  }
+  return s;
+}
+
+SqliteStore::~SqliteStore() {
+  st_.reset();  // statements before their connections
+}
+
+void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
+  sqlite3* db = writer_.get();
+  if (auto* ins = std::get_if<InsertOp>(&op)) {
+    QueuedMessage& m = ins->message;
+    auto& s = st_->insert;
+    s.bind(1, m.uuid).bind(2, m.author).bind(3, m.sender).bind(4, m.reader);
+    s.bind(5, m.message_type).bind(6, m.queue).bind(7, m.received_at_ms).bindBlob(8, *m.payload);
+    s.run();
+    InsertOutcome o{std::move(*ins)};
+    o.duplicate = sqlite3_changes(db) == 0;
+    if (!o.duplicate) o.op.message.id = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db));
+    out.inserts.push_back(std::move(o));
+  } else if (auto* st = std::get_if<SettleOp>(&op)) {
+    const bool receipt = st->state == MessageState::kDelivered ||
+                         st->state == MessageState::kRejected;
+    auto& s = st_->settle;
+    s.bind(1, static_cast<std::int64_t>(st->id)).bind(2, static_cast<std::int64_t>(st->state));
+    s.bind(3, static_cast<std::int64_t>(st->reason)).bind(4, st->detail).bind(5, st->receiver);
+    s.bind(6, st->at_ms).bind(7, receipt ? 1 : 0);
+    s.run();
+    if (receipt && sqlite3_changes(db) > 0) {
+      out.receipts.push_back(ReceiptRecord{st->id, st->sender, st->message_uuid, st->state,
+                                           st->reason, st->detail, st->receiver, st->at_ms});
+    }
+  } else if (auto* at = std::get_if<AttemptOp>(&op)) {
+    st_->attempts.bind(1, static_cast<std::int64_t>(at->id)).bind(2, at->attempts).run();
+  } else if (auto* ra = std::get_if<ReceiptAckOp>(&op)) {
+    st_->receiptAck.bind(1, static_cast<std::int64_t>(ra->id)).run();
+  }
+}
+
+CommitOutcome SqliteStore::apply(std::vector<StoreOp>& ops) {
+  CommitOutcome out;
+  out.operations = ops.size();
+  const auto start = nowMicros();
+  try {
+    st_->begin.run();
+    for (StoreOp& op : ops) applyOne(op, out);
+    st_->commit.run();
+  } catch (const std::exception& e) {
+    try {
+      st_->rollback.run();
+    } catch (const std::exception&) {
+      // The transaction is gone already (SQLite rolls back on some I/O errors by itself).
+    }
+    out.receipts.clear();
+    // Inserts not reached by applyOne are still in ops; answer them too.
+    for (StoreOp& op : ops) {
+      if (auto* ins = std::get_if<InsertOp>(&op); ins && ins->message.payload) {
+        out.inserts.push_back(InsertOutcome{std::move(*ins)});
+      }
+    }
+    for (InsertOutcome& o : out.inserts) {
+      o.failed = true;
+      o.duplicate = false;
+      o.error = e.what();
+    }
+  }
+  out.commit_micros = nowMicros() - start;
+  return out;
+}
+
+std::vector<QueuedMessage> SqliteStore::loadQueued(const std::string& queue,
+                                                   std::uint64_t after_id, std::size_t limit) {
+  std::vector<QueuedMessage> out;
+  auto& s = st_->loadQueued;
+  s.bind(1, queue).bind(2, static_cast<std::int64_t>(after_id));
+  s.bind(3, static_cast<std::int64_t>(limit));
+  while (s.step()) {
+    QueuedMessage m;
+    m.id = static_cast<std::uint64_t>(s.integer(0));
+    m.uuid = s.text(1);
+    m.author = s.text(2);
+    m.sender = s.text(3);
+    m.reader = s.text(4);
+    m.message_type = s.text(5);
+    m.queue = queue;
+    m.received_at_ms = s.integer(6);
+    m.attempts = static_cast<std::uint32_t>(s.integer(7));
+    m.payload = std::make_shared<const std::string>(s.blob(8));
+    out.push_back(std::move(m));
+  }
+  s.reset();
+  return out;
+}
+
+std::vector<ReceiptRecord> SqliteStore::loadReceipts(const std::string& recipient,
+                                                     std::uint64_t after_id, std::size_t limit) {
+  std::vector<ReceiptRecord> out;
+  auto& s = st_->loadReceipts;
+  s.bind(1, recipient).bind(2, static_cast<std::int64_t>(after_id));
+  s.bind(3, static_cast<std::int64_t>(limit));
+  while (s.step()) {
+    out.push_back(ReceiptRecord{static_cast<std::uint64_t>(s.integer(0)), recipient, s.text(1),
+                                static_cast<MessageState>(s.integer(2)),
+                                static_cast<ReasonCode>(s.integer(3)), s.text(4), s.text(5),
+                                s.integer(6)});
+  }
+  s.reset();
+  return out;
+}
+
+std::vector<QueueCounts> SqliteStore::queueCounts() {
+  std::vector<QueueCounts> out;
+  const auto find = [&out](const std::string& q) -> QueueCounts& {
+    for (auto& c : out) {
+      if (c.queue == q) return c;
+    }
+    return out.emplace_back(QueueCounts{q});
+  };
+  while (st_->countQueued.step()) {
+    find(st_->countQueued.text(0)).queued = static_cast<std::uint64_t>(st_->countQueued.integer(1));
+  }
+  st_->countQueued.reset();
+  while (st_->countDead.step()) {
+    find(st_->countDead.text(0)).dead = static_cast<std::uint64_t>(st_->countDead.integer(1));
+  }
+  st_->countDead.reset();
+  return out;
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> SqliteStore::pendingReceipts() {
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  while (st_->countReceipts.step()) {
+    out.emplace_back(st_->countReceipts.text(0),
+                     static_cast<std::uint64_t>(st_->countReceipts.integer(1)));
+  }
+  st_->countReceipts.reset();
+  return out;
+}
+
+}  // namespace ozgbus::broker

@@ -1,0 +1,45 @@
+// ACK and NACK: a back-end settles a delivery, or a portal takes a receipt.
+#include <spdlog/spdlog.h>
+
+#include "broker/transport/server.h"
+
+namespace ozgbus::broker {
+namespace {
+
+std::int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+void Server::onAck(Session& s, const wire::Frames& f) {
+  const v1::Ack& a = f.envelope.ack();
+  std::optional<Rejection> problem;
+  if ((a.delivery_id() == 0) == (a.receipt_id() == 0)) {
+    problem = reject(v1::MALFORMED_FRAME, "ACK needs exactly one of delivery_id and receipt_id");
+  } else if (a.delivery_id() != 0) {
+    problem = dispatcher_->ack(s, a.delivery_id(), nowMs());
+  } else {
+    problem = outbox_->ack(s, a.receipt_id());
+  }
+  if (problem) {
+    ++counters_.errors;
+    spdlog::warn("ACK from {} refused: {}", s.participant, problem->toString());
+    sendError(s.identity, f.envelope.correlation_id(), *problem);
+  }
+}
+
+void Server::onNack(Session& s, const wire::Frames& f) {
+  if (auto problem = dispatcher_->nack(s, f.envelope.nack(), Clock::now(), nowMs())) {
+    ++counters_.errors;
+    spdlog::warn("NACK from {} refused: {}", s.participant, problem->toString());
+    sendError(s.identity, f.envelope.correlation_id(), *problem);
+    return;
+  }
+  spdlog::info("delivery {} NACKed by {} ({}): {}", f.envelope.nack().delivery_id(), s.participant,
+               f.envelope.nack().requeue() ? "requeue" : "rejected", f.envelope.nack().detail());
+}
+
+}  // namespace ozgbus::broker

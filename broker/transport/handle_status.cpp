@@ -1,0 +1,34 @@
+// STATUS: queues, depths, in-flight, dead letters and connected participants.
+#include "broker/transport/server.h"
+
+namespace ozgbus::broker {
+
+void Server::onStatus(Session& s, const wire::Frames& f) {
+  auto e = wire::makeEnvelope(v1::STATUS_RESULT, f.envelope.correlation_id());
+  v1::StatusResult* r = e.mutable_status_result();
+  for (const auto& q : dispatcher_->queues()) {
+    v1::QueueStatus* qs = r->add_queues();
+    qs->set_name(q.name);
+    qs->set_depth(q.depth);
+    qs->set_in_flight(q.in_flight);
+    qs->set_dead_letters(q.dead);
+    qs->set_consumers(q.consumers);
+  }
+  for (const auto& [identity, session] : sessions_) {
+    v1::ParticipantStatus* p = r->add_participants();
+    p->set_participant_id(session.participant);
+    p->set_role(session.role);
+    p->set_credit(session.credit);
+    p->set_in_flight(static_cast<std::uint32_t>(session.deliveries.size()));
+    p->set_pending_receipts(outbox_->pending(session.participant));
+    p->set_session_id(session.session_id);
+  }
+  r->set_submitted(counters_.submitted);
+  r->set_accepted(counters_.accepted);
+  r->set_rejected(counters_.rejected);
+  r->set_delivered(dispatcher_->delivered());
+  r->set_broker_version(OZGBUS_VERSION);
+  sendTo(s.identity, e);
+}
+
+}  // namespace ozgbus::broker

@@ -1,0 +1,84 @@
+// SUBMIT: hand the document to the pipeline; answer SUBMIT_RESULT once rejected or durable.
+#include <spdlog/spdlog.h>
+
+#include "broker/transport/server.h"
+
+namespace ozgbus::broker {
+
+void Server::answerSubmit(const std::string& identity, std::uint64_t correlation,
+                          const v1::SubmitResult& result) {
+  auto e = wire::makeEnvelope(v1::SUBMIT_RESULT, correlation);
+  *e.mutable_submit_result() = result;
+  sendTo(identity, e);
+}
+
+void Server::onSubmit(Session& s, wire::Frames& f) {
+  const auto correlation = f.envelope.correlation_id();
+  const auto refuse = [&](ReasonCode reason, std::string detail) {
+    ++counters_.rejected;
+    spdlog::info("submission from {} refused: {}: {}", s.participant, reasonName(reason), detail);
+    v1::SubmitResult r;
+    r.set_accepted(false);
+    r.set_reason(reason);
+    r.set_detail(std::move(detail));
+    answerSubmit(s.identity, correlation, r);
+  };
+  ++counters_.submitted;
+  if (s.role != v1::PORTAL && s.role != v1::PEER) {
+    return refuse(v1::NOT_AUTHORIZED,
+                  "participant " + s.participant + " is connected as " + v1::Role_Name(s.role) +
+                      "; only PORTAL and PEER connections may submit");
+  }
+  if (draining_) return refuse(v1::SHUTTING_DOWN, "broker is stopping; submit again later");
+  if (f.payloads.size() != 1) {
+    return refuse(v1::MALFORMED_FRAME, "SUBMIT needs exactly one payload frame (the XML document), got " +
+                                           std::to_string(f.payloads.size()));
+  }
+  const zmq::message_t& payload = f.payloads.front();
+  if (payload.size() > config_.limits.max_bytes) {
+    return refuse(v1::TOO_LARGE, "document has " + std::to_string(payload.size()) +
+                                     " bytes, limit is " + std::to_string(config_.limits.max_bytes));
+  }
+  Message m;
+  m.identity = s.identity;
+  m.correlation = correlation;
+  m.sender = s.participant;
+  m.received_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+  m.raw = std::make_shared<const std::string>(wire::view(payload));
+  ++in_pipeline_;
+  workers_->submit(std::move(m));
+}
+
+void Server::onCommitted(CommitOutcome& outcome) {
+  for (InsertOutcome& o : outcome.inserts) {
+    --in_pipeline_;
+    const QueuedMessage& m = o.op.message;
+    v1::SubmitResult r;
+    r.set_message_uuid(m.uuid);
+    if (o.failed) {
+      ++counters_.rejected;
+      spdlog::error("message {} not stored: {}", m.uuid, o.error);
+      r.set_accepted(false);
+      r.set_reason(v1::STORE_FAILED);
+      r.set_detail("the store could not commit (" + o.error + "); nothing was accepted");
+    } else {
+      ++counters_.accepted;
+      r.set_accepted(true);
+      r.set_duplicate(o.duplicate);
+      r.set_destination(m.queue);
+      if (o.duplicate) {
+        ++counters_.duplicates;
+        spdlog::info("message {} from {} accepted again (duplicate, stored once)", m.uuid, m.author);
+      } else {
+        spdlog::debug("message {} accepted for {}", m.uuid, m.queue);
+        dispatcher_->committed(m);
+      }
+    }
+    answerSubmit(o.op.identity, o.op.correlation, r);
+  }
+  for (const ReceiptRecord& receipt : outcome.receipts) outbox_->committed(receipt);
+}
+
+}  // namespace ozgbus::broker

@@ -1,0 +1,247 @@
+#include "broker/transport/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+
+#include "broker/store/sqlite_store.h"
+
+namespace ozgbus::broker {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+}  // namespace
+
+void Server::requestStop() { g_stop.store(true); }
+
+Server::Server(BrokerConfig config)
+    : config_(std::move(config)), routes_(config_.routes), router_(ctx_, zmq::socket_type::router) {}
+
+Server::~Server() {
+  if (workers_) workers_->stop();
+  if (committer_) committer_->stop();
+}
+
+Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
+  std::unique_ptr<Server> s(new Server(std::move(config)));
+  const BrokerConfig& c = s->config_;
+
+  auto store = SqliteStore::open(c.store.path, c.store.fsync);
+  if (!store) return store.rejection();
+  s->store_ = std::move(*store);
+
+  s->mailbox_ = std::make_unique<Mailbox>(
+      s->ctx_, "inproc://ozgbus-mailbox-" + std::to_string(reinterpret_cast<std::uintptr_t>(s.get())));
+  auto write = [raw = s.get()](StoreOp op) { raw->committer_->enqueue(std::move(op)); };
+  s->dispatcher_ = std::make_unique<Dispatcher>(
+      c.delivery, *s->store_,
+      [raw = s.get()](Session& session, const QueuedMessage& m) { return raw->sendDeliver(session, m); },
+      write);
+  s->outbox_ = std::make_unique<ReceiptOutbox>(
+      c.delivery, *s->store_,
+      [raw = s.get()](Session& session, const ReceiptRecord& r) { return raw->sendReceipt(session, r); },
+      write);
+  s->dispatcher_->restore(s->store_->queueCounts());
+  s->outbox_->restore(s->store_->pendingReceipts());
+
+  std::shared_ptr<MailboxPoster> poster = s->mailbox_->poster();
+  s->committer_ = std::make_unique<GroupCommitter>(
+      *s->store_, c.store.batch_max, [poster](CommitOutcome&& outcome) {
+        auto e = std::make_unique<Event>();
+        e->commit = std::make_unique<CommitOutcome>(std::move(outcome));
+        poster->post(std::move(e));
+      });
+  auto workers = WorkerPool::start(c.workers, StageContext{c, s->routes_, *s->committer_},
+                                   *s->mailbox_);
+  if (!workers) return workers.rejection();
+  s->workers_ = std::move(*workers);
+
+  s->router_.set(zmq::sockopt::router_mandatory, 1);
+  s->router_.set(zmq::sockopt::sndhwm, 0);
+  s->router_.set(zmq::sockopt::rcvhwm, 100000);
+  s->router_.set(zmq::sockopt::linger, 2000);
+  try {
+    s->router_.bind(c.listen);
+  } catch (const zmq::error_t& e) {
+    return reject(v1::INTERNAL, "cannot listen on " + c.listen + ": " + e.what());
+  }
+  return s;
+}
+
+std::string Server::endpoint() const { return router_.get(zmq::sockopt::last_endpoint); }
+
+void Server::run() {
+  spdlog::info("ozgbus broker listening on {} (store {}, {} workers, stages: {})", endpoint(),
+               config_.store.path.string(), config_.workers, fmt::join(config_.stages, " > "));
+  zmq::pollitem_t items[] = {{router_.handle(), 0, ZMQ_POLLIN, 0},
+                             {mailbox_->socket().handle(), 0, ZMQ_POLLIN, 0}};
+  auto next_housekeeping = Clock::now();
+  for (;;) {
+    try {
+      zmq::poll(items, 2, std::chrono::milliseconds(20));
+    } catch (const zmq::error_t& e) {
+      if (e.num() != EINTR) throw;  // a signal (SIGTERM) woke us: the loop below handles it
+    }
+    if (items[0].revents & ZMQ_POLLIN) receiveFrames();
+    while (auto e = mailbox_->tryTake()) handleEvent(*e);
+    if (!draining_) {
+      dispatcher_->pump(sessions_);
+      outbox_->pump(sessions_);
+    }
+    for (const std::string& identity : gone_) dropSession(identity, "peer unreachable");
+    gone_.clear();
+
+    const auto now = Clock::now();
+    if (now >= next_housekeeping) {
+      housekeeping(now);
+      next_housekeeping = now + std::chrono::milliseconds(100);
+    }
+    if (g_stop.load() && !draining_) {
+      draining_ = true;
+      spdlog::info("stop requested: no new submissions; finishing {} in the pipeline", in_pipeline_);
+    }
+    if (draining_ && idle()) break;
+  }
+  workers_->stop();
+  committer_->stop();
+  while (auto e = mailbox_->tryTake()) handleEvent(*e);
+  spdlog::info("broker stopped: submitted {}, accepted {}, rejected {}, delivered {}",
+               counters_.submitted, counters_.accepted, counters_.rejected,
+               dispatcher_->delivered());
+}
+
+bool Server::idle() const { return in_pipeline_ == 0 && committer_->pending() == 0; }
+
+void Server::receiveFrames() {
+  for (int i = 0; i < 4096; ++i) {
+    auto frames = wire::receive(router_, zmq::recv_flags::dontwait);
+    if (!frames) return;
+    std::string identity(wire::view(frames->front()));
+    frames->erase(frames->begin());
+    auto decoded = wire::decode(std::move(*frames));
+    if (!decoded) {
+      ++counters_.errors;
+      spdlog::warn("bad frame from connection {}: {}", sessions_.count(identity) ? sessions_.at(identity).participant : "(no HELLO)",
+                   decoded.rejection().toString());
+      sendError(identity, 0, decoded.rejection());
+      continue;
+    }
+    handle(std::move(identity), std::move(*decoded));
+  }
+}
+
+void Server::handle(std::string identity, wire::Frames f) {
+  const auto command = f.envelope.command();
+  if (command == v1::HELLO) return onHello(identity, f);
+  auto it = sessions_.find(identity);
+  if (it == sessions_.end()) {
+    ++counters_.errors;
+    return sendError(identity, f.envelope.correlation_id(),
+                     reject(v1::NOT_REGISTERED, "send HELLO before " + v1::Command_Name(command)));
+  }
+  Session& s = it->second;
+  s.last_seen = Clock::now();
+  switch (command) {
+    case v1::SUBMIT: return onSubmit(s, f);
+    case v1::ACK: return onAck(s, f);
+    case v1::NACK: return onNack(s, f);
+    case v1::STATUS: return onStatus(s, f);
+    case v1::HEARTBEAT:
+      sendTo(identity, wire::makeEnvelope(v1::HEARTBEAT, f.envelope.correlation_id()));
+      return;
+    case v1::BYE: return dropSession(identity, "said BYE");
+    default:
+      ++counters_.errors;
+      return sendError(identity, f.envelope.correlation_id(),
+                       reject(v1::UNKNOWN_COMMAND, "command " + std::to_string(command) +
+                                                       " is not one a client may send"));
+  }
+}
+
+void Server::handleEvent(Event& event) {
+  for (SubmitRejected& r : event.rejected) {
+    --in_pipeline_;
+    ++counters_.rejected;
+    spdlog::info("message {} rejected: {}", r.message_uuid.empty() ? "(no uuid)" : r.message_uuid,
+                 r.rejection.toString());
+    v1::SubmitResult result;
+    result.set_accepted(false);
+    result.set_reason(r.rejection.reason);
+    result.set_detail(r.rejection.detail);
+    result.set_message_uuid(r.message_uuid);
+    answerSubmit(r.identity, r.correlation, result);
+  }
+  if (event.commit) onCommitted(*event.commit);
+}
+
+void Server::housekeeping(Clock::time_point now) {
+  dispatcher_->expire(now, sessions_);
+  std::vector<std::string> silent;
+  for (const auto& [identity, s] : sessions_) {
+    if (now - s.last_seen > config_.session.timeout) silent.push_back(identity);
+  }
+  for (const std::string& identity : silent) dropSession(identity, "heartbeat timeout");
+}
+
+void Server::dropSession(const std::string& identity, const char* why) {
+  auto it = sessions_.find(identity);
+  if (it == sessions_.end()) return;
+  spdlog::info("session {} of {} closed: {} ({} deliveries and {} receipts go back)",
+               it->second.session_id, it->second.participant, why, it->second.deliveries.size(),
+               it->second.receipts.size());
+  dispatcher_->detach(it->second, Clock::now());
+  outbox_->detach(it->second);
+  sessions_.erase(it);
+}
+
+bool Server::sendTo(const std::string& identity, const v1::Envelope& e,
+                    std::span<zmq::message_t> payloads) {
+  zmq::message_t id(identity.data(), identity.size());
+  if (wire::send(router_, &id, e, payloads)) return true;
+  if (sessions_.count(identity) > 0) gone_.push_back(identity);
+  return false;
+}
+
+void Server::sendError(const std::string& identity, std::uint64_t correlation,
+                       const Rejection& r) {
+  auto e = wire::makeEnvelope(v1::ERROR, correlation);
+  e.mutable_error()->set_reason(r.reason);
+  e.mutable_error()->set_detail(r.detail);
+  sendTo(identity, e);
+}
+
+bool Server::sendDeliver(Session& s, const QueuedMessage& m) {
+  auto e = wire::makeEnvelope(v1::DELIVER);
+  v1::Deliver* d = e.mutable_deliver();
+  d->set_delivery_id(m.id);
+  d->set_message_uuid(m.uuid);
+  d->set_message_type(m.message_type);
+  d->set_author(m.author);
+  d->set_reader(m.reader);
+  d->set_queue(m.queue);
+  d->set_attempt(m.attempts + 1);
+  d->set_received_at_ms(m.received_at_ms);
+  // Zero-copy: the frame keeps the shared payload alive until ZeroMQ has sent it.
+  auto* keep = new std::shared_ptr<const std::string>(m.payload);
+  zmq::message_t payload(
+      const_cast<char*>((*keep)->data()), (*keep)->size(),
+      [](void*, void* hint) { delete static_cast<std::shared_ptr<const std::string>*>(hint); },
+      keep);
+  return sendTo(s.identity, e, std::span<zmq::message_t>(&payload, 1));
+}
+
+bool Server::sendReceipt(Session& s, const ReceiptRecord& r) {
+  auto e = wire::makeEnvelope(v1::RECEIPT);
+  v1::Receipt* rc = e.mutable_receipt();
+  rc->set_receipt_id(r.id);
+  rc->set_message_uuid(r.message_uuid);
+  rc->set_outcome(r.outcome == MessageState::kDelivered ? v1::DELIVERED : v1::REJECTED);
+  rc->set_reason(r.reason);
+  rc->set_detail(r.detail);
+  rc->set_receiver(r.receiver);
+  rc->set_at_ms(r.at_ms);
+  return sendTo(s.identity, e);
+}
+
+}  // namespace ozgbus::broker

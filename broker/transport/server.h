@@ -1,0 +1,90 @@
+// Server: the broker's transport thread. Owns the ROUTER socket, the sessions, the dispatcher
+// and the receipt outbox; hands submissions to the worker pool and store writes to the group
+// committer, and answers from their mailbox events. Every ZeroMQ socket here is used by the
+// thread that calls run(), and only by it. requestStop() is async-signal-safe.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <zmq.hpp>
+
+#include "broker/config/config.h"
+#include "broker/delivery/dispatcher.h"
+#include "broker/delivery/receipt_outbox.h"
+#include "broker/pipeline/worker_pool.h"
+#include "broker/routing/routing_table.h"
+#include "broker/store/group_committer.h"
+#include "broker/store/store.h"
+#include "broker/transport/mailbox.h"
+#include "core/wire/codec.h"
+
+namespace ozgbus::broker {
+
+class Server {
+ public:
+  // Opens the store, restores queue state, binds the endpoint, starts workers and committer.
+  static Result<std::unique_ptr<Server>> create(BrokerConfig config);
+  ~Server();
+
+  // Serves until requestStop(); then stops taking submissions, finishes every commit already
+  // started, answers it, and returns.
+  void run();
+  static void requestStop();
+  // The endpoint actually bound (resolves a "*" port).
+  std::string endpoint() const;
+
+ private:
+  explicit Server(BrokerConfig config);
+
+  // server.cpp: the loop
+  void receiveFrames();
+  void handle(std::string identity, wire::Frames frames);
+  void handleEvent(Event& event);
+  void housekeeping(Clock::time_point now);
+  void dropSession(const std::string& identity, const char* why);
+  bool idle() const;
+
+  // handle_hello.cpp
+  void onHello(const std::string& identity, const wire::Frames& f);
+  // handle_submit.cpp
+  void onSubmit(Session& s, wire::Frames& f);
+  void answerSubmit(const std::string& identity, std::uint64_t correlation,
+                    const v1::SubmitResult& result);
+  void onCommitted(CommitOutcome& outcome);
+  // handle_ack.cpp
+  void onAck(Session& s, const wire::Frames& f);
+  void onNack(Session& s, const wire::Frames& f);
+  // handle_status.cpp
+  void onStatus(Session& s, const wire::Frames& f);
+
+  // send helpers (server.cpp); false when the peer is gone
+  bool sendTo(const std::string& identity, const v1::Envelope& e,
+              std::span<zmq::message_t> payloads = {});
+  void sendError(const std::string& identity, std::uint64_t correlation, const Rejection& r);
+  bool sendDeliver(Session& s, const QueuedMessage& m);
+  bool sendReceipt(Session& s, const ReceiptRecord& r);
+
+  BrokerConfig config_;
+  RoutingTable routes_;
+  zmq::context_t ctx_{1};
+  zmq::socket_t router_;
+  std::unique_ptr<Mailbox> mailbox_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<GroupCommitter> committer_;
+  std::unique_ptr<WorkerPool> workers_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<ReceiptOutbox> outbox_;
+  std::unordered_map<std::string, Session> sessions_;
+  std::vector<std::string> gone_;  // sessions whose peer vanished during a send
+  std::uint64_t next_session_ = 1;
+  std::uint64_t in_pipeline_ = 0;  // submissions handed to workers and not yet answered
+  bool draining_ = false;
+
+  struct Counters {
+    std::uint64_t submitted = 0, accepted = 0, rejected = 0, duplicates = 0, errors = 0;
+  } counters_;
+};
+
+}  // namespace ozgbus::broker

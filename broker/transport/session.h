@@ -1,0 +1,32 @@
+// Session: one connected client as the broker knows it after HELLO. Owned by the transport
+// thread; never shared.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <vector>
+#include <zmq.hpp>
+
+#include "ozgbus.pb.h"
+
+namespace ozgbus::broker {
+
+using Clock = std::chrono::steady_clock;
+
+struct Session {
+  std::string identity;     // ZeroMQ routing id of the connection
+  std::string session_id;   // printable id for logs and status
+  std::string participant;  // from HELLO (bound to the CURVE key once transport security lands)
+  v1::Role role = v1::ROLE_UNSPECIFIED;
+  std::uint32_t credit = 0;             // deliveries it may hold unacknowledged
+  std::vector<std::string> queues;      // back-end: what it consumes
+  std::unordered_set<std::uint64_t> deliveries;  // delivery ids it holds
+  std::unordered_set<std::uint64_t> receipts;    // receipt ids it holds
+  Clock::time_point last_seen;
+
+  bool hasCredit() const { return deliveries.size() < credit; }
+};
+
+}  // namespace ozgbus::broker

@@ -1,0 +1,14 @@
+// The `ozgbus` subcommands. Each register* adds its options to the app and sets the callback
+// that runs it; the callback stores the process exit code in `exit_code`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace ozgbus::cli {
+
+void registerSend(CLI::App& app, int& exit_code);
+void registerRecv(CLI::App& app, int& exit_code);
+void registerStatus(CLI::App& app, int& exit_code);
+void registerDemo(CLI::App& app, int& exit_code);
+
+}  // namespace ozgbus::cli

@@ -1,0 +1,16 @@
+// ozgbus: command-line client for the ozgbus message bus.
+#include "client/cli/commands.h"
+#include "core/xml/xml_init.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"ozgbus: submit, receive and inspect messages on an ozgbus broker"};
+  app.require_subcommand(1);
+  int exit_code = 0;
+  ozgbus::cli::registerSend(app, exit_code);
+  ozgbus::cli::registerRecv(app, exit_code);
+  ozgbus::cli::registerStatus(app, exit_code);
+  ozgbus::cli::registerDemo(app, exit_code);
+  ozgbus::xml::initXml();
+  CLI11_PARSE(app, argc, argv);
+  return exit_code;
+}

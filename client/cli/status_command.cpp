@@ -1,0 +1,53 @@
+// ozgbus status: queues, depths, in-flight, dead letters, connected participants.
+#include <cstdio>
+#include <iostream>
+
+#include "client/cli/commands.h"
+#include "client/client.h"
+
+namespace ozgbus::cli {
+namespace {
+
+int runStatus(const std::string& broker) {
+  auto c = client::Client::connect({broker, "ozgbus-status", v1::OBSERVER});
+  if (!c) {
+    std::cerr << "ozgbus status: " << c.rejection().toString() << "\n";
+    return 2;
+  }
+  auto s = (*c)->status();
+  if (!s) {
+    std::cerr << "ozgbus status: " << s.rejection().toString() << "\n";
+    return 2;
+  }
+  std::printf("broker %s: submitted %llu, accepted %llu, rejected %llu, delivered %llu\n\n",
+              s->broker_version().c_str(), static_cast<unsigned long long>(s->submitted()),
+              static_cast<unsigned long long>(s->accepted()),
+              static_cast<unsigned long long>(s->rejected()),
+              static_cast<unsigned long long>(s->delivered()));
+  std::printf("%-28s %10s %10s %10s %10s\n", "QUEUE", "DEPTH", "IN-FLIGHT", "DEAD", "CONSUMERS");
+  for (const auto& q : s->queues()) {
+    std::printf("%-28s %10llu %10llu %10llu %10u\n", q.name().c_str(),
+                static_cast<unsigned long long>(q.depth()),
+                static_cast<unsigned long long>(q.in_flight()),
+                static_cast<unsigned long long>(q.dead_letters()), q.consumers());
+  }
+  std::printf("\n%-28s %-9s %8s %10s %10s\n", "PARTICIPANT", "ROLE", "CREDIT", "IN-FLIGHT",
+              "RECEIPTS");
+  for (const auto& p : s->participants()) {
+    std::printf("%-28s %-9s %8u %10u %10llu\n", p.participant_id().c_str(),
+                v1::Role_Name(p.role()).c_str(), p.credit(), p.in_flight(),
+                static_cast<unsigned long long>(p.pending_receipts()));
+  }
+  return 0;
+}
+
+}  // namespace
+
+void registerStatus(CLI::App& app, int& exit_code) {
+  auto broker = std::make_shared<std::string>("tcp://127.0.0.1:7755");
+  CLI::App* cmd = app.add_subcommand("status", "show queues and connected participants");
+  cmd->add_option("--broker", *broker, "broker endpoint")->capture_default_str();
+  cmd->callback([broker, &exit_code] { exit_code = runStatus(*broker); });
+}
+
+}  // namespace ozgbus::cli

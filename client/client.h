@@ -1,0 +1,77 @@
+// Client: the C++ client library for ozgbus (used by the `ozgbus` CLI, the demo, the tests and
+// the benchmarks). One Client owns one DEALER connection and is used by one thread at a time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+#include <zmq.hpp>
+
+#include "core/result.h"
+#include "ozgbus.pb.h"
+
+namespace ozgbus::client {
+
+struct Options {
+  std::string endpoint = "tcp://127.0.0.1:7755";
+  std::string participant;
+  v1::Role role = v1::PORTAL;
+  std::uint32_t credit = 0;             // back-end: 0 = broker default
+  std::vector<std::string> queues;      // back-end: empty = the queue named like the participant
+  std::chrono::milliseconds timeout{10000};  // for HELLO and synchronous requests
+};
+
+// Something the broker sent that was not the answer to a synchronous request:
+// DELIVER, RECEIPT, SUBMIT_RESULT of post(), or ERROR.
+struct Incoming {
+  v1::Envelope envelope;
+  std::vector<std::string> payloads;
+};
+
+class Client {
+ public:
+  // Connects and says HELLO; the rejection carries the broker's ERROR or a timeout.
+  static Result<std::unique_ptr<Client>> connect(const Options& options);
+  ~Client();
+
+  // Submits and waits for SUBMIT_RESULT (the broker answers ACCEPTED only once it is durable).
+  Result<v1::SubmitResult> submit(std::string_view xml);
+  // Submits without waiting; the SUBMIT_RESULT comes through receive() with this correlation id.
+  std::uint64_t post(std::string_view xml);
+
+  // The next DELIVER, RECEIPT, SUBMIT_RESULT or ERROR; empty after timeout. Sends HEARTBEATs
+  // while it waits.
+  std::optional<Incoming> receive(std::chrono::milliseconds timeout);
+
+  void ack(std::uint64_t delivery_id);
+  void ackReceipt(std::uint64_t receipt_id);
+  void nack(std::uint64_t delivery_id, ReasonCode reason, const std::string& detail, bool requeue);
+  Result<v1::StatusResult> status();
+  // Tells the broker to hand this connection's deliveries to others now.
+  void bye();
+
+  const v1::Welcome& welcome() const { return welcome_; }
+
+ private:
+  explicit Client(const Options& options);
+  void send(v1::Envelope& e, std::string_view payload = {}, bool with_payload = false);
+  Result<Incoming> request(v1::Envelope& e, v1::Command answer, std::string_view payload = {},
+                           bool with_payload = false);
+  std::optional<Incoming> next(std::chrono::milliseconds timeout);
+  void heartbeatIfDue();
+
+  Options options_;
+  zmq::context_t ctx_{1};
+  zmq::socket_t socket_;
+  std::deque<Incoming> backlog_;
+  std::uint64_t next_correlation_ = 1;
+  std::chrono::steady_clock::time_point last_sent_;
+  v1::Welcome welcome_;
+  bool said_bye_ = false;
+};
+
+}  // namespace ozgbus::client

@@ -1,0 +1,38 @@
+// Owners for libxml2 handles. The only place in ozgbus that calls libxml2's free functions.
+// Each owner is a std::unique_ptr: movable, not copyable, and as thread-safe as the handle it
+// holds (a document may be read by one thread at a time).
+#pragma once
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlmemory.h>
+
+#include <memory>
+#include <string>
+
+namespace ozgbus::xml {
+
+struct DocDeleter {
+  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+};
+struct ParserCtxtDeleter {
+  void operator()(xmlParserCtxt* c) const { xmlFreeParserCtxt(c); }
+};
+struct XmlCharDeleter {
+  void operator()(xmlChar* s) const { xmlFree(s); }
+};
+
+using Doc = std::unique_ptr<xmlDoc, DocDeleter>;
+using ParserCtxt = std::unique_ptr<xmlParserCtxt, ParserCtxtDeleter>;
+using XmlString = std::unique_ptr<xmlChar, XmlCharDeleter>;
+
+// The full text content of a node (all descendant text, comments skipped), so that a comment
+// splitting a value cannot change what the bus reads.
+inline std::string textContent(const xmlNode* node) {
+  XmlString s(xmlNodeGetContent(node));
+  return s ? std::string(reinterpret_cast<const char*>(s.get())) : std::string();
+}
+
+inline const char* chars(const xmlChar* s) { return reinterpret_cast<const char*>(s); }
+
+}  // namespace ozgbus::xml
