@@ -31,9 +31,11 @@ int main(int argc, char** argv) {
   std::string config_file = "ozgbus.toml";
   std::string log_format;
   std::string data_dir;
+  std::string listen;
   app.add_option("-c,--config", config_file, "configuration file")->capture_default_str();
   app.add_option("--log-format", log_format, "human or json (overrides the file)")
       ->check(CLI::IsMember({"human", "json"}));
+  app.add_option("--listen", listen, "endpoint (overrides broker.listen)");
   app.add_option("--data-dir", data_dir, "data folder (overrides broker.data_dir and store.path)");
   CLI11_PARSE(app, argc, argv);
 
@@ -43,6 +45,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!log_format.empty()) config->log_format = log_format;
+  if (!listen.empty()) config->listen = listen;
   if (!data_dir.empty()) {
     config->data_dir = data_dir;
     config->store.path = config->data_dir / "ozgbus.db";

@@ -25,17 +25,34 @@ Client::~Client() {
 
 Result<std::unique_ptr<Client>> Client::connect(const Options& options) {
   std::unique_ptr<Client> c(new Client(options));
+  if (auto problem = c->hello()) return *problem;
+  return c;
+}
+
+std::optional<Rejection> Client::hello() {
   auto e = wire::makeEnvelope(v1::HELLO);
   v1::Hello* h = e.mutable_hello();
-  h->set_participant_id(options.participant);
-  h->set_role(options.role);
-  h->set_credit(options.credit);
-  for (const auto& q : options.queues) h->add_queues(q);
+  h->set_participant_id(options_.participant);
+  h->set_role(options_.role);
+  h->set_credit(options_.credit);
+  for (const auto& q : options_.queues) h->add_queues(q);
   h->set_client_name("ozgbus-client/" OZGBUS_VERSION);
-  auto answer = c->request(e, v1::WELCOME);
+  auto answer = exchange(e, v1::WELCOME);
   if (!answer) return answer.rejection();
-  c->welcome_ = answer->envelope.welcome();
-  return c;
+  welcome_ = answer->envelope.welcome();
+  return std::nullopt;
+}
+
+Result<Incoming> Client::request(v1::Envelope& e, v1::Command answer, std::string_view payload,
+                                 bool with_payload) {
+  auto r = exchange(e, answer, payload, with_payload);
+  // The broker dropped this session (it was silent past the session timeout, or the broker
+  // restarted): say HELLO again and repeat the request once.
+  if (!r && r.rejection().reason == v1::NOT_REGISTERED) {
+    if (auto problem = hello()) return *problem;
+    r = exchange(e, answer, payload, with_payload);
+  }
+  return r;
 }
 
 void Client::send(v1::Envelope& e, std::string_view payload, bool with_payload) {
@@ -48,8 +65,8 @@ void Client::send(v1::Envelope& e, std::string_view payload, bool with_payload) 
   last_sent_ = Steady::now();
 }
 
-Result<Incoming> Client::request(v1::Envelope& e, v1::Command answer, std::string_view payload,
-                                 bool with_payload) {
+Result<Incoming> Client::exchange(v1::Envelope& e, v1::Command answer, std::string_view payload,
+                                  bool with_payload) {
   const std::uint64_t correlation = next_correlation_++;
   e.set_correlation_id(correlation);
   send(e, payload, with_payload);

@@ -59,8 +59,13 @@ class Client {
  private:
   explicit Client(const Options& options);
   void send(v1::Envelope& e, std::string_view payload = {}, bool with_payload = false);
+  // Sends and waits for the answer with the same correlation id; other arrivals are kept for
+  // receive(). request() also recovers from a dropped session by saying HELLO again.
+  Result<Incoming> exchange(v1::Envelope& e, v1::Command answer, std::string_view payload = {},
+                            bool with_payload = false);
   Result<Incoming> request(v1::Envelope& e, v1::Command answer, std::string_view payload = {},
                            bool with_payload = false);
+  std::optional<Rejection> hello();
   std::optional<Incoming> next(std::chrono::milliseconds timeout);
   void heartbeatIfDue();
 

@@ -103,6 +103,7 @@ void Server::run() {
     }
     if (draining_ && idle()) break;
   }
+  receiveFrames();  // what arrived meanwhile gets SHUTTING_DOWN rather than silence
   workers_->stop();
   committer_->stop();
   while (auto e = mailbox_->tryTake()) handleEvent(*e);

@@ -1,0 +1,153 @@
+#include "tests/integration/broker_process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "client/message_template.h"
+
+namespace ozgbus::testing {
+namespace {
+
+int freePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+const char* kBaseConfig = R"(
+[broker]
+workers = 2
+log_level = "debug"
+
+[session]
+heartbeat_interval_ms = 200
+timeout_ms = 1500
+
+[[routes]]
+ars_prefix = "02"
+service = "99050012104000"
+destination = "hh-gewerbeamt"
+
+[[routes]]
+ars_prefix = "02"
+destination = "hh-meldeamt"
+
+[[routes]]
+ars_prefix = "01002"
+destination = "sh-kiel-buergeramt"
+
+[[routes]]
+ars_prefix = "09162"
+destination = "by-muenchen-kvr"
+)";
+
+}  // namespace
+
+BrokerProcess::BrokerProcess(std::string extra_toml) {
+  endpoint_ = "tcp://127.0.0.1:" + std::to_string(freePort());
+  // TOML forbids repeating a table: extra_toml may add [delivery], [limits], [store] or routes,
+  // never [broker] or [session]. The endpoint goes on the command line.
+  std::ofstream(dir_.path() / "ozgbus.toml") << extra_toml << "\n" << kBaseConfig;
+}
+
+BrokerProcess::~BrokerProcess() {
+  if (pid_ > 0) stop(9);
+}
+
+void BrokerProcess::start() {
+  const std::string config = (dir_.path() / "ozgbus.toml").string();
+  const std::string log = (dir_.path() / "broker.log").string();
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    ::execl(OZGBUS_BROKER_BIN, OZGBUS_BROKER_BIN, "--config", config.c_str(), "--listen",
+            endpoint_.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    client::Options o{endpoint_, "test-probe", v1::OBSERVER};
+    o.timeout = std::chrono::milliseconds(300);
+    if (auto c = client::Client::connect(o)) return;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("broker exited at start:\n" + this->log());
+    }
+  }
+  throw std::runtime_error("broker did not answer within 20 s:\n" + this->log());
+}
+
+int BrokerProcess::stop(int signal) {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, signal);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return status;
+}
+
+std::string BrokerProcess::log() const {
+  std::ifstream in(dir_.path() / "broker.log");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::unique_ptr<client::Client> BrokerProcess::connect(const std::string& participant,
+                                                       v1::Role role, std::uint32_t credit,
+                                                       std::vector<std::string> queues) const {
+  auto c = client::Client::connect({endpoint_, participant, role, credit, std::move(queues)});
+  if (!c) throw std::runtime_error("connect failed: " + c.rejection().toString());
+  return std::move(*c);
+}
+
+CommandResult runCommand(const std::vector<std::string>& argv) {
+  int pipefd[2];
+  if (::pipe(pipefd) != 0) throw std::runtime_error("pipe failed");
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(pipefd[1], 1);
+    ::close(pipefd[0]);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(pipefd[1]);
+  CommandResult r;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(pipefd[0], buf, sizeof buf)) > 0;) r.out.append(buf, static_cast<std::size_t>(n));
+  ::close(pipefd[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string sampleMessage(const std::string& name, std::string* uuid) {
+  static const std::string folder = std::string(OZGBUS_SOURCE_DIR) + "/samples/messages/";
+  return client::MessageTemplate::load(folder + name).instantiate(uuid);
+}
+
+}  // namespace ozgbus::testing

@@ -1,0 +1,54 @@
+// BrokerProcess: the real ozgbus-broker binary in a child process, on a free loopback port,
+// with its own data folder and configuration. Helpers for the clients that talk to it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client/client.h"
+#include "tests/support/temp_dir.h"
+
+namespace ozgbus::testing {
+
+class BrokerProcess {
+ public:
+  // extra_toml goes before a base configuration (fast session timeout, the sample routes).
+  explicit BrokerProcess(std::string extra_toml = "");
+  ~BrokerProcess();
+
+  void start();                   // returns once the broker answers a HELLO
+  int stop(int signal = 15);      // sends the signal, waits, returns the exit status
+  void kill9() { stop(9); }
+  bool running() const { return pid_ > 0; }
+
+  const std::string& endpoint() const { return endpoint_; }
+  const std::filesystem::path& dir() const { return dir_.path(); }
+  std::string log() const;
+
+  std::unique_ptr<client::Client> connect(const std::string& participant, v1::Role role,
+                                          std::uint32_t credit = 0,
+                                          std::vector<std::string> queues = {}) const;
+
+ private:
+  TempDir dir_;
+  std::string endpoint_;
+  pid_t pid_ = -1;
+};
+
+// Runs a command, returns its exit status and what it printed on stdout.
+struct CommandResult {
+  int status = -1;
+  std::string out;
+};
+CommandResult runCommand(const std::vector<std::string>& argv);
+
+// A sample document (samples/messages) with a fresh UUID.
+std::string sampleMessage(const std::string& name = "gewerbeanmeldung-1.0-hamburg.xml",
+                          std::string* uuid = nullptr);
+
+}  // namespace ozgbus::testing

@@ -1,0 +1,10 @@
+#define DOCTEST_CONFIG_IMPLEMENT
+#include <doctest/doctest.h>
+
+#include "core/xml/xml_init.h"
+
+int main(int argc, char** argv) {
+  ozgbus::xml::initXml();
+  doctest::Context context(argc, argv);
+  return context.run();
+}

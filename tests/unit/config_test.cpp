@@ -1,0 +1,42 @@
+#include "broker/config/config.h"
+
+#include <doctest/doctest.h>
+
+using namespace ozgbus::broker;
+
+TEST_CASE("the sample configuration loads") {
+  auto c = loadConfig(std::string(OZGBUS_SOURCE_DIR) + "/samples/ozgbus.toml");
+  REQUIRE(c.ok());
+  CHECK(c->routes.size() == 4);
+  CHECK(c->stages == std::vector<std::string>{"parse", "route", "persist"});
+  CHECK(c->store.fsync);
+  CHECK(c->store.path.filename() == "ozgbus.db");
+  CHECK(c->data_dir.is_absolute());
+}
+
+TEST_CASE("defaults apply to an empty file") {
+  auto c = parseConfig("", "/etc/ozgbus/ozgbus.toml");
+  REQUIRE(c.ok());
+  CHECK(c->listen == "tcp://127.0.0.1:7755");
+  CHECK(c->store.path == "/etc/ozgbus/data/ozgbus.db");
+  CHECK(c->delivery.max_attempts == 5);
+}
+
+TEST_CASE("errors name the file and key") {
+  auto bad_type = parseConfig("[delivery]\nmax_attempts = \"five\"\n", "x.toml");
+  REQUIRE_FALSE(bad_type.ok());
+  CHECK(bad_type.rejection().detail == "x.toml: delivery.max_attempts has the wrong type");
+
+  auto zero = parseConfig("[broker]\nworkers = 0\n", "x.toml");
+  CHECK(zero.rejection().detail == "x.toml: broker.workers must be greater than 0");
+
+  auto route = parseConfig("[[routes]]\nars_prefix = \"02\"\n", "x.toml");
+  CHECK(route.rejection().detail == "x.toml: routes[0].destination is required");
+
+  auto both = parseConfig("[[routes]]\ndestination = \"q\"\n", "x.toml");
+  CHECK(both.rejection().detail == "x.toml: routes[0] needs exactly one of reader or ars_prefix");
+
+  auto syntax = parseConfig("[broker\n", "x.toml");
+  REQUIRE_FALSE(syntax.ok());
+  CHECK(syntax.rejection().detail.rfind("x.toml:1:", 0) == 0);
+}

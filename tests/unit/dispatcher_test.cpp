@@ -1,0 +1,186 @@
+#include "broker/delivery/dispatcher.h"
+
+#include <doctest/doctest.h>
+
+using namespace ozgbus;
+using namespace ozgbus::broker;
+
+namespace {
+
+// A Store that holds nothing on disk: the dispatcher only reads from it after a spill.
+class EmptyStore final : public Store {
+ public:
+  CommitOutcome apply(std::vector<StoreOp>&) override { return {}; }
+  std::vector<QueuedMessage> loadQueued(const std::string&, std::uint64_t, std::size_t) override {
+    ++loads;
+    return {};
+  }
+  std::vector<ReceiptRecord> loadReceipts(const std::string&, std::uint64_t, std::size_t) override {
+    return {};
+  }
+  std::vector<QueueCounts> queueCounts() override { return {}; }
+  std::vector<std::pair<std::string, std::uint64_t>> pendingReceipts() override { return {}; }
+  int loads = 0;
+};
+
+struct Fixture {
+  Fixture() {
+    config.max_attempts = 3;
+    config.ack_timeout = std::chrono::milliseconds(1000);
+    dispatcher = std::make_unique<Dispatcher>(
+        config, store,
+        [this](Session& s, const QueuedMessage& m) {
+          sent.emplace_back(s.participant, m.id);
+          return true;
+        },
+        [this](StoreOp op) { writes.push_back(std::move(op)); });
+  }
+
+  Session& connect(const std::string& identity, std::uint32_t credit) {
+    Session s;
+    s.identity = identity;
+    s.participant = identity;
+    s.role = v1::BACKEND;
+    s.credit = credit;
+    s.queues = {"q"};
+    Session& stored = sessions.emplace(identity, std::move(s)).first->second;
+    dispatcher->attach(stored);
+    return stored;
+  }
+
+  void commit(std::uint64_t id) {
+    QueuedMessage m;
+    m.id = id;
+    m.uuid = "u" + std::to_string(id);
+    m.sender = "portal";
+    m.queue = "q";
+    m.payload = std::make_shared<const std::string>("<x/>");
+    dispatcher->committed(m);
+  }
+
+  DeliveryConfig config;
+  EmptyStore store;
+  std::unique_ptr<Dispatcher> dispatcher;
+  std::unordered_map<std::string, Session> sessions;
+  std::vector<std::pair<std::string, std::uint64_t>> sent;
+  std::vector<StoreOp> writes;
+};
+
+}  // namespace
+
+TEST_CASE("deliveries respect each consumer's credit and alternate between consumers") {
+  Fixture f;
+  f.connect("a", 2);
+  f.connect("b", 1);
+  for (std::uint64_t i = 1; i <= 5; ++i) f.commit(i);
+  f.dispatcher->pump(f.sessions);
+  CHECK(f.sent.size() == 3);
+  CHECK(f.sessions.at("a").deliveries.size() == 2);
+  CHECK(f.sessions.at("b").deliveries.size() == 1);
+  CHECK(f.dispatcher->queues().front().in_flight == 3);
+  CHECK(f.dispatcher->queues().front().depth == 5);
+}
+
+TEST_CASE("ACK settles the message and frees credit") {
+  Fixture f;
+  Session& a = f.connect("a", 1);
+  f.commit(1);
+  f.commit(2);
+  f.dispatcher->pump(f.sessions);
+  REQUIRE(f.sent.size() == 1);
+  CHECK_FALSE(f.dispatcher->ack(a, 1, 0));
+  REQUIRE(f.writes.size() == 1);
+  CHECK(std::get<SettleOp>(f.writes[0]).state == MessageState::kDelivered);
+  CHECK(std::get<SettleOp>(f.writes[0]).sender == "portal");
+  f.dispatcher->pump(f.sessions);
+  CHECK(f.sent.size() == 2);
+  CHECK(f.dispatcher->queues().front().depth == 1);
+}
+
+TEST_CASE("an ACK for a delivery the session does not hold is refused") {
+  Fixture f;
+  Session& a = f.connect("a", 1);
+  Session& b = f.connect("b", 1);
+  f.commit(1);
+  f.dispatcher->pump(f.sessions);
+  Session& holder = a.deliveries.count(1) ? a : b;
+  Session& other = &holder == &a ? b : a;
+  auto r = f.dispatcher->ack(other, 1, 0);
+  REQUIRE(r);
+  CHECK(r->reason == v1::UNKNOWN_DELIVERY);
+  CHECK_FALSE(f.dispatcher->ack(holder, 1, 0));
+}
+
+TEST_CASE("a disconnect puts held messages back first, counting an attempt") {
+  Fixture f;
+  Session& a = f.connect("a", 2);
+  f.commit(1);
+  f.commit(2);
+  f.commit(3);
+  f.dispatcher->pump(f.sessions);
+  f.dispatcher->detach(a, Clock::now());
+  f.sessions.erase("a");
+  CHECK(f.writes.size() == 2);  // two AttemptOps
+  f.connect("b", 10);
+  f.sent.clear();
+  f.dispatcher->pump(f.sessions);
+  REQUIRE(f.sent.size() == 3);
+  CHECK(f.dispatcher->redelivered() == 2);
+}
+
+TEST_CASE("after max_attempts the message becomes a dead letter") {
+  Fixture f;
+  for (std::uint32_t attempt = 1; attempt <= 3; ++attempt) {
+    Session& s = f.connect("c" + std::to_string(attempt), 1);
+    if (attempt == 1) f.commit(1);
+    f.dispatcher->pump(f.sessions);
+    v1::Nack nack;
+    nack.set_delivery_id(1);
+    nack.set_requeue(true);
+    nack.set_detail("try later");
+    CHECK_FALSE(f.dispatcher->nack(s, nack, Clock::now(), 0));
+  }
+  auto* dead = std::get_if<SettleOp>(&f.writes.back());
+  REQUIRE(dead != nullptr);
+  CHECK(dead->state == MessageState::kDeadLetter);
+  CHECK(dead->reason == v1::MAX_ATTEMPTS);
+  CHECK(dead->detail.find("3 delivery attempts failed") != std::string::npos);
+  CHECK(f.dispatcher->queues().front().dead == 1);
+  CHECK(f.dispatcher->queues().front().depth == 0);
+}
+
+TEST_CASE("NACK without requeue settles as rejected by the receiver") {
+  Fixture f;
+  Session& a = f.connect("a", 1);
+  f.commit(1);
+  f.dispatcher->pump(f.sessions);
+  v1::Nack nack;
+  nack.set_delivery_id(1);
+  nack.set_detail("Pflichtangabe fehlt");
+  CHECK_FALSE(f.dispatcher->nack(a, nack, Clock::now(), 0));
+  auto& settle = std::get<SettleOp>(f.writes.back());
+  CHECK(settle.state == MessageState::kRejected);
+  CHECK(settle.reason == v1::REJECTED_BY_RECEIVER);
+  CHECK(settle.detail == "Pflichtangabe fehlt");
+}
+
+TEST_CASE("the ack timeout redelivers") {
+  Fixture f;
+  f.connect("a", 1);
+  f.commit(1);
+  f.dispatcher->pump(f.sessions);
+  f.dispatcher->expire(Clock::now(), f.sessions);
+  CHECK(f.sessions.at("a").deliveries.size() == 1);  // not yet
+  f.dispatcher->expire(Clock::now() + std::chrono::seconds(2), f.sessions);
+  CHECK(f.sessions.at("a").deliveries.empty());
+  CHECK(f.dispatcher->redelivered() == 1);
+}
+
+TEST_CASE("after a restart the queue refills from the store") {
+  Fixture f;
+  f.dispatcher->restore({QueueCounts{"q", 3, 0}});
+  f.connect("a", 5);
+  f.dispatcher->pump(f.sessions);
+  CHECK(f.store.loads == 1);
+  CHECK(f.dispatcher->queues().front().depth == 3);
+}

@@ -1,0 +1,98 @@
+#include "broker/store/sqlite_store.h"
+
+#include <doctest/doctest.h>
+
+#include "tests/support/temp_dir.h"
+
+using namespace ozgbus;
+using namespace ozgbus::broker;
+
+namespace {
+
+InsertOp insert(const std::string& uuid, const std::string& queue, const std::string& author = "psw:1") {
+  InsertOp op;
+  op.message.uuid = uuid;
+  op.message.author = author;
+  op.message.sender = author;
+  op.message.reader = "ars:020000000000";
+  op.message.message_type = "0100";
+  op.message.queue = queue;
+  op.message.received_at_ms = 1;
+  op.message.payload = std::make_shared<const std::string>("<doc>" + uuid + "</doc>");
+  return op;
+}
+
+CommitOutcome apply(Store& s, std::vector<StoreOp> ops) { return s.apply(ops); }
+
+}  // namespace
+
+TEST_CASE("inserts are queued in id order and survive reopening") {
+  testing::TempDir dir;
+  const auto file = dir.path() / "s.db";
+  {
+    auto s = SqliteStore::open(file, true);
+    REQUIRE(s.ok());
+    auto out = apply(**s, {insert("u1", "q"), insert("u2", "q"), insert("u3", "other")});
+    REQUIRE(out.inserts.size() == 3);
+    CHECK(out.inserts[0].op.message.id < out.inserts[1].op.message.id);
+    CHECK_FALSE(out.inserts[0].duplicate);
+  }
+  auto s = SqliteStore::open(file, true);
+  REQUIRE(s.ok());
+  auto rows = (*s)->loadQueued("q", 0, 10);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].uuid == "u1");
+  CHECK(*rows[1].payload == "<doc>u2</doc>");
+  CHECK((*s)->loadQueued("q", rows[0].id, 10).size() == 1);
+  CHECK((*s)->loadQueued("q", 0, 1).size() == 1);
+  auto counts = (*s)->queueCounts();
+  REQUIRE(counts.size() == 2);
+}
+
+TEST_CASE("the same (author, uuid) is stored once, also within one batch") {
+  testing::TempDir dir;
+  auto s = SqliteStore::open(dir.path() / "s.db", true);
+  REQUIRE(s.ok());
+  auto out = apply(**s, {insert("u1", "q"), insert("u1", "q"), insert("u1", "q", "psw:2")});
+  CHECK_FALSE(out.inserts[0].duplicate);
+  CHECK(out.inserts[1].duplicate);
+  CHECK_FALSE(out.inserts[2].duplicate);  // another author may use the same uuid
+  auto again = apply(**s, {insert("u1", "q")});
+  CHECK(again.inserts[0].duplicate);
+  CHECK((*s)->loadQueued("q", 0, 10).size() == 2);
+}
+
+TEST_CASE("settling creates a receipt once; receipt ACK clears it; dead letters leave the queue") {
+  testing::TempDir dir;
+  auto s = SqliteStore::open(dir.path() / "s.db", true);
+  REQUIRE(s.ok());
+  auto out = apply(**s, {insert("u1", "q"), insert("u2", "q")});
+  const auto id1 = out.inserts[0].op.message.id;
+  const auto id2 = out.inserts[1].op.message.id;
+
+  auto settled = apply(**s, {SettleOp{id1, "psw:1", "u1", MessageState::kDelivered,
+                                      v1::REASON_UNSPECIFIED, "", "backend", 5},
+                             SettleOp{id1, "psw:1", "u1", MessageState::kDelivered,
+                                      v1::REASON_UNSPECIFIED, "", "backend", 6},
+                             SettleOp{id2, "psw:1", "u2", MessageState::kDeadLetter,
+                                      v1::MAX_ATTEMPTS, "5 attempts", "backend", 7}});
+  REQUIRE(settled.receipts.size() == 1);  // a second settle of the same id is a no-op
+  CHECK(settled.receipts[0].message_uuid == "u1");
+  CHECK((*s)->loadQueued("q", 0, 10).empty());
+  CHECK((*s)->loadReceipts("psw:1", 0, 10).size() == 1);
+  auto counts = (*s)->queueCounts();
+  REQUIRE(counts.size() == 1);
+  CHECK(counts[0].queued == 0);
+  CHECK(counts[0].dead == 1);
+
+  apply(**s, {ReceiptAckOp{id1}});
+  CHECK((*s)->loadReceipts("psw:1", 0, 10).empty());
+  CHECK((*s)->pendingReceipts().empty());
+}
+
+TEST_CASE("an unwritable store is refused at open with the path in the message") {
+  auto s = SqliteStore::open("/proc/ozgbus-cannot-be-here/s.db", true);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.rejection().reason == v1::STORE_FAILED);
+  CHECK(s.rejection().detail.find("ozgbus-cannot-be-here") != std::string::npos);
+}
