@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "core/wire/codec.h"
-#include "tests/integration/broker_process.h"
+#include "tests/support/broker_process.h"
 
 using namespace ozgbus;
 using namespace std::chrono_literals;

@@ -2,7 +2,7 @@
 
 #include <fstream>
 
-#include "tests/integration/broker_process.h"
+#include "tests/support/broker_process.h"
 
 using namespace ozgbus;
 using testing::BrokerProcess;

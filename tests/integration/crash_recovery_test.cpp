@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "tests/integration/broker_process.h"
+#include "tests/support/broker_process.h"
 
 using namespace ozgbus;
 using namespace std::chrono_literals;

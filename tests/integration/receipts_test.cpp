@@ -2,7 +2,7 @@
 
 #include <csignal>
 
-#include "tests/integration/broker_process.h"
+#include "tests/support/broker_process.h"
 
 using namespace ozgbus;
 using namespace std::chrono_literals;

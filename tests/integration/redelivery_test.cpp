@@ -7,7 +7,7 @@
 #include <set>
 #include <thread>
 
-#include "tests/integration/broker_process.h"
+#include "tests/support/broker_process.h"
 
 using namespace ozgbus;
 using namespace std::chrono_literals;

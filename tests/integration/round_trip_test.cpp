@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "tests/integration/broker_process.h"
+#include "tests/support/broker_process.h"
 
 using namespace ozgbus;
 using namespace std::chrono_literals;

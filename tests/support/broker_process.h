@@ -18,7 +18,7 @@ namespace ozgbus::testing {
 class BrokerProcess {
  public:
   // extra_toml goes before a base configuration (fast session timeout, the sample routes).
-  explicit BrokerProcess(std::string extra_toml = "");
+  explicit BrokerProcess(std::string extra_toml = "", std::string log_level = "debug");
   ~BrokerProcess();
 
   void start();                   // returns once the broker answers a HELLO
@@ -29,6 +29,7 @@ class BrokerProcess {
   const std::string& endpoint() const { return endpoint_; }
   const std::filesystem::path& dir() const { return dir_.path(); }
   std::string log() const;
+  pid_t pid() const { return pid_; }
 
   std::unique_ptr<client::Client> connect(const std::string& participant, v1::Role role,
                                           std::uint32_t credit = 0,

@@ -1,4 +1,4 @@
-#include "tests/integration/broker_process.h"
+#include "tests/support/broker_process.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -31,11 +31,8 @@ int freePort() {
   return ntohs(addr.sin_port);
 }
 
+// [broker] comes last so the constructor can append to it.
 const char* kBaseConfig = R"(
-[broker]
-workers = 2
-log_level = "debug"
-
 [session]
 heartbeat_interval_ms = 200
 timeout_ms = 1500
@@ -56,15 +53,19 @@ destination = "sh-kiel-buergeramt"
 [[routes]]
 ars_prefix = "09162"
 destination = "by-muenchen-kvr"
+
+[broker]
+workers = 2
 )";
 
 }  // namespace
 
-BrokerProcess::BrokerProcess(std::string extra_toml) {
+BrokerProcess::BrokerProcess(std::string extra_toml, std::string log_level) {
   endpoint_ = "tcp://127.0.0.1:" + std::to_string(freePort());
   // TOML forbids repeating a table: extra_toml may add [delivery], [limits], [store] or routes,
   // never [broker] or [session]. The endpoint goes on the command line.
-  std::ofstream(dir_.path() / "ozgbus.toml") << extra_toml << "\n" << kBaseConfig;
+  std::ofstream(dir_.path() / "ozgbus.toml")
+      << extra_toml << "\n" << kBaseConfig << "log_level = \"" << log_level << "\"\n";
 }
 
 BrokerProcess::~BrokerProcess() {

@@ -1,0 +1,31 @@
+// End-to-end load against a running broker: portals post pipelined submissions, back-ends ACK
+// deliveries, portals ACK receipts. Measures accepted-and-delivered throughput and the
+// submit -> ACCEPTED latency distribution.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace ozgbus::bench {
+
+struct LoadSpec {
+  std::string endpoint;
+  std::string document_template;  // samples/messages file text with {{UUID}} / {{NOW}}
+  std::size_t size = 1024;        // bytes per message, padded
+  std::uint64_t messages = 100000;
+  unsigned portals = 2;
+  unsigned backends = 2;
+  unsigned window = 512;          // outstanding submissions per portal
+  double rate = 0;                // messages/s over all portals; 0 = as fast as possible
+};
+
+struct LoadResult {
+  double seconds = 0;
+  std::uint64_t accepted = 0, delivered = 0, rejected = 0;
+  double throughput = 0;  // delivered per second
+  double p50_ms = 0, p99_ms = 0, max_ms = 0;
+};
+
+LoadResult runLoad(const LoadSpec& spec);
+
+}  // namespace ozgbus::bench

@@ -1,0 +1,150 @@
+// ozgbus-bench: end-to-end throughput and latency of the real broker process, side by side
+// with the bare ZeroMQ forwarding loop (the transport's ceiling), and broker memory with a
+// deep queue. Results go to docs/performance.md.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "bench/e2e_load.h"
+#include "bench/zmq_loop.h"
+#include "core/xml/xml_init.h"
+#include "core/xoev/uuid.h"
+#include "client/message_template.h"
+#include "tests/support/broker_process.h"
+
+using namespace ozgbus;
+
+namespace {
+
+std::string sampleTemplate() {
+  return client::MessageTemplate::load(std::string(OZGBUS_SOURCE_DIR) +
+                                       "/samples/messages/gewerbeanmeldung-1.0-hamburg.xml")
+      .text();
+}
+
+double zmqLoop(std::uint64_t messages, std::size_t size) {
+  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(20000 + getpid() % 20000);
+  const pid_t child = fork();
+  if (child == 0) {
+    bench::runForwarder(endpoint, messages);
+    _exit(0);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const double rate = bench::runZmqLoop(endpoint, messages, size, 512);
+  waitpid(child, nullptr, 0);
+  return rate;
+}
+
+bench::LoadResult brokerLoad(std::uint64_t messages, std::size_t size, double rate) {
+  testing::BrokerProcess broker("", "warn");
+  broker.start();
+  bench::LoadSpec spec;
+  spec.endpoint = broker.endpoint();
+  spec.document_template = sampleTemplate();
+  spec.size = size;
+  spec.messages = messages;
+  spec.rate = rate;
+  return bench::runLoad(spec);
+}
+
+long rssKiB(pid_t pid, const char* field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::string(field).size()));
+  }
+  return -1;
+}
+
+int compare(std::uint64_t small_n, std::uint64_t large_n) {
+  std::printf("| message | bare ZeroMQ loop (msg/s) | ozgbus end to end (msg/s) | ratio | "
+              "submit→ACCEPTED p50 / p99 (ms) |\n|---|---|---|---|---|\n");
+  double small_rate = 0;
+  for (const auto& [size, n] : {std::pair<std::size_t, std::uint64_t>{1024, small_n}, {16384, large_n}}) {
+    const double bare = zmqLoop(n, size);
+    const auto r = brokerLoad(n, size, 0);
+    if (size == 1024) small_rate = r.throughput;
+    std::printf("| %zu B | %.0f | %.0f | %.2f | %.2f / %.2f |\n", size, bare, r.throughput,
+                r.throughput / bare, r.p50_ms, r.p99_ms);
+    std::fflush(stdout);
+  }
+  const auto half = brokerLoad(small_n / 2, 1024, small_rate / 2);
+  std::printf("\nAt half that rate (%.0f msg/s offered, 1024 B): delivered %.0f msg/s, "
+              "submit→ACCEPTED p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+              small_rate / 2, half.throughput, half.p50_ms, half.p99_ms, half.max_ms);
+  return 0;
+}
+
+int fill(std::uint64_t messages) {
+  testing::BrokerProcess broker("", "warn");
+  broker.start();
+  auto portal = client::Client::connect({broker.endpoint(), "psw:bench-fill", v1::PORTAL});
+  if (!portal) return 1;
+  std::string uuid;
+  const std::string base = client::MessageTemplate(sampleTemplate()).instantiateSized(1024, &uuid);
+  const std::size_t at = base.find(uuid);
+  std::string doc = base;
+  std::uint64_t sent = 0, answered = 0;
+  const auto start = std::chrono::steady_clock::now();
+  while (answered < messages) {
+    while (sent < messages && sent - answered < 1024) {
+      doc.replace(at, uuid.size(), xoev::newUuid());
+      (*portal)->post(doc);
+      ++sent;
+    }
+    auto in = (*portal)->receive(std::chrono::seconds(10));
+    if (!in) return 1;
+    if (in->envelope.command() == v1::SUBMIT_RESULT) ++answered;
+    if (answered % 100000 == 0 && in->envelope.command() == v1::SUBMIT_RESULT) {
+      std::printf("%llu queued, broker RSS %ld KiB\n", static_cast<unsigned long long>(answered),
+                  rssKiB(broker.pid(), "VmRSS:"));
+      std::fflush(stdout);
+    }
+  }
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  auto status = (*portal)->status();
+  std::printf("queued %llu x 1 KiB in %.1f s (%.0f msg/s accepted, no consumer); broker RSS %ld KiB, "
+              "peak %ld KiB; queue depth reported %llu\n",
+              static_cast<unsigned long long>(messages), s, static_cast<double>(messages) / s,
+              rssKiB(broker.pid(), "VmRSS:"), rssKiB(broker.pid(), "VmHWM:"),
+              status ? static_cast<unsigned long long>(status->queues(0).depth()) : 0ULL);
+  // A restart with the deep queue: memory stays bounded while the queue is read back.
+  broker.stop(SIGTERM);
+  broker.start();
+  auto backend = client::Client::connect({broker.endpoint(), "bench-drain", v1::BACKEND, 256, {"hh-gewerbeamt"}});
+  std::uint64_t drained = 0;
+  while (drained < 50000) {
+    auto in = (*backend)->receive(std::chrono::seconds(10));
+    if (!in) break;
+    if (in->envelope.command() != v1::DELIVER) continue;
+    (*backend)->ack(in->envelope.deliver().delivery_id());
+    ++drained;
+  }
+  std::printf("after restart, %llu delivered from the deep queue: broker RSS %ld KiB, peak %ld KiB\n",
+              static_cast<unsigned long long>(drained), rssKiB(broker.pid(), "VmRSS:"),
+              rssKiB(broker.pid(), "VmHWM:"));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ozgbus-bench"};
+  app.require_subcommand(1);
+  std::uint64_t small_n = 100000, large_n = 20000, fill_n = 1000000;
+  auto* cmp = app.add_subcommand("compare", "broker vs bare ZeroMQ loop, 1 KiB and 16 KiB");
+  cmp->add_option("--messages", small_n, "1 KiB messages")->capture_default_str();
+  cmp->add_option("--large-messages", large_n, "16 KiB messages")->capture_default_str();
+  auto* fl = app.add_subcommand("fill", "broker memory with a deep queue");
+  fl->add_option("--messages", fill_n)->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  xml::initXml();
+  if (cmp->parsed()) return compare(small_n, large_n);
+  return fill(fill_n);
+}
