@@ -48,18 +48,21 @@ std::vector<double> runPortal(const LoadSpec& spec, unsigned index, std::uint64_
   std::uint64_t next = 0;
   std::uint64_t answered = 0;
   while (answered < count || !shared.done) {
+    auto wait = std::chrono::milliseconds(50);
     while (next < count && sent_at.size() < spec.window) {
       if (per_portal_rate > 0) {
         const auto due = start + std::chrono::duration_cast<Steady::duration>(
                                      std::chrono::duration<double>(static_cast<double>(next) / per_portal_rate));
-        if (Steady::now() < due) break;
+        if (Steady::now() < due) {
+          wait = std::chrono::duration_cast<std::chrono::milliseconds>(due - Steady::now());
+          break;
+        }
       }
       doc.replace(uuid_at, uuid.size(), xoev::newUuid());
       ++next;
       sent_at.emplace(c->post(doc), Steady::now());
     }
-    const bool paced_wait = per_portal_rate > 0 && next < count && sent_at.size() < spec.window;
-    auto in = c->receive(paced_wait ? 0ms : 50ms);
+    auto in = c->receive(wait);
     if (!in) continue;
     const v1::Envelope& e = in->envelope;
     if (e.command() == v1::SUBMIT_RESULT) {

@@ -42,7 +42,7 @@ double zmqLoop(std::uint64_t messages, std::size_t size) {
 }
 
 bench::LoadResult brokerLoad(std::uint64_t messages, std::size_t size, double rate) {
-  testing::BrokerProcess broker("", "warn");
+  testing::BrokerProcess broker(std::getenv("OZGBUS_BENCH_EXTRA") ? std::getenv("OZGBUS_BENCH_EXTRA") : "", std::getenv("OZGBUS_BENCH_LOG") ? std::getenv("OZGBUS_BENCH_LOG") : "warn");
   broker.start();
   bench::LoadSpec spec;
   spec.endpoint = broker.endpoint();
@@ -141,10 +141,28 @@ int main(int argc, char** argv) {
   auto* cmp = app.add_subcommand("compare", "broker vs bare ZeroMQ loop, 1 KiB and 16 KiB");
   cmp->add_option("--messages", small_n, "1 KiB messages")->capture_default_str();
   cmp->add_option("--large-messages", large_n, "16 KiB messages")->capture_default_str();
+  bench::LoadSpec spec;
+  auto* load = app.add_subcommand("load", "load an already running broker (portals -> queue hh-gewerbeamt)");
+  load->add_option("--broker", spec.endpoint)->required();
+  load->add_option("--messages", spec.messages)->capture_default_str();
+  load->add_option("--size", spec.size)->capture_default_str();
+  load->add_option("--rate", spec.rate, "messages/s offered; 0 = as fast as possible")->capture_default_str();
+  load->add_option("--portals", spec.portals)->capture_default_str();
+  load->add_option("--backends", spec.backends)->capture_default_str();
+  load->add_option("--window", spec.window, "outstanding submissions per portal")->capture_default_str();
   auto* fl = app.add_subcommand("fill", "broker memory with a deep queue");
   fl->add_option("--messages", fill_n)->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   xml::initXml();
   if (cmp->parsed()) return compare(small_n, large_n);
+  if (load->parsed()) {
+    spec.document_template = sampleTemplate();
+    const auto r = bench::runLoad(spec);
+    std::printf("%.0f msg/s delivered (%llu accepted, %llu rejected) in %.1f s; submit->ACCEPTED "
+                "p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+                r.throughput, static_cast<unsigned long long>(r.accepted),
+                static_cast<unsigned long long>(r.rejected), r.seconds, r.p50_ms, r.p99_ms, r.max_ms);
+    return 0;
+  }
   return fill(fill_n);
 }

@@ -109,6 +109,11 @@ std::optional<Incoming> Client::next(std::chrono::milliseconds timeout) {
         auto decoded = wire::decode(std::move(*frames));
         if (!decoded) continue;  // the broker never sends these; nothing to answer
         if (decoded->envelope.command() == v1::HEARTBEAT) continue;
+        if (decoded->envelope.command() == v1::ERROR && decoded->envelope.correlation_id() == 0 &&
+            decoded->envelope.error().reason() == v1::NOT_REGISTERED) {
+          session_lost_ = true;  // e.g. our heartbeat after the broker dropped us or restarted
+          continue;
+        }
         Incoming in{std::move(decoded->envelope), {}};
         for (auto& p : decoded->payloads) in.payloads.emplace_back(wire::view(p));
         return in;
@@ -141,6 +146,10 @@ std::uint64_t Client::post(std::string_view xml) {
 }
 
 std::optional<Incoming> Client::receive(std::chrono::milliseconds timeout) {
+  if (session_lost_) {
+    session_lost_ = false;
+    if (hello()) session_lost_ = true;  // broker still away: try again on the next call
+  }
   if (!backlog_.empty()) {
     Incoming in = std::move(backlog_.front());
     backlog_.pop_front();

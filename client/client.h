@@ -44,7 +44,7 @@ class Client {
   std::uint64_t post(std::string_view xml);
 
   // The next DELIVER, RECEIPT, SUBMIT_RESULT or ERROR; empty after timeout. Sends HEARTBEATs
-  // while it waits.
+  // while it waits, and says HELLO again if the broker dropped the session (restart, timeout).
   std::optional<Incoming> receive(std::chrono::milliseconds timeout);
 
   void ack(std::uint64_t delivery_id);
@@ -77,6 +77,7 @@ class Client {
   std::chrono::steady_clock::time_point last_sent_;
   v1::Welcome welcome_;
   bool said_bye_ = false;
+  bool session_lost_ = false;  // the broker no longer knows this connection: HELLO again
 };
 
 }  // namespace ozgbus::client

@@ -7,6 +7,12 @@ namespace {
 
 std::uint64_t idOf(const QueuedMessage& m) { return m.id; }
 
+std::int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 Dispatcher::Dispatcher(const DeliveryConfig& config, Store& reader, Send send, Write write)
@@ -38,7 +44,7 @@ void Dispatcher::attach(Session& session) {
   for (const std::string& name : session.queues) queue(name).consumers.push_back(session.identity);
 }
 
-void Dispatcher::detach(Session& session, Clock::time_point /*now*/) {
+void Dispatcher::detach(Session& session, bool count_attempt) {
   for (const std::string& name : session.queues) {
     auto& consumers = queue(name).consumers;
     consumers.erase(std::remove(consumers.begin(), consumers.end(), session.identity),
@@ -47,8 +53,9 @@ void Dispatcher::detach(Session& session, Clock::time_point /*now*/) {
   const auto held = session.deliveries;
   for (std::uint64_t id : held) {
     if (auto f = take(session, id)) {
-      failed(std::move(*f), v1::REASON_UNSPECIFIED,
-             "consumer " + session.participant + " disconnected before ACK", 0);
+      failed(std::move(*f), session.participant,
+             "consumer " + session.participant + " disconnected before ACK", nowMs(),
+             count_attempt);
     }
   }
 }
@@ -84,8 +91,9 @@ std::optional<Rejection> Dispatcher::nack(Session& session, const v1::Nack& nack
                                             " is not held by this connection");
   }
   if (nack.requeue()) {
-    failed(std::move(*f), nack.reason(), "NACK with requeue from " + session.participant +
-                                             (nack.detail().empty() ? "" : ": " + nack.detail()),
+    failed(std::move(*f), session.participant,
+           "NACK with requeue from " + session.participant +
+               (nack.detail().empty() ? "" : ": " + nack.detail()),
            now_ms);
     return std::nullopt;
   }
@@ -97,17 +105,21 @@ std::optional<Rejection> Dispatcher::nack(Session& session, const v1::Nack& nack
   return std::nullopt;
 }
 
-void Dispatcher::failed(InFlight&& f, ReasonCode /*reason*/, const std::string& detail,
-                        std::int64_t now_ms) {
+void Dispatcher::failed(InFlight&& f, const std::string& consumer, const std::string& detail,
+                        std::int64_t now_ms, bool count_attempt) {
   Queue& q = queue(f.message.queue);
   QueuedMessage& m = f.message;
+  if (!count_attempt) {
+    q.ready.pushFront(std::move(m));
+    return;
+  }
   ++m.attempts;
   if (m.attempts >= config_.max_attempts) {
     --q.depth;
     ++q.dead;
     write_(SettleOp{m.id, m.sender, m.uuid, MessageState::kDeadLetter, v1::MAX_ATTEMPTS,
                     std::to_string(m.attempts) + " delivery attempts failed; last: " + detail,
-                    f.identity, now_ms});
+                    consumer, now_ms});
     return;
   }
   ++redelivered_;
@@ -120,15 +132,13 @@ void Dispatcher::expire(Clock::time_point now, std::unordered_map<std::string, S
   for (const auto& [id, f] : in_flight_) {
     if (f.deadline <= now) late.push_back(id);
   }
-  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const auto now_ms = nowMs();
   for (std::uint64_t id : late) {
     const std::string identity = in_flight_.at(id).identity;
     auto s = sessions.find(identity);
     if (s == sessions.end()) continue;
     if (auto f = take(s->second, id)) {
-      failed(std::move(*f), v1::REASON_UNSPECIFIED,
+      failed(std::move(*f), s->second.participant,
              "no ACK from " + s->second.participant + " within ack timeout", now_ms);
     }
   }

@@ -34,8 +34,9 @@ class Dispatcher {
 
   void committed(const QueuedMessage& message);
   void attach(Session& session);
-  // Everything the session held goes back to the front of its queue, one attempt counted.
-  void detach(Session& session, Clock::time_point now);
+  // Everything the session held goes back to the front of its queue. A connection that was
+  // lost or timed out counts one attempt per message; one that said BYE does not.
+  void detach(Session& session, bool count_attempt);
 
   // ACK: delivered. UNKNOWN_DELIVERY if this session does not hold the id.
   std::optional<Rejection> ack(Session& session, std::uint64_t id, std::int64_t now_ms);
@@ -79,7 +80,8 @@ class Dispatcher {
   void pumpQueue(Queue& q, std::unordered_map<std::string, Session>& sessions);
   void refill(Queue& q);
   // A delivery failed (disconnect, timeout, NACK requeue): count the attempt, requeue or bury.
-  void failed(InFlight&& f, ReasonCode reason, const std::string& detail, std::int64_t now_ms);
+  void failed(InFlight&& f, const std::string& consumer, const std::string& detail,
+              std::int64_t now_ms, bool count_attempt = true);
   std::optional<InFlight> take(Session& session, std::uint64_t id);
 
   DeliveryConfig config_;

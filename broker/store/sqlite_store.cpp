@@ -22,8 +22,13 @@ CREATE TABLE IF NOT EXISTS messages(
   detail         TEXT,
   receiver       TEXT,
   settled_at_ms  INTEGER,
-  receipt_state  INTEGER NOT NULL DEFAULT 0,  -- 0 none, 1 to send, 2 acknowledged by sender
-  payload        BLOB                         -- NULL once delivered
+  receipt_state  INTEGER NOT NULL DEFAULT 0   -- 0 none, 1 to send, 2 acknowledged by sender
+);
+-- Documents apart from their metadata: settling a message rewrites a small row and deletes the
+-- document, instead of rewriting a row that carries the whole document.
+CREATE TABLE IF NOT EXISTS payloads(
+  id   INTEGER PRIMARY KEY,  -- messages.id
+  body BLOB NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS messages_dedupe   ON messages(author, uuid);
 CREATE INDEX IF NOT EXISTS messages_queued   ON messages(queue, id) WHERE state = 0;
@@ -57,19 +62,19 @@ struct SqliteStore::Statements {
         rollback(w, "ROLLBACK"),
         insert(w,
                "INSERT INTO messages(uuid, author, sender, reader, message_type, queue,"
-               " received_at_ms, payload) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+               " received_at_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"
                " ON CONFLICT(author, uuid) DO NOTHING"),
+        insertPayload(w, "INSERT INTO payloads(id, body) VALUES(?1, ?2)"),
         settle(w,
                "UPDATE messages SET state = ?2, reason = ?3, detail = ?4, receiver = ?5,"
-               " settled_at_ms = ?6, receipt_state = ?7,"
-               " payload = CASE WHEN ?2 = 1 THEN NULL ELSE payload END"
-               " WHERE id = ?1 AND state = 0"),
+               " settled_at_ms = ?6, receipt_state = ?7 WHERE id = ?1 AND state = 0"),
+        deletePayload(w, "DELETE FROM payloads WHERE id = ?1"),
         attempts(w, "UPDATE messages SET attempts = ?2 WHERE id = ?1"),
         receiptAck(w, "UPDATE messages SET receipt_state = 2 WHERE id = ?1 AND receipt_state = 1"),
         loadQueued(r,
-                   "SELECT id, uuid, author, sender, reader, message_type, received_at_ms,"
-                   " attempts, payload FROM messages"
-                   " WHERE queue = ?1 AND state = 0 AND id > ?2 ORDER BY id LIMIT ?3"),
+                   "SELECT m.id, uuid, author, sender, reader, message_type, received_at_ms,"
+                   " attempts, p.body FROM messages m JOIN payloads p ON p.id = m.id"
+                   " WHERE queue = ?1 AND state = 0 AND m.id > ?2 ORDER BY m.id LIMIT ?3"),
         loadReceipts(r,
                      "SELECT id, uuid, state, reason, detail, receiver, settled_at_ms"
                      " FROM messages WHERE sender = ?1 AND receipt_state = 1 AND id > ?2"
@@ -80,7 +85,8 @@ struct SqliteStore::Statements {
                       "SELECT sender, count(*) FROM messages WHERE receipt_state = 1"
                       " GROUP BY sender") {}
 
-  sqlite::Stmt begin, commit, rollback, insert, settle, attempts, receiptAck;
+  sqlite::Stmt begin, commit, rollback, insert, insertPayload, settle, deletePayload, attempts,
+      receiptAck;
   sqlite::Stmt loadQueued, loadReceipts, countQueued, countDead, countReceipts;
 };
 
@@ -92,9 +98,17 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
     s->writer_ = openConnection(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     sqlite::exec(s->writer_.get(), "PRAGMA journal_mode=WAL");
     sqlite::exec(s->writer_.get(), fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
+    // Dedupe index pages are touched at random: keep them in memory (64 MiB). Checkpoints run
+    // on their own thread (below), never in the commit path.
+    sqlite::exec(s->writer_.get(), "PRAGMA cache_size=-65536");
+    sqlite::exec(s->writer_.get(), "PRAGMA wal_autocheckpoint=0");
     sqlite::exec(s->writer_.get(), kSchema);
     s->reader_ = openConnection(file, SQLITE_OPEN_READONLY);
     s->st_ = std::make_unique<Statements>(s->writer_.get(), s->reader_.get());
+    s->checkpoint_db_ = openConnection(file, SQLITE_OPEN_READWRITE);
+    sqlite::exec(s->checkpoint_db_.get(),
+                 fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
+    s->checkpointer_ = std::thread([raw = s.get()] { raw->checkpointLoop(); });
   } catch (const std::exception& e) {
     return reject(v1::STORE_FAILED, std::string("cannot open store: ") + e.what());
   }
@@ -102,7 +116,26 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
 }
 
 SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    stopping_ = true;
+  }
+  checkpoint_cv_.notify_one();
+  if (checkpointer_.joinable()) checkpointer_.join();
   st_.reset();  // statements before their connections
+}
+
+void SqliteStore::checkpointLoop() {
+  // PASSIVE never blocks the writer; it copies what no reader still needs from the WAL into
+  // the database file, and the writer starts the WAL over once all of it is copied.
+  std::unique_lock lock(checkpoint_mu_);
+  while (!stopping_) {
+    checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(50));
+    lock.unlock();
+    sqlite3_wal_checkpoint_v2(checkpoint_db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                              nullptr);
+    lock.lock();
+  }
 }
 
 void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
@@ -111,11 +144,15 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
     QueuedMessage& m = ins->message;
     auto& s = st_->insert;
     s.bind(1, m.uuid).bind(2, m.author).bind(3, m.sender).bind(4, m.reader);
-    s.bind(5, m.message_type).bind(6, m.queue).bind(7, m.received_at_ms).bindBlob(8, *m.payload);
+    s.bind(5, m.message_type).bind(6, m.queue).bind(7, m.received_at_ms);
     s.run();
+    const bool duplicate = sqlite3_changes(db) == 0;
+    if (!duplicate) {
+      m.id = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db));
+      st_->insertPayload.bind(1, static_cast<std::int64_t>(m.id)).bindBlob(2, *m.payload).run();
+    }
     InsertOutcome o{std::move(*ins)};
-    o.duplicate = sqlite3_changes(db) == 0;
-    if (!o.duplicate) o.op.message.id = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db));
+    o.duplicate = duplicate;
     out.inserts.push_back(std::move(o));
   } else if (auto* st = std::get_if<SettleOp>(&op)) {
     const bool receipt = st->state == MessageState::kDelivered ||
@@ -125,7 +162,12 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
     s.bind(3, static_cast<std::int64_t>(st->reason)).bind(4, st->detail).bind(5, st->receiver);
     s.bind(6, st->at_ms).bind(7, receipt ? 1 : 0);
     s.run();
-    if (receipt && sqlite3_changes(db) > 0) {
+    const bool changed = sqlite3_changes(db) > 0;
+    // Dead letters keep their document for inspection and replay.
+    if (changed && st->state != MessageState::kDeadLetter) {
+      st_->deletePayload.bind(1, static_cast<std::int64_t>(st->id)).run();
+    }
+    if (receipt && changed) {
       out.receipts.push_back(ReceiptRecord{st->id, st->sender, st->message_uuid, st->state,
                                            st->reason, st->detail, st->receiver, st->at_ms});
     }

@@ -1,10 +1,14 @@
 // SqliteStore: the embedded default Store — one SQLite file in WAL mode, group commits with
 // synchronous=FULL (each commit is on disk before apply() returns). Thread-safety as Store:
-// apply() from the writer thread, the readers from one other thread; each has a connection.
+// apply() from the writer thread, the readers from one other thread; each has a connection,
+// and a third, internal thread checkpoints the WAL into the database file.
 #pragma once
 
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "broker/store/sqlite_handle.h"
 #include "broker/store/store.h"
@@ -29,10 +33,16 @@ class SqliteStore final : public Store {
   struct Statements;
   SqliteStore() = default;
   void applyOne(StoreOp& op, CommitOutcome& out);
+  void checkpointLoop();
 
   sqlite::Db writer_;
   sqlite::Db reader_;
+  sqlite::Db checkpoint_db_;
   std::unique_ptr<Statements> st_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool stopping_ = false;
+  std::thread checkpointer_;
 };
 
 }  // namespace ozgbus::broker

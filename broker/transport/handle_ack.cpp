@@ -32,6 +32,11 @@ void Server::onAck(Session& s, const wire::Frames& f) {
 }
 
 void Server::onNack(Session& s, const wire::Frames& f) {
+  if (!f.envelope.has_nack() || f.envelope.nack().delivery_id() == 0) {
+    ++counters_.errors;
+    return sendError(s.identity, f.envelope.correlation_id(),
+                     reject(v1::MALFORMED_FRAME, "NACK needs nack.delivery_id"));
+  }
   if (auto problem = dispatcher_->nack(s, f.envelope.nack(), Clock::now(), nowMs())) {
     ++counters_.errors;
     spdlog::warn("NACK from {} refused: {}", s.participant, problem->toString());

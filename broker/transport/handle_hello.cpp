@@ -18,7 +18,7 @@ void Server::onHello(const std::string& identity, const wire::Frames& f) {
     return sendError(identity, correlation,
                      reject(v1::MALFORMED_FRAME, "HELLO needs a role (PORTAL, BACKEND, PEER or OBSERVER)"));
   }
-  if (sessions_.count(identity) > 0) dropSession(identity, "HELLO again on the same connection");
+  if (sessions_.count(identity) > 0) dropSession(identity, "HELLO again on the same connection", false);
 
   Session s;
   s.identity = identity;

@@ -52,6 +52,10 @@ void Server::onSubmit(Session& s, wire::Frames& f) {
 }
 
 void Server::onCommitted(CommitOutcome& outcome) {
+  ++counters_.commits;
+  counters_.committed_ops += outcome.operations;
+  counters_.commit_micros += outcome.commit_micros;
+  counters_.max_commit_micros = std::max(counters_.max_commit_micros, outcome.commit_micros);
   for (InsertOutcome& o : outcome.inserts) {
     --in_pipeline_;
     const QueuedMessage& m = o.op.message;

@@ -151,7 +151,7 @@ void Server::handle(std::string identity, wire::Frames f) {
     case v1::HEARTBEAT:
       sendTo(identity, wire::makeEnvelope(v1::HEARTBEAT, f.envelope.correlation_id()));
       return;
-    case v1::BYE: return dropSession(identity, "said BYE");
+    case v1::BYE: return dropSession(identity, "said BYE", false);
     default:
       ++counters_.errors;
       return sendError(identity, f.envelope.correlation_id(),
@@ -176,7 +176,23 @@ void Server::handleEvent(Event& event) {
   if (event.commit) onCommitted(*event.commit);
 }
 
+void Server::logStats(Clock::time_point now) {
+  if (now < next_stats_) return;
+  next_stats_ = now + std::chrono::seconds(10);
+  if (counters_.commits == 0) return;
+  spdlog::info("store: {} commits, {:.1f} operations each, {:.2f} ms average, {:.2f} ms max "
+               "(last 10 s); totals: submitted {}, accepted {}, rejected {}, delivered {}",
+               counters_.commits,
+               static_cast<double>(counters_.committed_ops) / static_cast<double>(counters_.commits),
+               static_cast<double>(counters_.commit_micros) / 1000.0 / static_cast<double>(counters_.commits),
+               static_cast<double>(counters_.max_commit_micros) / 1000.0, counters_.submitted,
+               counters_.accepted, counters_.rejected, dispatcher_->delivered());
+  counters_.commits = counters_.committed_ops = 0;
+  counters_.commit_micros = counters_.max_commit_micros = 0;
+}
+
 void Server::housekeeping(Clock::time_point now) {
+  logStats(now);
   dispatcher_->expire(now, sessions_);
   std::vector<std::string> silent;
   for (const auto& [identity, s] : sessions_) {
@@ -185,13 +201,13 @@ void Server::housekeeping(Clock::time_point now) {
   for (const std::string& identity : silent) dropSession(identity, "heartbeat timeout");
 }
 
-void Server::dropSession(const std::string& identity, const char* why) {
+void Server::dropSession(const std::string& identity, const char* why, bool count_attempt) {
   auto it = sessions_.find(identity);
   if (it == sessions_.end()) return;
   spdlog::info("session {} of {} closed: {} ({} deliveries and {} receipts go back)",
                it->second.session_id, it->second.participant, why, it->second.deliveries.size(),
                it->second.receipts.size());
-  dispatcher_->detach(it->second, Clock::now());
+  dispatcher_->detach(it->second, count_attempt);
   outbox_->detach(it->second);
   sessions_.erase(it);
 }

@@ -43,7 +43,8 @@ class Server {
   void handle(std::string identity, wire::Frames frames);
   void handleEvent(Event& event);
   void housekeeping(Clock::time_point now);
-  void dropSession(const std::string& identity, const char* why);
+  // count_attempt: false when the client left in good order (BYE, HELLO again).
+  void dropSession(const std::string& identity, const char* why, bool count_attempt = true);
   bool idle() const;
 
   // handle_hello.cpp
@@ -84,7 +85,11 @@ class Server {
 
   struct Counters {
     std::uint64_t submitted = 0, accepted = 0, rejected = 0, duplicates = 0, errors = 0;
+    std::uint64_t commits = 0, committed_ops = 0;
+    std::int64_t commit_micros = 0, max_commit_micros = 0;
   } counters_;
+  Clock::time_point next_stats_ = Clock::now();
+  void logStats(Clock::time_point now);
 };
 
 }  // namespace ozgbus::broker

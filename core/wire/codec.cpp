@@ -8,6 +8,11 @@ Result<Frames> decode(std::vector<zmq::message_t>&& frames) {
   if (frames.empty()) return reject(v1::MALFORMED_FRAME, "empty message: no envelope frame");
   Frames out;
   const zmq::message_t& head = frames.front();
+  if (head.size() == 0) {
+    return reject(v1::MALFORMED_FRAME,
+                  "frame 1 is empty; it must be an Envelope (a REQ socket adds an empty "
+                  "delimiter frame: use DEALER)");
+  }
   if (!out.envelope.ParseFromArray(head.data(), static_cast<int>(head.size()))) {
     return reject(v1::MALFORMED_FRAME, "frame 1 (" + std::to_string(head.size()) +
                                            " bytes) is not a protobuf ozgbus.v1.Envelope");

@@ -119,3 +119,17 @@ TEST_CASE("SIGTERM answers every submission in progress, then exits 0") {
   auto backend = broker.connect("hh-gewerbeamt", v1::BACKEND, 64);
   CHECK(drain(*backend, accepted.size()) == accepted);
 }
+
+TEST_CASE("a back-end keeps receiving across a broker restart (it says HELLO again)") {
+  BrokerProcess broker;
+  broker.start();
+  auto backend = broker.connect("hh-gewerbeamt", v1::BACKEND);
+  CHECK(broker.stop(SIGTERM) == 0);
+  broker.start();
+  std::string uuid;
+  {
+    auto portal = broker.connect("psw:02000001", v1::PORTAL);
+    REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid))->accepted());
+  }
+  CHECK(drain(*backend, 1, 10000ms) == std::set<std::string>{uuid});
+}

@@ -35,3 +35,12 @@ TEST_CASE("decode: garbage, empty and wrong version are named") {
   CHECK(v.rejection().reason == v1::UNSUPPORTED_VERSION);
   CHECK(v.rejection().detail.find("version 7") != std::string::npos);
 }
+
+TEST_CASE("decode: an empty first frame (a REQ socket's delimiter) says what to do") {
+  std::vector<zmq::message_t> frames;
+  frames.emplace_back();
+  frames.emplace_back(wire::makeEnvelope(v1::HELLO).SerializeAsString());
+  auto r = wire::decode(std::move(frames));
+  CHECK(r.rejection().reason == v1::MALFORMED_FRAME);
+  CHECK(r.rejection().detail.find("use DEALER") != std::string::npos);
+}

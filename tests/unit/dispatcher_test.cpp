@@ -118,7 +118,7 @@ TEST_CASE("a disconnect puts held messages back first, counting an attempt") {
   f.commit(2);
   f.commit(3);
   f.dispatcher->pump(f.sessions);
-  f.dispatcher->detach(a, Clock::now());
+  f.dispatcher->detach(a, true);
   f.sessions.erase("a");
   CHECK(f.writes.size() == 2);  // two AttemptOps
   f.connect("b", 10);
@@ -126,6 +126,20 @@ TEST_CASE("a disconnect puts held messages back first, counting an attempt") {
   f.dispatcher->pump(f.sessions);
   REQUIRE(f.sent.size() == 3);
   CHECK(f.dispatcher->redelivered() == 2);
+}
+
+TEST_CASE("a client that says BYE gives its deliveries back without counting an attempt") {
+  Fixture f;
+  Session& a = f.connect("a", 2);
+  f.commit(1);
+  f.dispatcher->pump(f.sessions);
+  f.dispatcher->detach(a, false);
+  f.sessions.erase("a");
+  CHECK(f.writes.empty());
+  CHECK(f.dispatcher->redelivered() == 0);
+  f.connect("b", 1);
+  f.dispatcher->pump(f.sessions);
+  CHECK(f.sent.size() == 2);
 }
 
 TEST_CASE("after max_attempts the message becomes a dead letter") {
@@ -145,6 +159,7 @@ TEST_CASE("after max_attempts the message becomes a dead letter") {
   CHECK(dead->state == MessageState::kDeadLetter);
   CHECK(dead->reason == v1::MAX_ATTEMPTS);
   CHECK(dead->detail.find("3 delivery attempts failed") != std::string::npos);
+  CHECK(dead->receiver == "c3");  // the participant, not a connection id
   CHECK(f.dispatcher->queues().front().dead == 1);
   CHECK(f.dispatcher->queues().front().depth == 0);
 }
