@@ -22,9 +22,11 @@ using namespace ozgbus;
 
 namespace {
 
+// A compact XÖV message (full header, short body) of about 1 KiB; larger sizes are padded with
+// further elements.
 std::string sampleTemplate() {
   return client::MessageTemplate::load(std::string(OZGBUS_SOURCE_DIR) +
-                                       "/samples/messages/gewerbeanmeldung-1.0-hamburg.xml")
+                                       "/bench/templates/compact-1k.xml")
       .text();
 }
 

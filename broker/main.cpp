@@ -12,6 +12,7 @@
 namespace {
 
 void onSignal(int) { ozgbus::broker::Server::requestStop(); }
+void onHangup(int) { ozgbus::broker::Server::requestReload(); }
 
 void setUpLogging(const ozgbus::broker::BrokerConfig& c) {
   auto logger = spdlog::stderr_color_mt("ozgbus");
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
 
   std::signal(SIGTERM, onSignal);
   std::signal(SIGINT, onSignal);
+  std::signal(SIGHUP, onHangup);
   std::signal(SIGPIPE, SIG_IGN);
 
   auto server = ozgbus::broker::Server::create(std::move(*config));

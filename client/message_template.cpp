@@ -59,9 +59,16 @@ std::string MessageTemplate::instantiate(std::string* uuid) const {
 
 std::string MessageTemplate::instantiateSized(std::size_t bytes, std::string* uuid) const {
   std::string doc = instantiate(uuid);
-  if (doc.size() + 8 >= bytes) return doc;
-  const auto close = doc.rfind("</");
-  doc.insert(close, "<!--" + std::string(bytes - doc.size() - 8, 'x') + "-->\n");
+  // Real elements, not a comment, so the parser does the work a larger application would
+  // cost: attachments (anlage) with a name and base64-like content.
+  std::string padding;
+  for (int i = 1; doc.size() + padding.size() + 64 < bytes; ++i) {
+    const std::size_t room = bytes - doc.size() - padding.size() - 64;
+    padding += "<anlage nr=\"" + std::to_string(i) + "\"><bezeichnung>Nachweis " + std::to_string(i) +
+               "</bezeichnung><inhalt>" + std::string(std::min<std::size_t>(room, 400), 'Q') +
+               "</inhalt></anlage>\n";
+  }
+  doc.insert(doc.rfind("</"), padding);
   return doc;
 }
 

@@ -17,7 +17,7 @@ class MessageTemplate {
 
   // The document with a new UUID (returned through uuid if given) and the current time.
   std::string instantiate(std::string* uuid = nullptr) const;
-  // Padded with an XML comment before the closing tag to about `bytes` in size.
+  // Padded with <anlage> elements before the closing tag to about `bytes` in size.
   std::string instantiateSized(std::size_t bytes, std::string* uuid = nullptr) const;
   const std::string& text() const { return text_; }
 

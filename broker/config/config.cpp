@@ -1,5 +1,6 @@
 #include "broker/config/config.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <toml++/toml.h>
@@ -79,6 +80,24 @@ void readRoutes(const toml::table& root, Reader& r, std::vector<RouteRule>& rout
   }
 }
 
+std::vector<std::string> stringList(const toml::table& root, const char* table, const char* key,
+                                    Reader& r) {
+  std::vector<std::string> out;
+  const auto* arr = root[table][key].as_array();
+  if (arr == nullptr) {
+    if (root[table][key]) r.fail(std::string(table) + "." + key, "must be a list of strings");
+    return out;
+  }
+  for (const auto& v : *arr) {
+    if (auto s = v.value<std::string>()) {
+      out.push_back(*s);
+    } else {
+      r.fail(std::string(table) + "." + key, "must be a list of strings");
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::path& source) {
@@ -124,15 +143,15 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
   r.millis(t["session"]["heartbeat_interval_ms"], "session.heartbeat_interval_ms",
            c.session.heartbeat_interval);
   r.millis(t["session"]["timeout_ms"], "session.timeout_ms", c.session.timeout);
-  if (const auto* stages = root["pipeline"]["stages"].as_array()) {
-    c.stages.clear();
-    for (const auto& s : *stages) {
-      if (auto name = s.value<std::string>()) {
-        c.stages.push_back(*name);
-      } else {
-        r.fail("pipeline.stages", "must be a list of stage names");
-      }
-    }
+  if (root["pipeline"]["stages"]) c.stages = stringList(root, "pipeline", "stages", r);
+  for (const auto& catalog : stringList(root, "schemas", "catalogs", r)) {
+    c.schemas.catalogs.push_back(std::filesystem::path(catalog).is_absolute() ? std::filesystem::path(catalog)
+                                                                               : base / catalog);
+  }
+  c.schemas.namespaces = stringList(root, "schemas", "namespaces", r);
+  const bool validates = std::find(c.stages.begin(), c.stages.end(), "validate") != c.stages.end();
+  if (validates && (c.schemas.catalogs.empty() || c.schemas.namespaces.empty())) {
+    r.fail("schemas", "needs catalogs and namespaces when pipeline.stages has \"validate\"");
   }
   readRoutes(root, r, c.routes);
   if (!r.error().empty()) return reject(v1::REASON_UNSPECIFIED, r.error());

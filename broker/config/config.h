@@ -39,6 +39,11 @@ struct SessionConfig {
   std::chrono::milliseconds timeout{10000};
 };
 
+struct SchemaConfig {
+  std::vector<std::filesystem::path> catalogs;  // XML catalogs resolving namespaces and imports
+  std::vector<std::string> namespaces;          // the message namespaces to validate against
+};
+
 struct BrokerConfig {
   std::filesystem::path source;  // the TOML file this came from, for messages
   std::string listen = "tcp://127.0.0.1:7755";
@@ -50,6 +55,7 @@ struct BrokerConfig {
   SessionConfig session;
   std::vector<std::string> stages = {"parse", "route", "persist"};
   std::vector<RouteRule> routes;
+  SchemaConfig schemas;
   std::string log_format = "human";  // or "json"
   std::string log_level = "info";
 };

@@ -3,6 +3,7 @@
 #include "broker/pipeline/persist_stage.h"
 #include "broker/pipeline/pipeline.h"
 #include "broker/pipeline/route_stage.h"
+#include "broker/pipeline/validate_stage.h"
 
 namespace ozgbus::broker {
 
@@ -10,6 +11,7 @@ const StageRegistry& StageRegistry::builtin() {
   static const StageRegistry registry = [] {
     StageRegistry r;
     r.add("parse", [](const StageContext& c) { return std::make_unique<ParseStage>(c.config.limits); });
+    r.add("validate", [](const StageContext& c) { return std::make_unique<ValidateStage>(c.schemas); });
     r.add("route", [](const StageContext& c) { return std::make_unique<RouteStage>(c.routes); });
     r.add("persist", [](const StageContext& c) { return std::make_unique<PersistStage>(c.committer); });
     return r;

@@ -12,6 +12,7 @@
 #include "broker/pipeline/stage.h"
 #include "broker/routing/routing_table.h"
 #include "broker/store/group_committer.h"
+#include "core/schema/schema_registry.h"
 
 namespace ozgbus::broker {
 
@@ -20,6 +21,7 @@ struct StageContext {
   const BrokerConfig& config;
   const RoutingTable& routes;
   GroupCommitter& committer;
+  const schema::CurrentRegistry& schemas;
 };
 
 class Pipeline {

@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS payloads(
   id   INTEGER PRIMARY KEY,  -- messages.id
   body BLOB NOT NULL
 );
-CREATE UNIQUE INDEX IF NOT EXISTS messages_dedupe   ON messages(author, uuid);
+-- Duplicates are found through DedupeIndex (in memory), not a UNIQUE index: see its header.
+DROP INDEX IF EXISTS messages_dedupe;
 CREATE INDEX IF NOT EXISTS messages_queued   ON messages(queue, id) WHERE state = 0;
 CREATE INDEX IF NOT EXISTS messages_dead     ON messages(queue, id) WHERE state = 3;
 CREATE INDEX IF NOT EXISTS messages_receipts ON messages(sender, id) WHERE receipt_state = 1;
@@ -62,8 +63,9 @@ struct SqliteStore::Statements {
         rollback(w, "ROLLBACK"),
         insert(w,
                "INSERT INTO messages(uuid, author, sender, reader, message_type, queue,"
-               " received_at_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-               " ON CONFLICT(author, uuid) DO NOTHING"),
+               " received_at_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+        keyOf(w, "SELECT author, uuid FROM messages WHERE id = ?1"),
+        allKeys(w, "SELECT id, author, uuid FROM messages"),
         insertPayload(w, "INSERT INTO payloads(id, body) VALUES(?1, ?2)"),
         settle(w,
                "UPDATE messages SET state = ?2, reason = ?3, detail = ?4, receiver = ?5,"
@@ -85,8 +87,8 @@ struct SqliteStore::Statements {
                       "SELECT sender, count(*) FROM messages WHERE receipt_state = 1"
                       " GROUP BY sender") {}
 
-  sqlite::Stmt begin, commit, rollback, insert, insertPayload, settle, deletePayload, attempts,
-      receiptAck;
+  sqlite::Stmt begin, commit, rollback, insert, keyOf, allKeys, insertPayload, settle,
+      deletePayload, attempts, receiptAck;
   sqlite::Stmt loadQueued, loadReceipts, countQueued, countDead, countReceipts;
 };
 
@@ -98,13 +100,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
     s->writer_ = openConnection(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     sqlite::exec(s->writer_.get(), "PRAGMA journal_mode=WAL");
     sqlite::exec(s->writer_.get(), fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
-    // Dedupe index pages are touched at random: keep them in memory (64 MiB). Checkpoints run
-    // on their own thread (below), never in the commit path.
-    sqlite::exec(s->writer_.get(), "PRAGMA cache_size=-65536");
+    // Checkpoints run on their own thread (below), never in the commit path.
+    sqlite::exec(s->writer_.get(), "PRAGMA cache_size=-16384");
     sqlite::exec(s->writer_.get(), "PRAGMA wal_autocheckpoint=0");
     sqlite::exec(s->writer_.get(), kSchema);
     s->reader_ = openConnection(file, SQLITE_OPEN_READONLY);
     s->st_ = std::make_unique<Statements>(s->writer_.get(), s->reader_.get());
+    s->loadDedupeIndex();
     s->checkpoint_db_ = openConnection(file, SQLITE_OPEN_READWRITE);
     sqlite::exec(s->checkpoint_db_.get(),
                  fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
@@ -113,6 +115,14 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
     return reject(v1::STORE_FAILED, std::string("cannot open store: ") + e.what());
   }
   return s;
+}
+
+void SqliteStore::loadDedupeIndex() {
+  auto& s = st_->allKeys;
+  while (s.step()) {
+    dedupe_.insert(DedupeIndex::hashOf(s.text(1), s.text(2)), static_cast<std::uint64_t>(s.integer(0)));
+  }
+  s.reset();
 }
 
 SqliteStore::~SqliteStore() {
@@ -142,14 +152,23 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
   sqlite3* db = writer_.get();
   if (auto* ins = std::get_if<InsertOp>(&op)) {
     QueuedMessage& m = ins->message;
-    auto& s = st_->insert;
-    s.bind(1, m.uuid).bind(2, m.author).bind(3, m.sender).bind(4, m.reader);
-    s.bind(5, m.message_type).bind(6, m.queue).bind(7, m.received_at_ms);
-    s.run();
-    const bool duplicate = sqlite3_changes(db) == 0;
+    const std::uint64_t hash = DedupeIndex::hashOf(m.author, m.uuid);
+    const bool duplicate = dedupe_.find(hash, [&](std::uint64_t id) {
+                             auto& k = st_->keyOf;
+                             k.bind(1, static_cast<std::int64_t>(id));
+                             const bool same = k.step() && k.text(0) == m.author && k.text(1) == m.uuid;
+                             k.reset();
+                             return same;
+                           }) != 0;
     if (!duplicate) {
+      auto& s = st_->insert;
+      s.bind(1, m.uuid).bind(2, m.author).bind(3, m.sender).bind(4, m.reader);
+      s.bind(5, m.message_type).bind(6, m.queue).bind(7, m.received_at_ms);
+      s.run();
       m.id = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db));
       st_->insertPayload.bind(1, static_cast<std::int64_t>(m.id)).bindBlob(2, *m.payload).run();
+      dedupe_.insert(hash, m.id);
+      added_.emplace_back(hash, m.id);
     }
     InsertOutcome o{std::move(*ins)};
     o.duplicate = duplicate;
@@ -182,6 +201,7 @@ CommitOutcome SqliteStore::apply(std::vector<StoreOp>& ops) {
   CommitOutcome out;
   out.operations = ops.size();
   const auto start = nowMicros();
+  added_.clear();
   try {
     st_->begin.run();
     for (StoreOp& op : ops) applyOne(op, out);
@@ -193,6 +213,7 @@ CommitOutcome SqliteStore::apply(std::vector<StoreOp>& ops) {
       // The transaction is gone already (SQLite rolls back on some I/O errors by itself).
     }
     out.receipts.clear();
+    for (const auto& [hash, id] : added_) dedupe_.erase(hash, id);
     // Inserts not reached by applyOne are still in ops; answer them too.
     for (StoreOp& op : ops) {
       if (auto* ins = std::get_if<InsertOp>(&op); ins && ins->message.payload) {

@@ -10,6 +10,8 @@
 #include <mutex>
 #include <thread>
 
+#include "broker/store/dedupe_index.h"
+#include "broker/store/dedupe_index.h"
 #include "broker/store/sqlite_handle.h"
 #include "broker/store/store.h"
 
@@ -34,11 +36,14 @@ class SqliteStore final : public Store {
   SqliteStore() = default;
   void applyOne(StoreOp& op, CommitOutcome& out);
   void checkpointLoop();
+  void loadDedupeIndex();
 
   sqlite::Db writer_;
   sqlite::Db reader_;
   sqlite::Db checkpoint_db_;
   std::unique_ptr<Statements> st_;
+  DedupeIndex dedupe_;                                     // writer thread only
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> added_;  // this batch, undone on rollback
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;
   bool stopping_ = false;

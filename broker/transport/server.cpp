@@ -10,10 +10,25 @@ namespace ozgbus::broker {
 namespace {
 
 std::atomic<bool> g_stop{false};
+std::atomic<bool> g_reload{false};
+
+schema::SchemaSetSpec specOf(const SchemaConfig& c) { return {c.catalogs, c.namespaces}; }
 
 }  // namespace
 
 void Server::requestStop() { g_stop.store(true); }
+void Server::requestReload() { g_reload.store(true); }
+
+void Server::reloadSchemas() {
+  auto fresh = schema::SchemaRegistry::load(specOf(config_.schemas));
+  if (!fresh) {
+    spdlog::error("schema reload failed; the previous schema set stays in force: {}",
+                  fresh.rejection().detail);
+    return;
+  }
+  schemas_.replace(std::move(*fresh));
+  spdlog::info("schemas reloaded: {} namespaces", config_.schemas.namespaces.size());
+}
 
 Server::Server(BrokerConfig config)
     : config_(std::move(config)), routes_(config_.routes), router_(ctx_, zmq::socket_type::router) {}
@@ -27,6 +42,11 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
   std::unique_ptr<Server> s(new Server(std::move(config)));
   const BrokerConfig& c = s->config_;
 
+  if (!c.schemas.namespaces.empty()) {
+    auto schemas = schema::SchemaRegistry::load(specOf(c.schemas));
+    if (!schemas) return schemas.rejection();
+    s->schemas_.replace(std::move(*schemas));
+  }
   auto store = SqliteStore::open(c.store.path, c.store.fsync);
   if (!store) return store.rejection();
   s->store_ = std::move(*store);
@@ -52,7 +72,7 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
         e->commit = std::make_unique<CommitOutcome>(std::move(outcome));
         poster->post(std::move(e));
       });
-  auto workers = WorkerPool::start(c.workers, StageContext{c, s->routes_, *s->committer_},
+  auto workers = WorkerPool::start(c.workers, StageContext{c, s->routes_, *s->committer_, s->schemas_},
                                    *s->mailbox_);
   if (!workers) return workers.rejection();
   s->workers_ = std::move(*workers);
@@ -97,6 +117,7 @@ void Server::run() {
       housekeeping(now);
       next_housekeeping = now + std::chrono::milliseconds(100);
     }
+    if (g_reload.exchange(false)) reloadSchemas();
     if (g_stop.load() && !draining_) {
       draining_ = true;
       spdlog::info("stop requested: no new submissions; finishing {} in the pipeline", in_pipeline_);

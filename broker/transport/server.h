@@ -32,6 +32,8 @@ class Server {
   // started, answers it, and returns.
   void run();
   static void requestStop();
+  // Async-signal-safe: the loop reloads the schema set at its next turn (SIGHUP).
+  static void requestReload();
   // The endpoint actually bound (resolves a "*" port).
   std::string endpoint() const;
 
@@ -69,6 +71,8 @@ class Server {
 
   BrokerConfig config_;
   RoutingTable routes_;
+  schema::CurrentRegistry schemas_;
+  void reloadSchemas();
   zmq::context_t ctx_{1};
   zmq::socket_t router_;
   std::unique_ptr<Mailbox> mailbox_;

@@ -3,9 +3,11 @@
 // holds (a document may be read by one thread at a time).
 #pragma once
 
+#include <libxml/catalog.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlmemory.h>
+#include <libxml/xmlschemas.h>
 
 #include <memory>
 #include <string>
@@ -22,7 +24,24 @@ struct XmlCharDeleter {
   void operator()(xmlChar* s) const { xmlFree(s); }
 };
 
+struct SchemaParserCtxtDeleter {
+  void operator()(xmlSchemaParserCtxt* c) const { xmlSchemaFreeParserCtxt(c); }
+};
+struct SchemaDeleter {
+  void operator()(xmlSchema* s) const { xmlSchemaFree(s); }
+};
+struct SchemaValidCtxtDeleter {
+  void operator()(xmlSchemaValidCtxt* c) const { xmlSchemaFreeValidCtxt(c); }
+};
+struct CatalogDeleter {
+  void operator()(xmlCatalog* c) const { xmlFreeCatalog(c); }
+};
+
 using Doc = std::unique_ptr<xmlDoc, DocDeleter>;
+using SchemaParserCtxt = std::unique_ptr<xmlSchemaParserCtxt, SchemaParserCtxtDeleter>;
+using Schema = std::unique_ptr<xmlSchema, SchemaDeleter>;
+using SchemaValidCtxt = std::unique_ptr<xmlSchemaValidCtxt, SchemaValidCtxtDeleter>;
+using Catalog = std::unique_ptr<xmlCatalog, CatalogDeleter>;
 using ParserCtxt = std::unique_ptr<xmlParserCtxt, ParserCtxtDeleter>;
 using XmlString = std::unique_ptr<xmlChar, XmlCharDeleter>;
 

@@ -5,8 +5,9 @@
 
 namespace ozgbus::xml {
 
-// xmlInitParser, and an external-entity loader that refuses every URL and file: no parse in
-// this process can reach the network or the file system through libxml2.
+// xmlInitParser, schema types and catalogs initialised, and an external-entity loader that
+// refuses every URL and file unless a LoadScope (load_scope.h) on the calling thread allows
+// it: no message parse in this process can reach the network or the file system.
 void initXml();
 
 // libxml2 prints errors to stderr by default; ozgbus reads them from the parser context instead.

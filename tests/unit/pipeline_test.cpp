@@ -40,13 +40,14 @@ struct Fixture {
   std::unique_ptr<Store> store;
   std::promise<CommitOutcome> outcome;
   std::unique_ptr<GroupCommitter> committer;
+  schema::CurrentRegistry schemas;
 };
 
 }  // namespace
 
 TEST_CASE("the default pipeline parses, routes and persists") {
   Fixture f;
-  auto p = StageRegistry::builtin().build(f.config.stages, {f.config, f.routes, *f.committer});
+  auto p = StageRegistry::builtin().build(f.config.stages, {f.config, f.routes, *f.committer, f.schemas});
   REQUIRE(p.ok());
   CHECK(p->stages().size() == 3);
   Message m = f.message(kDoc);
@@ -60,7 +61,7 @@ TEST_CASE("the default pipeline parses, routes and persists") {
 
 TEST_CASE("a rejected message never reaches the store") {
   Fixture f;
-  auto p = StageRegistry::builtin().build(f.config.stages, {f.config, f.routes, *f.committer});
+  auto p = StageRegistry::builtin().build(f.config.stages, {f.config, f.routes, *f.committer, f.schemas});
   REQUIRE(p.ok());
   std::string unrouted = kDoc;
   unrouted.replace(unrouted.find("ars:02"), 6, "ars:11");
@@ -74,10 +75,10 @@ TEST_CASE("a rejected message never reaches the store") {
 
 TEST_CASE("stage lists are checked when the pipeline is built") {
   Fixture f;
-  const StageContext ctx{f.config, f.routes, *f.committer};
+  const StageContext ctx{f.config, f.routes, *f.committer, f.schemas};
   auto unknown = StageRegistry::builtin().build({"parse", "sing", "persist"}, ctx);
   REQUIRE_FALSE(unknown.ok());
-  CHECK(unknown.rejection().detail.find("unknown stage \"sing\" (known: parse, persist, route)") !=
+  CHECK(unknown.rejection().detail.find("unknown stage \"sing\" (known: parse, persist, route, validate)") !=
         std::string::npos);
   CHECK_FALSE(StageRegistry::builtin().build({"route", "persist"}, ctx).ok());
   CHECK_FALSE(StageRegistry::builtin().build({"parse", "route"}, ctx).ok());

@@ -62,6 +62,20 @@ TEST_CASE("the same (author, uuid) is stored once, also within one batch") {
   CHECK((*s)->loadQueued("q", 0, 10).size() == 2);
 }
 
+TEST_CASE("duplicates are still found after reopening the store") {
+  testing::TempDir dir;
+  const auto file = dir.path() / "s.db";
+  {
+    auto s = SqliteStore::open(file, true);
+    REQUIRE(s.ok());
+    apply(**s, {insert("u1", "q")});
+  }
+  auto s = SqliteStore::open(file, true);
+  REQUIRE(s.ok());
+  CHECK(apply(**s, {insert("u1", "q")}).inserts[0].duplicate);
+  CHECK_FALSE(apply(**s, {insert("u2", "q")}).inserts[0].duplicate);
+}
+
 TEST_CASE("settling creates a receipt once; receipt ACK clears it; dead letters leave the queue") {
   testing::TempDir dir;
   auto s = SqliteStore::open(dir.path() / "s.db", true);
