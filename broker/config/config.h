@@ -53,7 +53,7 @@ struct BrokerConfig {
   StoreConfig store;
   DeliveryConfig delivery;
   SessionConfig session;
-  std::vector<std::string> stages = {"parse", "route", "persist"};
+  std::vector<std::string> stages = {"parse", "header", "route", "persist"};
   std::vector<RouteRule> routes;
   SchemaConfig schemas;
   std::string log_format = "human";  // or "json"

@@ -1,4 +1,5 @@
 // The stages the broker knows by name. One line per stage.
+#include "broker/pipeline/header_stage.h"
 #include "broker/pipeline/parse_stage.h"
 #include "broker/pipeline/persist_stage.h"
 #include "broker/pipeline/pipeline.h"
@@ -11,6 +12,7 @@ const StageRegistry& StageRegistry::builtin() {
   static const StageRegistry registry = [] {
     StageRegistry r;
     r.add("parse", [](const StageContext& c) { return std::make_unique<ParseStage>(c.config.limits); });
+    r.add("header", [](const StageContext&) { return std::make_unique<HeaderStage>(); });
     r.add("validate", [](const StageContext& c) { return std::make_unique<ValidateStage>(c.schemas); });
     r.add("route", [](const StageContext& c) { return std::make_unique<RouteStage>(c.routes); });
     r.add("persist", [](const StageContext& c) { return std::make_unique<PersistStage>(c.committer); });

@@ -8,9 +8,6 @@ std::optional<Rejection> ParseStage::process(Message& message) {
   auto doc = xml::parseSecure(*message.raw, limits_);
   if (!doc) return doc.rejection();
   message.doc = std::move(*doc);
-  auto header = xoev::readHeader(message.doc.get());
-  if (!header) return header.rejection();
-  message.header = std::move(*header);
   return std::nullopt;
 }
 

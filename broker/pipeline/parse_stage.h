@@ -1,4 +1,5 @@
-// ParseStage: hardened parse of the raw bytes and the XÖV header. First in every pipeline.
+// ParseStage: hardened parse of the raw bytes (limits first, then libxml2 without network,
+// DTDs or entities). First in every pipeline.
 #pragma once
 
 #include "broker/pipeline/stage.h"

@@ -11,6 +11,9 @@ class RouteStage final : public Stage {
   explicit RouteStage(const RoutingTable& routes) : routes_(routes) {}
   std::string_view name() const override { return "route"; }
   std::optional<Rejection> process(Message& message) override {
+    if (message.header.message_uuid.empty()) {
+      return reject(v1::INTERNAL, "route stage before the header stage in pipeline.stages");
+    }
     auto dest = routes_.route(message.header);
     if (!dest) return dest.rejection();
     message.destination = std::move(*dest);

@@ -20,13 +20,25 @@ void Server::requestStop() { g_stop.store(true); }
 void Server::requestReload() { g_reload.store(true); }
 
 void Server::reloadSchemas() {
-  auto fresh = schema::SchemaRegistry::load(specOf(config_.schemas));
+  // The [schemas] section is read again too: an operator may add a namespace or a catalog.
+  SchemaConfig wanted = config_.schemas;
+  if (!config_.source.empty()) {
+    auto file = loadConfig(config_.source);
+    if (!file) {
+      spdlog::error("schema reload failed; the previous schema set stays in force: {}",
+                    file.rejection().detail);
+      return;
+    }
+    wanted = file->schemas;
+  }
+  auto fresh = schema::SchemaRegistry::load(specOf(wanted));
   if (!fresh) {
     spdlog::error("schema reload failed; the previous schema set stays in force: {}",
                   fresh.rejection().detail);
     return;
   }
   schemas_.replace(std::move(*fresh));
+  config_.schemas = std::move(wanted);
   spdlog::info("schemas reloaded: {} namespaces", config_.schemas.namespaces.size());
 }
 

@@ -10,5 +10,6 @@ void registerSend(CLI::App& app, int& exit_code);
 void registerRecv(CLI::App& app, int& exit_code);
 void registerStatus(CLI::App& app, int& exit_code);
 void registerDemo(CLI::App& app, int& exit_code);
+void registerValidate(CLI::App& app, int& exit_code);
 
 }  // namespace ozgbus::cli

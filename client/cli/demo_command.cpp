@@ -116,6 +116,10 @@ int runDemo(const DemoArgs& a) {
   std::string unrouted = templates.front().instantiate();
   unrouted.replace(unrouted.find("<kennung>ars:"), 25, "<kennung>ars:990000000000");
   first.push_back(unrouted);
+  std::string invalid = templates.front().instantiate();  // breaks the schema: version is fixed
+  const auto version = invalid.find(" version=\"", invalid.find("?>"));
+  invalid.replace(version, 14, " version=\"9.9\"");
+  first.push_back(invalid);
   first.push_back(again);  // duplicate: accepted again, stored once
 
   Summary sum;
@@ -157,7 +161,7 @@ void registerDemo(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("demo", "sample portals and back-ends exchanging messages");
   cmd->add_option("--broker", args->broker, "broker endpoint")->capture_default_str();
   cmd->add_option("--samples", args->samples, "folder of message templates")->capture_default_str();
-  cmd->add_option("--backend", args->backends, "back-end participants to run");
+  cmd->add_option("--backend", args->backends, "back-end participants to run")->allow_extra_args(false);
   cmd->add_option("--messages", args->messages, "messages per template")->capture_default_str();
   cmd->callback([args, &exit_code] { exit_code = runDemo(*args); });
 }

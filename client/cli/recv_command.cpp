@@ -79,7 +79,7 @@ void registerRecv(CLI::App& app, int& exit_code) {
   cmd->add_option("--broker", args->broker, "broker endpoint")->capture_default_str();
   cmd->add_option("--as", args->as, "participant id of the back-end")->required();
   cmd->add_option("--out", args->out, "folder for <message-uuid>.xml files")->required();
-  cmd->add_option("--queue", args->queues, "queue to consume (default: the participant id)");
+  cmd->add_option("--queue", args->queues, "queue to consume (default: the participant id)")->allow_extra_args(false);
   cmd->add_option("--count", args->count, "stop after N documents (0 = no limit)");
   cmd->add_option("--timeout", args->timeout_s, "stop after S seconds without a delivery");
   cmd->add_option("--credit", args->credit, "deliveries held unacknowledged at once");

@@ -8,7 +8,8 @@ TEST_CASE("the sample configuration loads") {
   auto c = loadConfig(std::string(OZGBUS_SOURCE_DIR) + "/samples/ozgbus.toml");
   REQUIRE(c.ok());
   CHECK(c->routes.size() == 4);
-  CHECK(c->stages == std::vector<std::string>{"parse", "route", "persist"});
+  CHECK(c->stages == std::vector<std::string>{"parse", "validate", "header", "route", "persist"});
+  CHECK(c->schemas.namespaces.size() == 7);
   CHECK(c->store.fsync);
   CHECK(c->store.path.filename() == "ozgbus.db");
   CHECK(c->data_dir.is_absolute());
@@ -35,6 +36,10 @@ TEST_CASE("errors name the file and key") {
 
   auto both = parseConfig("[[routes]]\ndestination = \"q\"\n", "x.toml");
   CHECK(both.rejection().detail == "x.toml: routes[0] needs exactly one of reader or ars_prefix");
+
+  auto schemas = parseConfig("[pipeline]\nstages = [\"parse\", \"validate\", \"header\", \"route\", \"persist\"]\n", "x.toml");
+  CHECK(schemas.rejection().detail ==
+        "x.toml: schemas needs catalogs and namespaces when pipeline.stages has \"validate\"");
 
   auto syntax = parseConfig("[broker\n", "x.toml");
   REQUIRE_FALSE(syntax.ok());

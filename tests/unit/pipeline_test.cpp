@@ -45,11 +45,11 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("the default pipeline parses, routes and persists") {
+TEST_CASE("the default pipeline parses, reads the header, routes and persists") {
   Fixture f;
   auto p = StageRegistry::builtin().build(f.config.stages, {f.config, f.routes, *f.committer, f.schemas});
   REQUIRE(p.ok());
-  CHECK(p->stages().size() == 3);
+  CHECK(p->stages().size() == 4);
   Message m = f.message(kDoc);
   CHECK_FALSE(p->run(m));
   auto out = f.outcome.get_future().get();
@@ -78,7 +78,7 @@ TEST_CASE("stage lists are checked when the pipeline is built") {
   const StageContext ctx{f.config, f.routes, *f.committer, f.schemas};
   auto unknown = StageRegistry::builtin().build({"parse", "sing", "persist"}, ctx);
   REQUIRE_FALSE(unknown.ok());
-  CHECK(unknown.rejection().detail.find("unknown stage \"sing\" (known: parse, persist, route, validate)") !=
+  CHECK(unknown.rejection().detail.find("unknown stage \"sing\" (known: header, parse, persist, route, validate)") !=
         std::string::npos);
   CHECK_FALSE(StageRegistry::builtin().build({"route", "persist"}, ctx).ok());
   CHECK_FALSE(StageRegistry::builtin().build({"parse", "route"}, ctx).ok());
