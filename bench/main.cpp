@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "bench/e2e_load.h"
+#include "bench/schema_bench.h"
 #include "bench/zmq_loop.h"
 #include "core/xml/xml_init.h"
 #include "core/xoev/uuid.h"
@@ -152,11 +153,15 @@ int main(int argc, char** argv) {
   load->add_option("--portals", spec.portals)->capture_default_str();
   load->add_option("--backends", spec.backends)->capture_default_str();
   load->add_option("--window", spec.window, "outstanding submissions per portal")->capture_default_str();
+  double schema_seconds = 2;
+  auto* sch = app.add_subcommand("schema", "XSD validation vs parse cost, one core");
+  sch->add_option("--seconds", schema_seconds, "per measurement")->capture_default_str();
   auto* fl = app.add_subcommand("fill", "broker memory with a deep queue");
   fl->add_option("--messages", fill_n)->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   xml::initXml();
   if (cmp->parsed()) return compare(small_n, large_n);
+  if (sch->parsed()) return bench::runSchemaBench(schema_seconds);
   if (load->parsed()) {
     spec.document_template = sampleTemplate();
     const auto r = bench::runLoad(spec);

@@ -148,7 +148,7 @@ void Server::run() {
 bool Server::idle() const { return in_pipeline_ == 0 && committer_->pending() == 0; }
 
 void Server::receiveFrames() {
-  for (int i = 0; i < 4096; ++i) {
+  for (int i = 0; i < 256; ++i) {  // then the mailbox: answers wait for nothing but the disk
     auto frames = wire::receive(router_, zmq::recv_flags::dontwait);
     if (!frames) return;
     std::string identity(wire::view(frames->front()));

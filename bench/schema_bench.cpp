@@ -1,0 +1,86 @@
+#include "bench/schema_bench.h"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <stdexcept>
+
+#include "core/schema/schema_registry.h"
+#include "core/xml/secure_parser.h"
+
+namespace ozgbus::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A household registering together: the first <meld:person> repeated until the size is reached
+// (meldewesen 1.0 allows any number of persons), so the document stays valid.
+std::string household(const std::string& doc, std::size_t bytes) {
+  const auto begin = doc.find("<meld:person>");
+  const auto end = doc.find("</meld:person>", begin) + std::string("</meld:person>").size();
+  const std::string person = doc.substr(begin, end - begin) + "\n    ";
+  std::string out = doc;
+  while (out.size() + person.size() <= bytes) out.insert(begin, person);
+  return out;
+}
+
+// Runs f repeatedly for about `seconds`; returns calls per second.
+double rate(double seconds, const std::function<void()>& f) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  std::uint64_t n = 0;
+  while (std::chrono::duration<double>(Clock::now() - start).count() < seconds) {
+    for (int i = 0; i < 50; ++i) f();
+    n += 50;
+  }
+  return static_cast<double>(n) / std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+int runSchemaBench(double seconds) {
+  const fs::path source = OZGBUS_SOURCE_DIR;
+  auto registry = schema::SchemaRegistry::load(
+      {{source / "xsd/catalog.xml"}, {"urn:xoev-de:ozgbus:meldewesen:1.0"}});
+  if (!registry) throw std::runtime_error(registry.rejection().detail);
+  const std::string base = read(source / "tests/fixtures/messages/meldewesen/1.0/valid-anmeldung-kiel.xml");
+  const auto compiled_before = schema::SchemaRegistry::compilations();
+  xml::XmlLimits limits;
+  limits.max_elements = 1000000;
+
+  std::printf("| message | parse only (msg/s) | parse + validate (msg/s) | validation alone (µs) | "
+              "parse (µs) | validation / parse |\n|---|---|---|---|---|---|\n");
+  schema::SchemaValidator validator;
+  for (const std::size_t size : {std::size_t{4096}, std::size_t{65536}}) {
+    const std::string doc = household(base, size);
+    {
+      auto check = xml::parseSecure(doc, limits);
+      if (!check || validator.validate(*registry, check->get())) {
+        throw std::runtime_error("benchmark document is not valid");
+      }
+    }
+    const double parse = rate(seconds, [&] { (void)xml::parseSecure(doc, limits); });
+    const double both = rate(seconds, [&] {
+      auto d = xml::parseSecure(doc, limits);
+      (void)validator.validate(*registry, d->get());
+    });
+    const double parse_us = 1e6 / parse;
+    const double validate_us = 1e6 / both - parse_us;
+    std::printf("| %zu B | %.0f | %.0f | %.1f | %.1f | %.2f |\n", doc.size(), parse, both,
+                validate_us, parse_us, validate_us / parse_us);
+  }
+  std::printf("\nschemas compiled while validating: %llu (compiled at load: 1)\n",
+              static_cast<unsigned long long>(schema::SchemaRegistry::compilations() - compiled_before));
+  return 0;
+}
+
+}  // namespace ozgbus::bench
