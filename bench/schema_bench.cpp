@@ -2,25 +2,17 @@
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <functional>
-#include <sstream>
 #include <stdexcept>
 
 #include "core/schema/schema_registry.h"
+#include "tests/support/files.h"
 #include "core/xml/secure_parser.h"
 
 namespace ozgbus::bench {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // A household registering together: the first <meld:person> repeated until the size is reached
 // (meldewesen 1.0 allows any number of persons), so the document stays valid.
@@ -52,7 +44,7 @@ int runSchemaBench(double seconds) {
   auto registry = schema::SchemaRegistry::load(
       {{source / "xsd/catalog.xml"}, {"urn:xoev-de:ozgbus:meldewesen:1.0"}});
   if (!registry) throw std::runtime_error(registry.rejection().detail);
-  const std::string base = read(source / "tests/fixtures/messages/meldewesen/1.0/valid-anmeldung-kiel.xml");
+  const std::string base = testing::readFile(source / "tests/fixtures/messages/meldewesen/1.0/valid-anmeldung-kiel.xml");
   const auto compiled_before = schema::SchemaRegistry::compilations();
   xml::XmlLimits limits;
   limits.max_elements = 1000000;

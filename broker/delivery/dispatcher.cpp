@@ -2,16 +2,12 @@
 
 #include <algorithm>
 
+#include "broker/transport/wall_clock.h"
+
 namespace ozgbus::broker {
 namespace {
 
 std::uint64_t idOf(const QueuedMessage& m) { return m.id; }
-
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -54,7 +50,7 @@ void Dispatcher::detach(Session& session, bool count_attempt) {
   for (std::uint64_t id : held) {
     if (auto f = take(session, id)) {
       failed(std::move(*f), session.participant,
-             "consumer " + session.participant + " disconnected before ACK", nowMs(),
+             "consumer " + session.participant + " disconnected before ACK", epochMillis(),
              count_attempt);
     }
   }
@@ -132,7 +128,7 @@ void Dispatcher::expire(Clock::time_point now, std::unordered_map<std::string, S
   for (const auto& [id, f] : in_flight_) {
     if (f.deadline <= now) late.push_back(id);
   }
-  const auto now_ms = nowMs();
+  const auto now_ms = epochMillis();
   for (std::uint64_t id : late) {
     const std::string identity = in_flight_.at(id).identity;
     auto s = sessions.find(identity);

@@ -2,25 +2,16 @@
 #include <spdlog/spdlog.h>
 
 #include "broker/transport/server.h"
+#include "broker/transport/wall_clock.h"
 
 namespace ozgbus::broker {
-namespace {
-
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 void Server::onAck(Session& s, const wire::Frames& f) {
   const v1::Ack& a = f.envelope.ack();
   std::optional<Rejection> problem;
   if ((a.delivery_id() == 0) == (a.receipt_id() == 0)) {
     problem = reject(v1::MALFORMED_FRAME, "ACK needs exactly one of delivery_id and receipt_id");
   } else if (a.delivery_id() != 0) {
-    problem = dispatcher_->ack(s, a.delivery_id(), nowMs());
+    problem = dispatcher_->ack(s, a.delivery_id(), epochMillis());
   } else {
     problem = outbox_->ack(s, a.receipt_id());
   }
@@ -37,7 +28,7 @@ void Server::onNack(Session& s, const wire::Frames& f) {
     return sendError(s.identity, f.envelope.correlation_id(),
                      reject(v1::MALFORMED_FRAME, "NACK needs nack.delivery_id"));
   }
-  if (auto problem = dispatcher_->nack(s, f.envelope.nack(), Clock::now(), nowMs())) {
+  if (auto problem = dispatcher_->nack(s, f.envelope.nack(), Clock::now(), epochMillis())) {
     ++counters_.errors;
     spdlog::warn("NACK from {} refused: {}", s.participant, problem->toString());
     sendError(s.identity, f.envelope.correlation_id(), *problem);

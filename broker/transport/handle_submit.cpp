@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include "broker/transport/server.h"
+#include "broker/transport/wall_clock.h"
 
 namespace ozgbus::broker {
 
@@ -43,9 +44,7 @@ void Server::onSubmit(Session& s, wire::Frames& f) {
   m.identity = s.identity;
   m.correlation = correlation;
   m.sender = s.participant;
-  m.received_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+  m.received_at_ms = epochMillis();
   m.raw = std::make_shared<const std::string>(wire::view(payload));
   ++in_pipeline_;
   workers_->submit(std::move(m));

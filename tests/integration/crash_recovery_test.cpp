@@ -10,23 +10,7 @@ using namespace ozgbus;
 using namespace std::chrono_literals;
 using testing::BrokerProcess;
 
-namespace {
-
-// Receives until every expected uuid has arrived (ACKing each) or the time is up.
-std::set<std::string> drain(client::Client& backend, std::size_t expected,
-                            std::chrono::milliseconds timeout = 20000ms) {
-  std::set<std::string> got;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (got.size() < expected && std::chrono::steady_clock::now() < deadline) {
-    auto in = backend.receive(100ms);
-    if (!in || in->envelope.command() != v1::DELIVER) continue;
-    got.insert(in->envelope.deliver().message_uuid());
-    backend.ack(in->envelope.deliver().delivery_id());
-  }
-  return got;
-}
-
-}  // namespace
+using testing::drainAcking;
 
 TEST_CASE("queued messages survive a clean restart") {
   BrokerProcess broker;
@@ -43,7 +27,7 @@ TEST_CASE("queued messages survive a clean restart") {
   CHECK(broker.stop(SIGTERM) == 0);
   broker.start();
   auto backend = broker.connect("hh-gewerbeamt", v1::BACKEND, 16);
-  CHECK(drain(*backend, sent.size()) == sent);
+  CHECK(drainAcking(*backend, sent.size()) == sent);
 }
 
 TEST_CASE("every ACCEPTED message is delivered after SIGKILL under load") {
@@ -76,7 +60,7 @@ TEST_CASE("every ACCEPTED message is delivered after SIGKILL under load") {
   INFO("accepted before the kill: " << accepted.size());
   broker.start();
   auto backend = broker.connect("hh-gewerbeamt", v1::BACKEND, 64);
-  const auto delivered = drain(*backend, 3000, 8000ms);
+  const auto delivered = drainAcking(*backend, 3000, 8000ms);
   std::size_t missing = 0;
   for (const auto& uuid : accepted) missing += delivered.count(uuid) == 0 ? 1 : 0;
   CHECK(missing == 0);
@@ -117,7 +101,7 @@ TEST_CASE("SIGTERM answers every submission in progress, then exits 0") {
   CHECK(answered > 1);
   broker.start();
   auto backend = broker.connect("hh-gewerbeamt", v1::BACKEND, 64);
-  CHECK(drain(*backend, accepted.size()) == accepted);
+  CHECK(drainAcking(*backend, accepted.size()) == accepted);
 }
 
 TEST_CASE("a back-end keeps receiving across a broker restart (it says HELLO again)") {
@@ -131,5 +115,5 @@ TEST_CASE("a back-end keeps receiving across a broker restart (it says HELLO aga
     auto portal = broker.connect("psw:02000001", v1::PORTAL);
     REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid))->accepted());
   }
-  CHECK(drain(*backend, 1, 10000ms) == std::set<std::string>{uuid});
+  CHECK(drainAcking(*backend, 1, 10000ms) == std::set<std::string>{uuid});
 }

@@ -11,20 +11,13 @@ using testing::BrokerProcess;
 namespace {
 
 std::optional<v1::Receipt> nextReceipt(client::Client& c, std::chrono::milliseconds timeout = 5000ms) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto in = c.receive(100ms);
-    if (in && in->envelope.command() == v1::RECEIPT) return in->envelope.receipt();
-  }
-  return std::nullopt;
+  auto in = testing::nextOf(c, v1::RECEIPT, timeout);
+  return in ? std::optional<v1::Receipt>(in->envelope.receipt()) : std::nullopt;
 }
 
 void settleOne(BrokerProcess& broker, bool accept) {
   auto backend = broker.connect("hh-gewerbeamt", v1::BACKEND);
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto in = backend->receive(100ms);
-    if (!in || in->envelope.command() != v1::DELIVER) continue;
+  if (auto in = testing::nextOf(*backend, v1::DELIVER)) {
     if (accept) {
       backend->ack(in->envelope.deliver().delivery_id());
     } else {

@@ -6,19 +6,7 @@ using namespace ozgbus;
 using namespace std::chrono_literals;
 using testing::BrokerProcess;
 
-namespace {
-
-std::optional<client::Incoming> next(client::Client& c, v1::Command command,
-                                     std::chrono::milliseconds timeout = 5000ms) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto in = c.receive(100ms);
-    if (in && in->envelope.command() == command) return in;
-  }
-  return std::nullopt;
-}
-
-}  // namespace
+using testing::nextOf;
 
 TEST_CASE("a submitted message reaches its back-end, and the portal gets a DELIVERED receipt") {
   BrokerProcess broker;
@@ -34,7 +22,7 @@ TEST_CASE("a submitted message reaches its back-end, and the portal gets a DELIV
   CHECK(result->destination() == "hh-gewerbeamt");
 
   auto backend = broker.connect("hh-gewerbeamt", v1::BACKEND);
-  auto delivery = next(*backend, v1::DELIVER);
+  auto delivery = nextOf(*backend, v1::DELIVER);
   REQUIRE(delivery);
   const v1::Deliver& d = delivery->envelope.deliver();
   CHECK(d.message_uuid() == uuid);
@@ -45,7 +33,7 @@ TEST_CASE("a submitted message reaches its back-end, and the portal gets a DELIV
   CHECK(delivery->payloads[0] == doc);
   backend->ack(d.delivery_id());
 
-  auto receipt = next(*portal, v1::RECEIPT);
+  auto receipt = nextOf(*portal, v1::RECEIPT);
   REQUIRE(receipt);
   CHECK(receipt->envelope.receipt().message_uuid() == uuid);
   CHECK(receipt->envelope.receipt().outcome() == v1::DELIVERED);
@@ -73,10 +61,10 @@ TEST_CASE("a duplicate submission is accepted again and stored once") {
   CHECK(second->duplicate());
 
   auto backend = broker.connect("hh-gewerbeamt", v1::BACKEND);
-  auto d = next(*backend, v1::DELIVER);
+  auto d = nextOf(*backend, v1::DELIVER);
   REQUIRE(d);
   backend->ack(d->envelope.deliver().delivery_id());
-  CHECK_FALSE(next(*backend, v1::DELIVER, 700ms));
+  CHECK_FALSE(nextOf(*backend, v1::DELIVER, 700ms));
 }
 
 TEST_CASE("messages are routed by ARS prefix and service to different queues") {
@@ -101,9 +89,9 @@ TEST_CASE("credit limits what a back-end holds unacknowledged") {
   for (int i = 0; i < 5; ++i) REQUIRE(portal->submit(testing::sampleMessage())->accepted());
   auto backend = broker.connect("hh-gewerbeamt", v1::BACKEND, 2);
   std::vector<std::uint64_t> held;
-  while (auto d = next(*backend, v1::DELIVER, 700ms)) held.push_back(d->envelope.deliver().delivery_id());
+  while (auto d = nextOf(*backend, v1::DELIVER, 700ms)) held.push_back(d->envelope.deliver().delivery_id());
   CHECK(held.size() == 2);
   backend->ack(held[0]);
-  auto more = next(*backend, v1::DELIVER);
+  auto more = nextOf(*backend, v1::DELIVER);
   CHECK(more);
 }

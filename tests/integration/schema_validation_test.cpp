@@ -2,11 +2,10 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "tests/support/broker_process.h"
+#include "tests/support/files.h"
 
 using namespace ozgbus;
 using testing::BrokerProcess;
@@ -16,13 +15,6 @@ namespace {
 
 const fs::path kSource = OZGBUS_SOURCE_DIR;
 const fs::path kXWasser = kSource / ".." / "shared" / "real-world" / "xwasser-1.0.0";
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string config(const fs::path& catalog, const std::string& namespaces) {
   return "[pipeline]\nstages = [\"parse\", \"validate\", \"header\", \"route\", \"persist\"]\n\n[schemas]\n"
@@ -49,7 +41,7 @@ TEST_CASE("XWasser samples: four validate and are routed by leser kennung, two a
   for (const auto& [file, queue] : routed) {
     CAPTURE(file);
     auto portal = broker.connect("psw:xwasser", v1::PORTAL);
-    auto r = portal->submit(read(kXWasser / "messages" / file));
+    auto r = portal->submit(testing::readFile(kXWasser / "messages" / file));
     REQUIRE(r.ok());
     CHECK(r->accepted());
     CHECK(r->destination() == queue);
@@ -57,7 +49,7 @@ TEST_CASE("XWasser samples: four validate and are routed by leser kennung, two a
   for (const char* file : {"monitoring_plan_minimal.xml", "monitoring_plan_maximal.xml"}) {
     CAPTURE(file);
     auto portal = broker.connect("psw:xwasser", v1::PORTAL);
-    auto r = portal->submit(read(kXWasser / "messages" / file));
+    auto r = portal->submit(testing::readFile(kXWasser / "messages" / file));
     REQUIRE(r.ok());
     CHECK_FALSE(r->accepted());
     CHECK(r->reason() == v1::SCHEMA_INVALID);
@@ -72,7 +64,7 @@ TEST_CASE("our schemas in the pipeline: valid accepted, invalid and unknown reje
   auto portal = broker.connect("psw:02000001", v1::PORTAL);
   CHECK(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml"))->accepted());
 
-  auto invalid = portal->submit(read(kSource / "tests/fixtures/messages/gewerbe/1.0/invalid-missing-rechtsform.xml"));
+  auto invalid = portal->submit(testing::readFile(kSource / "tests/fixtures/messages/gewerbe/1.0/invalid-missing-rechtsform.xml"));
   CHECK(invalid->reason() == v1::SCHEMA_INVALID);
   CHECK(invalid->detail().find("/gew:gewerbe.anmeldung.0100/") != std::string::npos);
 
@@ -96,7 +88,7 @@ TEST_CASE("a broken schema set stops the start with the file named; a broken rel
   broker.start();
   // Break the catalog the broker reads, then ask for a reload.
   const fs::path live = broker.dir() / "ozgbus.toml";
-  std::string toml = read(live);
+  std::string toml = testing::readFile(live);
   toml.replace(toml.find((kSource / "xsd/catalog.xml").string()), (kSource / "xsd/catalog.xml").string().size(),
                (dir.path() / "catalog.xml").string());
   std::ofstream(live) << toml;

@@ -146,6 +146,29 @@ CommandResult runCommand(const std::vector<std::string>& argv) {
   return r;
 }
 
+std::optional<client::Incoming> nextOf(client::Client& c, v1::Command command,
+                                       std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto in = c.receive(std::chrono::milliseconds(100));
+    if (in && in->envelope.command() == command) return in;
+  }
+  return std::nullopt;
+}
+
+std::set<std::string> drainAcking(client::Client& backend, std::size_t expected,
+                                  std::chrono::milliseconds timeout) {
+  std::set<std::string> got;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (got.size() < expected && std::chrono::steady_clock::now() < deadline) {
+    auto in = backend.receive(std::chrono::milliseconds(100));
+    if (!in || in->envelope.command() != v1::DELIVER) continue;
+    got.insert(in->envelope.deliver().message_uuid());
+    backend.ack(in->envelope.deliver().delivery_id());
+  }
+  return got;
+}
+
 std::string sampleMessage(const std::string& name, std::string* uuid) {
   static const std::string folder = std::string(OZGBUS_SOURCE_DIR) + "/samples/messages/";
   return client::MessageTemplate::load(folder + name).instantiate(uuid);

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -47,6 +49,15 @@ struct CommandResult {
   std::string out;
 };
 CommandResult runCommand(const std::vector<std::string>& argv);
+
+// The next message of this command within the timeout; others arriving meanwhile are dropped.
+std::optional<client::Incoming> nextOf(client::Client& c, v1::Command command,
+                                       std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+// As a back-end: ACKs deliveries until `expected` distinct messages arrived or time is up;
+// returns their UUIDs.
+std::set<std::string> drainAcking(client::Client& backend, std::size_t expected,
+                                  std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
 // A sample document (samples/messages) with a fresh UUID.
 std::string sampleMessage(const std::string& name = "gewerbeanmeldung-1.0-hamburg.xml",

@@ -2,20 +2,16 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "core/xml/secure_parser.h"
+#include "tests/support/files.h"
 
 using namespace ozgbus;
 
 namespace {
 
 std::string fixture(const std::string& rel) {
-  std::ifstream in(std::string(OZGBUS_SOURCE_DIR) + "/tests/fixtures/messages/" + rel);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return testing::readFile(std::string(OZGBUS_SOURCE_DIR) + "/tests/fixtures/messages/" + rel);
 }
 
 Result<xoev::Header> headerOf(const std::string& xml) {
@@ -46,12 +42,10 @@ TEST_CASE("readHeader reads every field of a fixture") {
 }
 
 TEST_CASE("readHeader reads the header of a real XWasser message") {
-  std::ifstream in(std::string(OZGBUS_SOURCE_DIR) +
-                   "/../shared/real-world/xwasser-1.0.0/messages/quality_report_minimal.xml");
-  if (!in) return;  // the shared folder is beside the checkout in development and CI
-  std::stringstream s;
-  s << in.rdbuf();
-  auto h = headerOf(s.str());
+  const std::string xml = testing::readFile(
+      std::string(OZGBUS_SOURCE_DIR) + "/../shared/real-world/xwasser-1.0.0/messages/quality_report_minimal.xml");
+  if (xml.empty()) return;  // the shared folder is beside the checkout in development and CI
+  auto h = headerOf(xml);
   REQUIRE(h.ok());
   CHECK(h->message_uuid == "693c64d6-456f-4d14-abe7-fe9681c74aae");
   CHECK(h->reader == "psw:11113110");

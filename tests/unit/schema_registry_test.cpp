@@ -1,4 +1,5 @@
 #include "core/schema/schema_registry.h"
+#include "tests/support/files.h"
 
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
@@ -7,8 +8,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "core/xml/secure_parser.h"
 #include "tests/support/temp_dir.h"
@@ -27,13 +26,6 @@ const std::vector<std::string> kOurNamespaces = {
     "urn:xoev-de:ozgbus:meldewesen:1.0",     "urn:xoev-de:ozgbus:meldewesen:2.0",
     "urn:xoev-de:ozgbus:bewohnerparken:1.0", "urn:xoev-de:ozgbus:bewohnerparken:2.0",
     "urn:xoev-de:ozgbus:quittung:1.0"};
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::shared_ptr<const schema::SchemaRegistry> ours() {
   static auto registry = schema::SchemaRegistry::load({{kSource / "xsd" / "catalog.xml"}, kOurNamespaces});
@@ -84,7 +76,7 @@ TEST_CASE("every fixture validates or fails as its name says") {
     if (e.path().extension() != ".xml") continue;
     const std::string name = e.path().filename().string();
     CAPTURE(e.path().string());
-    auto result = validate(registry, read(e.path()));
+    auto result = validate(registry, testing::readFile(e.path()));
     if (name.rfind("valid-", 0) == 0) {
       CHECK_FALSE(result);
     } else if (name.rfind("invalid-", 0) == 0) {
@@ -98,7 +90,7 @@ TEST_CASE("every fixture validates or fails as its name says") {
 }
 
 TEST_CASE("SCHEMA_INVALID names line, element path and message") {
-  auto r = validate(ours(), read(kSource / "tests/fixtures/messages/gewerbe/2.0/invalid-missing-wirtschaftszweig.xml"));
+  auto r = validate(ours(), testing::readFile(kSource / "tests/fixtures/messages/gewerbe/2.0/invalid-missing-wirtschaftszweig.xml"));
   REQUIRE(r);
   CHECK(r->reason == v1::SCHEMA_INVALID);
   CHECK(r->detail.find("line ") == 0);
@@ -120,7 +112,7 @@ TEST_CASE("xsi:schemaLocation is never followed: not to the network, not to a lo
   std::ofstream(dir.path() / "anything.xsd")
       << R"(<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:xoev-de:ozgbus:gewerbe:1.0">)"
       << R"(<xs:element name="gewerbe.anmeldung.0100"><xs:complexType><xs:sequence><xs:any processContents="skip" minOccurs="0" maxOccurs="unbounded"/></xs:sequence><xs:anyAttribute processContents="skip"/></xs:complexType></xs:element></xs:schema>)";
-  std::string doc = read(kSource / "tests/fixtures/messages/gewerbe/1.0/invalid-missing-rechtsform.xml");
+  std::string doc = testing::readFile(kSource / "tests/fixtures/messages/gewerbe/1.0/invalid-missing-rechtsform.xml");
   const std::string hint = " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"urn:xoev-de:ozgbus:gewerbe:1.0 http://127.0.0.1:" +
                            std::to_string(listener.port()) + "/evil.xsd urn:xoev-de:ozgbus:gewerbe:1.0 file://" +
                            (dir.path() / "anything.xsd").string() + "\"";
@@ -130,7 +122,7 @@ TEST_CASE("xsi:schemaLocation is never followed: not to the network, not to a lo
   CHECK(r->reason == v1::SCHEMA_INVALID);
   CHECK_FALSE(listener.contacted());
 
-  auto network = read(kSource / "tests/fixtures/messages/gewerbe/1.0/valid-schemalocation-network.xml");
+  auto network = testing::readFile(kSource / "tests/fixtures/messages/gewerbe/1.0/valid-schemalocation-network.xml");
   CHECK_FALSE(validate(ours(), network));
 }
 
@@ -141,12 +133,12 @@ TEST_CASE("XWasser 1.0.0: four real samples validate, the two monitoring plans d
   for (const char* ok : {"administration_receipt.xml", "olb_report_minimal.xml",
                          "quality_report_minimal.xml", "quality_report_maximal.xml"}) {
     CAPTURE(ok);
-    CHECK_FALSE(validate(*registry, read(kXWasser / "messages" / ok)));
+    CHECK_FALSE(validate(*registry, testing::readFile(kXWasser / "messages" / ok)));
   }
-  auto order = validate(*registry, read(kXWasser / "messages/monitoring_plan_minimal.xml"));
+  auto order = validate(*registry, testing::readFile(kXWasser / "messages/monitoring_plan_minimal.xml"));
   REQUIRE(order);
   CHECK(order->reason == v1::SCHEMA_INVALID);
-  auto fixed = validate(*registry, read(kXWasser / "messages/monitoring_plan_maximal.xml"));
+  auto fixed = validate(*registry, testing::readFile(kXWasser / "messages/monitoring_plan_maximal.xml"));
   REQUIRE(fixed);
   CHECK(fixed->reason == v1::SCHEMA_INVALID);
   const std::string both = order->detail + " | " + fixed->detail;
@@ -159,7 +151,7 @@ TEST_CASE("XWasser 1.0.0: four real samples validate, the two monitoring plans d
 TEST_CASE("a base schema missing from the catalog fails the load, naming the URL; nothing is fetched") {
   if (!fs::exists(kXWasser)) return;
   testing::TempDir dir;
-  std::string catalog = read(kSource / "tests/fixtures/xwasser/catalog.xml");
+  std::string catalog = testing::readFile(kSource / "tests/fixtures/xwasser/catalog.xml");
   const auto entry = catalog.find("<system systemId=\"http://xoev.de/schemata/code/1_0/xoev-code.xsd\"");
   REQUIRE(entry != std::string::npos);
   catalog.erase(entry, catalog.find("/>", entry) + 2 - entry);
@@ -191,7 +183,7 @@ TEST_CASE("a schema set with a broken import fails, naming the file") {
 TEST_CASE("validating many messages compiles nothing") {
   const auto registry = ours();
   const auto before = schema::SchemaRegistry::compilations();
-  const std::string doc = read(kSource / "tests/fixtures/messages/gewerbe/1.0/valid-anmeldung-hamburg.xml");
+  const std::string doc = testing::readFile(kSource / "tests/fixtures/messages/gewerbe/1.0/valid-anmeldung-hamburg.xml");
   schema::SchemaValidator v;
   for (int i = 0; i < 50; ++i) {
     auto parsed = xml::parseSecure(doc, {});
