@@ -8,8 +8,16 @@ using Steady = std::chrono::steady_clock;
 
 Client::Client(const Options& options) : options_(options), socket_(ctx_, zmq::socket_type::dealer) {
   socket_.set(zmq::sockopt::linger, 1000);
+  // A DEALER blocks a send while it has no connected peer (a refused CURVE handshake, a broker
+  // that is down): never longer than a request may take.
+  socket_.set(zmq::sockopt::sndtimeo, static_cast<int>(options_.timeout.count()));
   socket_.set(zmq::sockopt::sndhwm, 0);
   socket_.set(zmq::sockopt::rcvhwm, 0);
+  if (!options_.server_public_key.empty()) {
+    socket_.set(zmq::sockopt::curve_serverkey, options_.server_public_key);
+    socket_.set(zmq::sockopt::curve_publickey, options_.public_key);
+    socket_.set(zmq::sockopt::curve_secretkey, options_.secret_key);
+  }
   socket_.connect(options_.endpoint);
 }
 

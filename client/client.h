@@ -23,6 +23,10 @@ struct Options {
   std::uint32_t credit = 0;             // back-end: 0 = broker default
   std::vector<std::string> queues;      // back-end: empty = the queue named like the participant
   std::chrono::milliseconds timeout{10000};  // for HELLO and synchronous requests
+  // CURVE (Z85): all three set = encrypted and authenticated; all empty = plain (insecure broker)
+  std::string server_public_key;
+  std::string public_key;
+  std::string secret_key;
 };
 
 // Something the broker sent that was not the answer to a synchronous request:

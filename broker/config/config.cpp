@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <toml++/toml.h>
 
@@ -98,6 +99,45 @@ std::vector<std::string> stringList(const toml::table& root, const char* table, 
   return out;
 }
 
+std::optional<v1::Role> roleNamed(const std::string& name) {
+  if (name == "portal") return v1::PORTAL;
+  if (name == "backend") return v1::BACKEND;
+  if (name == "peer") return v1::PEER;
+  if (name == "observer") return v1::OBSERVER;
+  return std::nullopt;
+}
+
+void readParticipants(const toml::table& root, Reader& r, std::vector<Participant>& out) {
+  const auto* arr = root["participants"].as_array();
+  if (arr == nullptr) return;
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    const std::string key = "participants[" + std::to_string(i) + "]";
+    const auto* t = (*arr)[i].as_table();
+    if (t == nullptr) {
+      r.fail(key, "must be a table");
+      continue;
+    }
+    const toml::node_view<const toml::node> v{static_cast<const toml::node*>(t)};
+    Participant p;
+    std::string role;
+    r.get(v["id"], key + ".id", p.id);
+    r.get(v["role"], key + ".role", role);
+    r.get(v["curve_public_key"], key + ".curve_public_key", p.curve_public_key);
+    r.get(v["certificate_subject"], key + ".certificate_subject", p.certificate_subject);
+    if (const auto* queues = v["queues"].as_array()) {
+      for (const auto& q : *queues) p.queues.push_back(q.value_or(std::string()));
+    }
+    if (p.id.empty()) r.fail(key + ".id", "is required");
+    if (auto parsed = roleNamed(role)) {
+      p.role = *parsed;
+    } else {
+      r.fail(key + ".role", "must be portal, backend, peer or observer");
+    }
+    if (p.curve_public_key.size() != 40) r.fail(key + ".curve_public_key", "must be a 40-character Z85 key");
+    out.push_back(std::move(p));
+  }
+}
+
 }  // namespace
 
 Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::path& source) {
@@ -118,6 +158,14 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
   std::string data_dir = c.data_dir.string();
   std::string store_path;
   r.get(t["broker"]["listen"], "broker.listen", c.listen);
+  r.get(t["broker"]["insecure"], "broker.insecure", c.insecure);
+  std::string secret_key_file;
+  r.get(t["broker"]["curve_secret_key_file"], "broker.curve_secret_key_file", secret_key_file);
+  readParticipants(root, r, c.participants);
+  if (!c.insecure && secret_key_file.empty()) {
+    r.fail("broker.curve_secret_key_file",
+           "is required (or insecure = true, for local development only)");
+  }
   r.get(t["broker"]["data_dir"], "broker.data_dir", data_dir);
   r.positive(t["broker"]["workers"], "broker.workers", c.workers);
   r.get(t["broker"]["log_format"], "broker.log_format", c.log_format);
@@ -156,6 +204,11 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
   readRoutes(root, r, c.routes);
   if (!r.error().empty()) return reject(v1::REASON_UNSPECIFIED, r.error());
 
+  if (!secret_key_file.empty()) {
+    c.curve_secret_key_file = std::filesystem::path(secret_key_file).is_absolute()
+                                  ? std::filesystem::path(secret_key_file)
+                                  : base / secret_key_file;
+  }
   c.data_dir = std::filesystem::path(data_dir).is_absolute() ? std::filesystem::path(data_dir)
                                                              : base / data_dir;
   c.store.path = store_path.empty() ? c.data_dir / "ozgbus.db"

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "broker/security/participant_registry.h"
 #include "core/xml/xml_limits.h"
 
 namespace ozgbus::broker {
@@ -47,6 +48,9 @@ struct SchemaConfig {
 struct BrokerConfig {
   std::filesystem::path source;  // the TOML file this came from, for messages
   std::string listen = "tcp://127.0.0.1:7755";
+  bool insecure = false;                      // true: no CURVE, HELLO is believed (development)
+  std::filesystem::path curve_secret_key_file;  // the broker's CURVE key pair (ozgbus keygen)
+  std::vector<Participant> participants;      // [[participants]]: who may connect, as what
   std::filesystem::path data_dir = "data";
   unsigned workers = 2;
   xml::XmlLimits limits;

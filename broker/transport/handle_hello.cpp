@@ -1,11 +1,40 @@
 // HELLO: a connection says who it is; the broker answers WELCOME or ERROR.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "broker/transport/server.h"
 
 namespace ozgbus::broker {
 
-void Server::onHello(const std::string& identity, const wire::Frames& f) {
+std::optional<Rejection> Server::admit(const std::string& user_id, const v1::Hello& h,
+                                       std::vector<std::string>& queues) const {
+  if (!zap_) return std::nullopt;  // insecure: HELLO is believed
+  if (h.participant_id() != user_id) {
+    return reject(v1::IDENTITY_MISMATCH, "this connection's CURVE key belongs to '" + user_id +
+                                             "', not to '" + h.participant_id() + "'");
+  }
+  const Participant* p = zap_->registry()->byId(user_id);
+  if (p == nullptr) {
+    return reject(v1::UNAUTHENTICATED, "participant '" + user_id + "' is no longer registered");
+  }
+  if (p->role != h.role()) {
+    return reject(v1::NOT_AUTHORIZED, "participant '" + user_id + "' is registered as " +
+                                          v1::Role_Name(p->role) + ", not " + v1::Role_Name(h.role()));
+  }
+  if (p->role == v1::BACKEND) {
+    if (queues.empty()) queues = p->queues;
+    for (const std::string& q : queues) {
+      if (std::find(p->queues.begin(), p->queues.end(), q) == p->queues.end()) {
+        return reject(v1::NOT_AUTHORIZED, "back-end '" + user_id + "' may not receive from queue '" + q + "'");
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+void Server::onHello(const std::string& identity, const std::string& user_id,
+                     const wire::Frames& f) {
   const v1::Hello& h = f.envelope.hello();
   const auto correlation = f.envelope.correlation_id();
   if (!f.envelope.has_hello() || h.participant_id().empty()) {
@@ -18,6 +47,12 @@ void Server::onHello(const std::string& identity, const wire::Frames& f) {
     return sendError(identity, correlation,
                      reject(v1::MALFORMED_FRAME, "HELLO needs a role (PORTAL, BACKEND, PEER or OBSERVER)"));
   }
+  std::vector<std::string> queues(h.queues().begin(), h.queues().end());
+  if (auto refused = admit(user_id, h, queues)) {
+    ++counters_.errors;
+    spdlog::warn("HELLO as {} refused: {}", h.participant_id(), refused->toString());
+    return sendError(identity, correlation, *refused);
+  }
   if (sessions_.count(identity) > 0) dropSession(identity, "HELLO again on the same connection", false);
 
   Session s;
@@ -28,7 +63,7 @@ void Server::onHello(const std::string& identity, const wire::Frames& f) {
   s.credit = h.credit() > 0 ? h.credit() : config_.delivery.default_credit;
   s.last_seen = Clock::now();
   if (s.role == v1::BACKEND) {
-    s.queues.assign(h.queues().begin(), h.queues().end());
+    s.queues = std::move(queues);
     if (s.queues.empty()) s.queues.push_back(s.participant);
   }
   Session& stored = sessions_.emplace(identity, std::move(s)).first->second;

@@ -5,6 +5,7 @@
 #include <csignal>
 
 #include "broker/store/sqlite_store.h"
+#include "core/wire/curve_keys.h"
 
 namespace ozgbus::broker {
 namespace {
@@ -19,26 +20,32 @@ schema::SchemaSetSpec specOf(const SchemaConfig& c) { return {c.catalogs, c.name
 void Server::requestStop() { g_stop.store(true); }
 void Server::requestReload() { g_reload.store(true); }
 
-void Server::reloadSchemas() {
-  // The [schemas] section is read again too: an operator may add a namespace or a catalog.
-  SchemaConfig wanted = config_.schemas;
-  if (!config_.source.empty()) {
-    auto file = loadConfig(config_.source);
-    if (!file) {
-      spdlog::error("schema reload failed; the previous schema set stays in force: {}",
-                    file.rejection().detail);
-      return;
-    }
-    wanted = file->schemas;
+void Server::reload() {
+  // ozgbus.toml is read again: [schemas] and [[participants]] may have changed.
+  auto file = loadConfig(config_.source);
+  if (!file) {
+    spdlog::error("reload failed; the previous configuration stays in force: {}",
+                  file.rejection().detail);
+    return;
   }
-  auto fresh = schema::SchemaRegistry::load(specOf(wanted));
+  if (zap_) {
+    auto registry = std::make_shared<const ParticipantRegistry>(file->participants);
+    std::vector<std::string> removed;
+    for (const auto& [identity, session] : sessions_) {
+      if (registry->byId(session.participant) == nullptr) removed.push_back(identity);
+    }
+    zap_->replace(registry);
+    for (const auto& identity : removed) dropSession(identity, "participant removed from the registry");
+    spdlog::info("participant registry reloaded: {} participants", registry->size());
+  }
+  auto fresh = schema::SchemaRegistry::load(specOf(file->schemas));
   if (!fresh) {
     spdlog::error("schema reload failed; the previous schema set stays in force: {}",
                   fresh.rejection().detail);
     return;
   }
   schemas_.replace(std::move(*fresh));
-  config_.schemas = std::move(wanted);
+  config_.schemas = file->schemas;
   spdlog::info("schemas reloaded: {} namespaces", config_.schemas.namespaces.size());
 }
 
@@ -89,6 +96,24 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
   if (!workers) return workers.rejection();
   s->workers_ = std::move(*workers);
 
+  if (c.insecure) {
+    spdlog::warn("INSECURE MODE: CURVE is off. Anyone who reaches {} can connect and say HELLO "
+                 "as any participant. For local development only (broker.insecure = true).",
+                 c.listen);
+  } else {
+    auto keys = wire::loadCurveKeys(c.curve_secret_key_file);
+    if (!keys) return keys.rejection();
+    if (keys->secret_key.empty()) {
+      return reject(v1::UNAUTHENTICATED, c.curve_secret_key_file.string() + " holds no secret key");
+    }
+    s->zap_ = std::make_unique<ZapHandler>(
+        s->ctx_, std::make_shared<const ParticipantRegistry>(c.participants));
+    s->router_.set(zmq::sockopt::zap_domain, "ozgbus");
+    s->router_.set(zmq::sockopt::curve_server, 1);
+    s->router_.set(zmq::sockopt::curve_secretkey, keys->secret_key);
+    spdlog::info("CURVE on; {} participants registered; broker public key {}",
+                 c.participants.size(), keys->public_key);
+  }
   s->router_.set(zmq::sockopt::router_mandatory, 1);
   s->router_.set(zmq::sockopt::sndhwm, 0);
   s->router_.set(zmq::sockopt::rcvhwm, 100000);
@@ -129,7 +154,7 @@ void Server::run() {
       housekeeping(now);
       next_housekeeping = now + std::chrono::milliseconds(100);
     }
-    if (g_reload.exchange(false)) reloadSchemas();
+    if (g_reload.exchange(false)) reload();
     if (g_stop.load() && !draining_) {
       draining_ = true;
       spdlog::info("stop requested: no new submissions; finishing {} in the pipeline", in_pipeline_);
@@ -152,6 +177,11 @@ void Server::receiveFrames() {
     auto frames = wire::receive(router_, zmq::recv_flags::dontwait);
     if (!frames) return;
     std::string identity(wire::view(frames->front()));
+    std::string user_id;
+    if (frames->size() > 1) {
+      // zmq_msg_gets: cppzmq's gets() throws when the property is absent (insecure mode).
+      if (const char* u = zmq_msg_gets((*frames)[1].handle(), "User-Id")) user_id = u;
+    }
     frames->erase(frames->begin());
     auto decoded = wire::decode(std::move(*frames));
     if (!decoded) {
@@ -161,13 +191,13 @@ void Server::receiveFrames() {
       sendError(identity, 0, decoded.rejection());
       continue;
     }
-    handle(std::move(identity), std::move(*decoded));
+    handle(std::move(identity), user_id, std::move(*decoded));
   }
 }
 
-void Server::handle(std::string identity, wire::Frames f) {
+void Server::handle(std::string identity, const std::string& user_id, wire::Frames f) {
   const auto command = f.envelope.command();
-  if (command == v1::HELLO) return onHello(identity, f);
+  if (command == v1::HELLO) return onHello(identity, user_id, f);
   auto it = sessions_.find(identity);
   if (it == sessions_.end()) {
     ++counters_.errors;

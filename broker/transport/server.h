@@ -17,6 +17,7 @@
 #include "broker/routing/routing_table.h"
 #include "broker/store/group_committer.h"
 #include "broker/store/store.h"
+#include "broker/security/zap_handler.h"
 #include "broker/transport/mailbox.h"
 #include "core/wire/codec.h"
 
@@ -32,7 +33,7 @@ class Server {
   // started, answers it, and returns.
   void run();
   static void requestStop();
-  // Async-signal-safe: the loop reloads the schema set at its next turn (SIGHUP).
+  // Async-signal-safe: the loop re-reads the participants and schemas at its next turn (SIGHUP).
   static void requestReload();
   // The endpoint actually bound (resolves a "*" port).
   std::string endpoint() const;
@@ -42,7 +43,8 @@ class Server {
 
   // server.cpp: the loop
   void receiveFrames();
-  void handle(std::string identity, wire::Frames frames);
+  // user_id: the participant the ZAP handler bound the connection to (empty when insecure)
+  void handle(std::string identity, const std::string& user_id, wire::Frames frames);
   void handleEvent(Event& event);
   void housekeeping(Clock::time_point now);
   // count_attempt: false when the client left in good order (BYE, HELLO again).
@@ -50,7 +52,10 @@ class Server {
   bool idle() const;
 
   // handle_hello.cpp
-  void onHello(const std::string& identity, const wire::Frames& f);
+  void onHello(const std::string& identity, const std::string& user_id, const wire::Frames& f);
+  // The rights check of HELLO against the participant registry; empty when allowed.
+  std::optional<Rejection> admit(const std::string& user_id, const v1::Hello& hello,
+                                 std::vector<std::string>& queues) const;
   // handle_submit.cpp
   void onSubmit(Session& s, wire::Frames& f);
   void answerSubmit(const std::string& identity, std::uint64_t correlation,
@@ -72,9 +77,10 @@ class Server {
   BrokerConfig config_;
   RoutingTable routes_;
   schema::CurrentRegistry schemas_;
-  void reloadSchemas();
+  void reload();
   zmq::context_t ctx_{1};
   zmq::socket_t router_;
+  std::unique_ptr<ZapHandler> zap_;  // null when insecure; bound before the ROUTER binds
   std::unique_ptr<Mailbox> mailbox_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<GroupCommitter> committer_;

@@ -11,5 +11,6 @@ void registerRecv(CLI::App& app, int& exit_code);
 void registerStatus(CLI::App& app, int& exit_code);
 void registerDemo(CLI::App& app, int& exit_code);
 void registerValidate(CLI::App& app, int& exit_code);
+void registerKeygen(CLI::App& app, int& exit_code);
 
 }  // namespace ozgbus::cli

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   ozgbus::cli::registerStatus(app, exit_code);
   ozgbus::cli::registerDemo(app, exit_code);
   ozgbus::cli::registerValidate(app, exit_code);
+  ozgbus::cli::registerKeygen(app, exit_code);
   ozgbus::xml::initXml();
   CLI11_PARSE(app, argc, argv);
   return exit_code;

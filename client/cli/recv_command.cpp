@@ -8,13 +8,14 @@
 #include <iostream>
 
 #include "client/cli/commands.h"
+#include "client/cli/connection_args.h"
 #include "client/client.h"
 
 namespace ozgbus::cli {
 namespace {
 
 struct RecvArgs {
-  std::string broker = "tcp://127.0.0.1:7755";
+  ConnectionArgs connection;
   std::string as;
   std::string out;
   std::vector<std::string> queues;
@@ -38,7 +39,14 @@ bool writeDurably(const std::filesystem::path& target, const std::string& bytes)
 
 int runRecv(const RecvArgs& a) {
   std::filesystem::create_directories(a.out);
-  auto c = client::Client::connect({a.broker, a.as, v1::BACKEND, a.credit, a.queues});
+  auto options = clientOptions(a.connection, a.as, v1::BACKEND);
+  if (!options) {
+    std::cerr << "ozgbus recv: " << options.rejection().toString() << "\n";
+    return 2;
+  }
+  options->credit = a.credit;
+  options->queues = a.queues;
+  auto c = client::Client::connect(*options);
   if (!c) {
     std::cerr << "ozgbus recv: " << c.rejection().toString() << "\n";
     return 2;
@@ -76,7 +84,7 @@ int runRecv(const RecvArgs& a) {
 void registerRecv(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<RecvArgs>();
   CLI::App* cmd = app.add_subcommand("recv", "receive deliveries as a back-end");
-  cmd->add_option("--broker", args->broker, "broker endpoint")->capture_default_str();
+  addConnectionOptions(*cmd, args->connection);
   cmd->add_option("--as", args->as, "participant id of the back-end")->required();
   cmd->add_option("--out", args->out, "folder for <message-uuid>.xml files")->required();
   cmd->add_option("--queue", args->queues, "queue to consume (default: the participant id)")->allow_extra_args(false);

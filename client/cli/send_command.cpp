@@ -4,19 +4,25 @@
 #include <sstream>
 
 #include "client/cli/commands.h"
+#include "client/cli/connection_args.h"
 #include "client/client.h"
 
 namespace ozgbus::cli {
 namespace {
 
 struct SendArgs {
-  std::string broker = "tcp://127.0.0.1:7755";
+  ConnectionArgs connection;
   std::string as;
   std::vector<std::string> files;
 };
 
 int runSend(const SendArgs& a) {
-  auto c = client::Client::connect({a.broker, a.as, v1::PORTAL});
+  auto options = clientOptions(a.connection, a.as, v1::PORTAL);
+  if (!options) {
+    std::cerr << "ozgbus send: " << options.rejection().toString() << "\n";
+    return 2;
+  }
+  auto c = client::Client::connect(*options);
   if (!c) {
     std::cerr << "ozgbus send: " << c.rejection().toString() << "\n";
     return 2;
@@ -52,7 +58,7 @@ int runSend(const SendArgs& a) {
 void registerSend(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<SendArgs>();
   CLI::App* cmd = app.add_subcommand("send", "submit XML documents as a portal");
-  cmd->add_option("--broker", args->broker, "broker endpoint")->capture_default_str();
+  addConnectionOptions(*cmd, args->connection);
   cmd->add_option("--as", args->as, "participant id of the submitting portal")->required();
   cmd->add_option("files", args->files, "XML files")->required()->check(CLI::ExistingFile);
   cmd->callback([args, &exit_code] { exit_code = runSend(*args); });

@@ -3,13 +3,19 @@
 #include <iostream>
 
 #include "client/cli/commands.h"
+#include "client/cli/connection_args.h"
 #include "client/client.h"
 
 namespace ozgbus::cli {
 namespace {
 
-int runStatus(const std::string& broker) {
-  auto c = client::Client::connect({broker, "ozgbus-status", v1::OBSERVER});
+int runStatus(const ConnectionArgs& a, const std::string& as) {
+  auto options = clientOptions(a, as, v1::OBSERVER);
+  if (!options) {
+    std::cerr << "ozgbus status: " << options.rejection().toString() << "\n";
+    return 2;
+  }
+  auto c = client::Client::connect(*options);
   if (!c) {
     std::cerr << "ozgbus status: " << c.rejection().toString() << "\n";
     return 2;
@@ -44,10 +50,12 @@ int runStatus(const std::string& broker) {
 }  // namespace
 
 void registerStatus(CLI::App& app, int& exit_code) {
-  auto broker = std::make_shared<std::string>("tcp://127.0.0.1:7755");
+  auto args = std::make_shared<ConnectionArgs>();
+  auto as = std::make_shared<std::string>("ozgbus-status");
   CLI::App* cmd = app.add_subcommand("status", "show queues and connected participants");
-  cmd->add_option("--broker", *broker, "broker endpoint")->capture_default_str();
-  cmd->callback([broker, &exit_code] { exit_code = runStatus(*broker); });
+  addConnectionOptions(*cmd, *args);
+  cmd->add_option("--as", *as, "participant id (an observer, when CURVE is on)")->capture_default_str();
+  cmd->callback([args, as, &exit_code] { exit_code = runStatus(*args, *as); });
 }
 
 }  // namespace ozgbus::cli

@@ -60,12 +60,16 @@ workers = 2
 
 }  // namespace
 
-BrokerProcess::BrokerProcess(std::string extra_toml, std::string log_level) {
+BrokerProcess::BrokerProcess(std::string extra_toml, std::string log_level,
+                             std::string broker_extra) {
   endpoint_ = "tcp://127.0.0.1:" + std::to_string(freePort());
   // TOML forbids repeating a table: extra_toml may add [delivery], [limits], [store] or routes,
   // never [broker] or [session]. The endpoint goes on the command line.
+  // Tests that exercise CURVE put curve_secret_key_file in broker_extra; the others run the
+  // development mode.
   std::ofstream(dir_.path() / "ozgbus.toml")
-      << extra_toml << "\n" << kBaseConfig << "log_level = \"" << log_level << "\"\n";
+      << extra_toml << "\n" << kBaseConfig << "log_level = \"" << log_level << "\"\n"
+      << (broker_extra.empty() ? "insecure = true\n" : broker_extra) << "\n";
 }
 
 BrokerProcess::~BrokerProcess() {
@@ -86,7 +90,8 @@ void BrokerProcess::start() {
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
-    client::Options o{endpoint_, "test-probe", v1::OBSERVER};
+    client::Options o = probe_.value_or(client::Options{endpoint_, "test-probe", v1::OBSERVER});
+    o.endpoint = endpoint_;
     o.timeout = std::chrono::milliseconds(300);
     if (auto c = client::Client::connect(o)) return;
     int status = 0;

@@ -20,7 +20,9 @@ namespace ozgbus::testing {
 class BrokerProcess {
  public:
   // extra_toml goes before a base configuration (fast session timeout, the sample routes).
-  explicit BrokerProcess(std::string extra_toml = "", std::string log_level = "debug");
+  // broker_extra: lines for the [broker] table; empty means insecure = true.
+  explicit BrokerProcess(std::string extra_toml = "", std::string log_level = "debug",
+                         std::string broker_extra = "");
   ~BrokerProcess();
 
   void start();                   // returns once the broker answers a HELLO
@@ -33,6 +35,9 @@ class BrokerProcess {
   std::string log() const;
   pid_t pid() const { return pid_; }
 
+  // Options used by start() to see that the broker answers (with CURVE: an observer's keys).
+  void setProbe(client::Options probe) { probe_ = std::move(probe); }
+
   std::unique_ptr<client::Client> connect(const std::string& participant, v1::Role role,
                                           std::uint32_t credit = 0,
                                           std::vector<std::string> queues = {}) const;
@@ -41,6 +46,7 @@ class BrokerProcess {
   TempDir dir_;
   std::string endpoint_;
   pid_t pid_ = -1;
+  std::optional<client::Options> probe_;
 };
 
 // Runs a command, returns its exit status and what it printed on stdout.

@@ -4,6 +4,10 @@
 
 using namespace ozgbus::broker;
 
+namespace {
+const std::string kDev = "[broker]\ninsecure = true\n";
+}  // namespace
+
 TEST_CASE("the sample configuration loads") {
   auto c = loadConfig(std::string(OZGBUS_SOURCE_DIR) + "/samples/ozgbus.toml");
   REQUIRE(c.ok());
@@ -16,7 +20,7 @@ TEST_CASE("the sample configuration loads") {
 }
 
 TEST_CASE("defaults apply to an empty file") {
-  auto c = parseConfig("", "/etc/ozgbus/ozgbus.toml");
+  auto c = parseConfig("[broker]\ninsecure = true\n", "/etc/ozgbus/ozgbus.toml");
   REQUIRE(c.ok());
   CHECK(c->listen == "tcp://127.0.0.1:7755");
   CHECK(c->store.path == "/etc/ozgbus/data/ozgbus.db");
@@ -24,22 +28,29 @@ TEST_CASE("defaults apply to an empty file") {
 }
 
 TEST_CASE("errors name the file and key") {
-  auto bad_type = parseConfig("[delivery]\nmax_attempts = \"five\"\n", "x.toml");
+  auto bad_type = parseConfig(kDev + "[delivery]\nmax_attempts = \"five\"\n", "x.toml");
   REQUIRE_FALSE(bad_type.ok());
   CHECK(bad_type.rejection().detail == "x.toml: delivery.max_attempts has the wrong type");
 
-  auto zero = parseConfig("[broker]\nworkers = 0\n", "x.toml");
+  auto zero = parseConfig("[broker]\ninsecure = true\nworkers = 0\n", "x.toml");
   CHECK(zero.rejection().detail == "x.toml: broker.workers must be greater than 0");
 
-  auto route = parseConfig("[[routes]]\nars_prefix = \"02\"\n", "x.toml");
+  auto route = parseConfig(kDev + "[[routes]]\nars_prefix = \"02\"\n", "x.toml");
   CHECK(route.rejection().detail == "x.toml: routes[0].destination is required");
 
-  auto both = parseConfig("[[routes]]\ndestination = \"q\"\n", "x.toml");
+  auto both = parseConfig(kDev + "[[routes]]\ndestination = \"q\"\n", "x.toml");
   CHECK(both.rejection().detail == "x.toml: routes[0] needs exactly one of reader or ars_prefix");
 
-  auto schemas = parseConfig("[pipeline]\nstages = [\"parse\", \"validate\", \"header\", \"route\", \"persist\"]\n", "x.toml");
+  auto schemas = parseConfig(kDev + "[pipeline]\nstages = [\"parse\", \"validate\", \"header\", \"route\", \"persist\"]\n", "x.toml");
   CHECK(schemas.rejection().detail ==
         "x.toml: schemas needs catalogs and namespaces when pipeline.stages has \"validate\"");
+
+  auto secure = parseConfig("", "x.toml");
+  CHECK(secure.rejection().detail ==
+        "x.toml: broker.curve_secret_key_file is required (or insecure = true, for local development only)");
+
+  auto participant = parseConfig(kDev + "[[participants]]\nid = \"p\"\nrole = \"king\"\n", "x.toml");
+  CHECK(participant.rejection().detail == "x.toml: participants[0].role must be portal, backend, peer or observer");
 
   auto syntax = parseConfig("[broker\n", "x.toml");
   REQUIRE_FALSE(syntax.ok());

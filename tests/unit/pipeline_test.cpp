@@ -21,6 +21,7 @@ const char* kDoc = R"(<m:n xmlns:m="urn:x"><nachrichtenkopf.g2g>
 
 struct Fixture {
   Fixture() {
+    config.insecure = true;
     config.routes = {{"", "02", "", "hh"}};
     store = std::move(*SqliteStore::open(dir.path() / "s.db", false));
     committer = std::make_unique<GroupCommitter>(*store, 100, [this](CommitOutcome&& o) {

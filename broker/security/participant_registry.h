@@ -1,0 +1,37 @@
+// ParticipantRegistry: who may connect (their CURVE public key), in which role, and with which
+// rights (the queues a back-end receives from). Built from [[participants]] in ozgbus.toml;
+// immutable once built, shared read-only between the transport and the ZAP handler threads.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ozgbus.pb.h"
+
+namespace ozgbus::broker {
+
+struct Participant {
+  std::string id;                 // e.g. "psw:02000001", bound to every connection with its key
+  v1::Role role = v1::ROLE_UNSPECIFIED;
+  std::string curve_public_key;   // Z85, 40 characters
+  std::string certificate_subject;
+  std::vector<std::string> queues;  // back-end: queues it may receive from
+};
+
+class ParticipantRegistry {
+ public:
+  explicit ParticipantRegistry(std::vector<Participant> participants);
+
+  const Participant* byId(const std::string& id) const;
+  const Participant* byCurveKey(const std::string& z85) const;
+  std::size_t size() const { return by_id_.size(); }
+
+ private:
+  std::map<std::string, Participant> by_id_;
+  std::map<std::string, std::string> id_by_key_;
+};
+
+}  // namespace ozgbus::broker

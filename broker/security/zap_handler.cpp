@@ -1,0 +1,55 @@
+#include "broker/security/zap_handler.h"
+
+#include <spdlog/spdlog.h>
+
+#include "core/wire/codec.h"
+
+namespace ozgbus::broker {
+
+ZapHandler::ZapHandler(zmq::context_t& ctx, std::shared_ptr<const ParticipantRegistry> registry)
+    : socket_(ctx, zmq::socket_type::rep), registry_(std::move(registry)) {
+  socket_.set(zmq::sockopt::linger, 0);
+  socket_.set(zmq::sockopt::rcvtimeo, 100);  // to notice stop_
+  socket_.bind("inproc://zeromq.zap.01");
+  thread_ = std::thread([this] { run(); });
+}
+
+ZapHandler::~ZapHandler() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+void ZapHandler::run() {
+  while (!stop_) {
+    auto frames = wire::receive(socket_);
+    if (!frames) continue;
+    // Request: version, request id, domain, address, identity, mechanism, credentials...
+    auto text = [&](std::size_t i) {
+      return i < frames->size() ? std::string(wire::view((*frames)[i])) : std::string();
+    };
+    std::string status = "400", reason = "unknown CURVE key", user;
+    if (frames->size() >= 7 && text(0) == "1.0" && text(5) == "CURVE" && (*frames)[6].size() == 32) {
+      char z85[41] = {};
+      zmq_z85_encode(z85, static_cast<const uint8_t*>((*frames)[6].data()), 32);
+      if (const Participant* p = registry()->byCurveKey(z85)) {
+        status = "200";
+        reason = "OK";
+        user = p->id;
+      } else {
+        ++refused_;
+        spdlog::warn("connection from {} refused: CURVE key {} is not in the participant registry",
+                     text(3), z85);
+      }
+    } else {
+      ++refused_;
+      reason = "CURVE required";
+      spdlog::warn("connection from {} refused: mechanism {} (CURVE required)", text(3), text(5));
+    }
+    const std::string reply[] = {"1.0", text(1), status, reason, user, ""};
+    for (std::size_t i = 0; i < 6; ++i) {
+      socket_.send(zmq::buffer(reply[i]), i < 5 ? zmq::send_flags::sndmore : zmq::send_flags::none);
+    }
+  }
+}
+
+}  // namespace ozgbus::broker

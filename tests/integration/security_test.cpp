@@ -1,0 +1,130 @@
+// Transport security: CURVE on the broker's socket, the ZAP handler admitting only registered
+// keys, and HELLO bound to the participant the key belongs to.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+#include "core/wire/curve_keys.h"
+#include "tests/support/broker_process.h"
+#include "tests/support/files.h"
+
+using namespace ozgbus;
+using namespace std::chrono_literals;
+using testing::BrokerProcess;
+
+namespace {
+
+struct SecureBroker {
+  SecureBroker() : broker(participants(), "debug", brokerLines()) {
+    broker.setProbe(options("ops", v1::OBSERVER, ops));
+    broker.start();
+  }
+
+  std::string participants() {
+    auto entry = [](const std::string& id, const char* role, const wire::CurveKeys& k,
+                    const std::string& extra) {
+      return "[[participants]]\nid = \"" + id + "\"\nrole = \"" + role + "\"\ncurve_public_key = \"" +
+             k.public_key + "\"\n" + extra + "\n";
+    };
+    return entry("psw:02000001", "portal", portal, "") +
+           entry("hh-gewerbeamt", "backend", backend, "queues = [\"hh-gewerbeamt\"]") +
+           entry("ops", "observer", ops, "");
+  }
+  std::string brokerLines() {
+    keys = wire::writeCurveKeys(dir.path() / "broker").value();
+    return "curve_secret_key_file = \"" + (dir.path() / "broker.key").string() + "\"";
+  }
+
+  client::Options options(const std::string& as, v1::Role role, const wire::CurveKeys& k) const {
+    client::Options o{broker.endpoint(), as, role};
+    o.server_public_key = keys.public_key;
+    o.public_key = k.public_key;
+    o.secret_key = k.secret_key;
+    o.timeout = 1500ms;
+    return o;
+  }
+
+  testing::TempDir dir;
+  wire::CurveKeys keys;
+  wire::CurveKeys portal = wire::generateCurveKeys();
+  wire::CurveKeys backend = wire::generateCurveKeys();
+  wire::CurveKeys ops = wire::generateCurveKeys();
+  BrokerProcess broker;
+};
+
+}  // namespace
+
+TEST_CASE("CURVE: registered participants exchange messages as themselves") {
+  SecureBroker s;
+  auto portal = client::Client::connect(s.options("psw:02000001", v1::PORTAL, s.portal));
+  REQUIRE(portal.ok());
+  std::string uuid;
+  auto r = (*portal)->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid));
+  REQUIRE(r.ok());
+  CHECK(r->accepted());
+  auto backend = client::Client::connect(s.options("hh-gewerbeamt", v1::BACKEND, s.backend));
+  REQUIRE(backend.ok());
+  CHECK(testing::drainAcking(**backend, 1, 5000ms) == std::set<std::string>{uuid});
+}
+
+TEST_CASE("CURVE: an unknown key and a plain-text client are refused at the handshake") {
+  SecureBroker s;
+  auto stranger = client::Client::connect(s.options("psw:02000001", v1::PORTAL, wire::generateCurveKeys()));
+  CHECK_FALSE(stranger.ok());
+  client::Options plain{s.broker.endpoint(), "psw:02000001", v1::PORTAL};
+  plain.timeout = 1500ms;
+  CHECK_FALSE(client::Client::connect(plain).ok());
+  CHECK(s.broker.log().find("is not in the participant registry") != std::string::npos);
+}
+
+TEST_CASE("CURVE: a known key cannot claim another identity, role or queue") {
+  SecureBroker s;
+  auto other = client::Client::connect(s.options("hh-gewerbeamt", v1::BACKEND, s.portal));
+  REQUIRE_FALSE(other.ok());
+  CHECK(other.rejection().reason == v1::IDENTITY_MISMATCH);
+  CHECK(other.rejection().detail.find("belongs to 'psw:02000001'") != std::string::npos);
+
+  auto receive = client::Client::connect(s.options("psw:02000001", v1::BACKEND, s.portal));
+  REQUIRE_FALSE(receive.ok());
+  CHECK(receive.rejection().reason == v1::NOT_AUTHORIZED);
+  CHECK(receive.rejection().detail.find("registered as PORTAL") != std::string::npos);
+
+  auto o = s.options("hh-gewerbeamt", v1::BACKEND, s.backend);
+  o.queues = {"sh-kiel-buergeramt"};
+  auto queue = client::Client::connect(o);
+  REQUIRE_FALSE(queue.ok());
+  CHECK(queue.rejection().reason == v1::NOT_AUTHORIZED);
+  CHECK(queue.rejection().detail.find("sh-kiel-buergeramt") != std::string::npos);
+}
+
+TEST_CASE("CURVE: a portal may only submit as the author in the header; nothing is stored") {
+  SecureBroker s;
+  auto portal = client::Client::connect(s.options("psw:02000001", v1::PORTAL, s.portal));
+  REQUIRE(portal.ok());
+  auto r = (*portal)->submit(testing::sampleMessage("gewerbeanmeldung-2.0-muenchen.xml"));
+  REQUIRE(r.ok());
+  CHECK_FALSE(r->accepted());
+  CHECK(r->reason() == v1::IDENTITY_MISMATCH);
+  CHECK(r->detail().find("psw:09000001") != std::string::npos);
+  auto status = (*portal)->status();
+  REQUIRE(status.ok());
+  for (const auto& q : status->queues()) CHECK(q.depth() == 0);
+}
+
+TEST_CASE("CURVE: a participant removed from the registry is refused after a reload") {
+  SecureBroker s;
+  auto backend = client::Client::connect(s.options("hh-gewerbeamt", v1::BACKEND, s.backend));
+  REQUIRE(backend.ok());
+  const auto file = s.broker.dir() / "ozgbus.toml";
+  std::string toml = testing::readFile(file);
+  const auto at = toml.find("id = \"hh-gewerbeamt\"");
+  toml.replace(at, 20, "id = \"hh-removed-xx\"");
+  std::ofstream(file) << toml;
+  ::kill(s.broker.pid(), SIGHUP);
+  std::this_thread::sleep_for(500ms);
+  CHECK(s.broker.log().find("participant removed from the registry") != std::string::npos);
+  auto again = client::Client::connect(s.options("hh-gewerbeamt", v1::BACKEND, s.backend));
+  CHECK_FALSE(again.ok());
+}
