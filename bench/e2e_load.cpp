@@ -18,10 +18,17 @@ namespace {
 using Steady = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-std::unique_ptr<client::Client> connect(const std::string& endpoint, const std::string& who,
-                                        v1::Role role, std::uint32_t credit = 0) {
-  auto c = client::Client::connect({endpoint, who, role, credit, {"hh-gewerbeamt"}});
-  if (!c) throw std::runtime_error(who + ": " + c.rejection().toString());
+std::unique_ptr<client::Client> connect(const LoadSpec& spec, v1::Role role, std::uint32_t credit = 0) {
+  const bool portal = role == v1::PORTAL;
+  client::Options o{spec.endpoint, portal ? "psw:02000001" : "hh-gewerbeamt", role, credit};
+  if (!spec.server_key.empty()) {
+    const auto& k = portal ? spec.portal_keys : spec.backend_keys;
+    o.server_public_key = spec.server_key;
+    o.public_key = k.public_key;
+    o.secret_key = k.secret_key;
+  }
+  auto c = client::Client::connect(o);
+  if (!c) throw std::runtime_error(o.participant + ": " + c.rejection().toString());
   return std::move(*c);
 }
 
@@ -39,7 +46,8 @@ std::vector<double> runPortal(const LoadSpec& spec, unsigned index, std::uint64_
   const std::size_t uuid_at = base.find(uuid);
   std::string doc = base;
 
-  auto c = connect(spec.endpoint, "psw:bench" + std::to_string(index), v1::PORTAL);
+  (void)index;
+  auto c = connect(spec, v1::PORTAL);
   std::unordered_map<std::uint64_t, Steady::time_point> sent_at;
   std::vector<double> latencies;
   latencies.reserve(count);
@@ -80,7 +88,8 @@ std::vector<double> runPortal(const LoadSpec& spec, unsigned index, std::uint64_
 }
 
 void runBackend(const LoadSpec& spec, unsigned index, Shared& shared) {
-  auto c = connect(spec.endpoint, "bench-backend-" + std::to_string(index), v1::BACKEND, 256);
+  (void)index;
+  auto c = connect(spec, v1::BACKEND, 256);
   while (!shared.done) {
     auto in = c->receive(50ms);
     if (!in || in->envelope.command() != v1::DELIVER) continue;

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/wire/curve_keys.h"
+
 namespace ozgbus::bench {
 
 struct LoadSpec {
@@ -17,6 +19,10 @@ struct LoadSpec {
   unsigned backends = 2;
   unsigned window = 512;          // outstanding submissions per portal
   double rate = 0;                // messages/s over all portals; 0 = as fast as possible
+  // CURVE: the broker's public key and the two participants' key pairs (empty: plain text).
+  // Portals connect as psw:02000001 (the template's author), back-ends as hh-gewerbeamt.
+  std::string server_key;
+  wire::CurveKeys portal_keys, backend_keys;
 };
 
 struct LoadResult {

@@ -15,6 +15,7 @@
 #include "bench/schema_bench.h"
 #include "bench/zmq_loop.h"
 #include "core/xml/xml_init.h"
+#include "core/wire/curve_keys.h"
 #include "core/xoev/uuid.h"
 #include "client/message_template.h"
 #include "tests/support/broker_process.h"
@@ -81,6 +82,46 @@ int compare(std::uint64_t small_n, std::uint64_t large_n) {
   std::printf("\nAt half that rate (%.0f msg/s offered, 1024 B): delivered %.0f msg/s, "
               "submit→ACCEPTED p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
               small_rate / 2, half.throughput, half.p50_ms, half.p99_ms, half.max_ms);
+  return 0;
+}
+
+// The same 4 KiB load with CURVE off and on, one after the other in this run.
+int compareCurve(std::uint64_t messages) {
+  double plain = 0;
+  for (const bool curve : {false, true}) {
+    testing::TempDir keys_dir;
+    bench::LoadSpec spec;
+    spec.document_template = sampleTemplate();
+    spec.size = 4096;
+    spec.messages = messages;
+    std::string participants, broker_lines;
+    if (curve) {
+      const auto server = wire::writeCurveKeys(keys_dir.path() / "broker").value();
+      spec.server_key = server.public_key;
+      spec.portal_keys = wire::generateCurveKeys();
+      spec.backend_keys = wire::generateCurveKeys();
+      participants = "[[participants]]\nid = \"psw:02000001\"\nrole = \"portal\"\ncurve_public_key = \"" +
+                     spec.portal_keys.public_key + "\"\n[[participants]]\nid = \"hh-gewerbeamt\"\nrole = \"backend\"\n" +
+                     "queues = [\"hh-gewerbeamt\"]\ncurve_public_key = \"" + spec.backend_keys.public_key + "\"\n";
+      broker_lines = "curve_secret_key_file = \"" + (keys_dir.path() / "broker.key").string() + "\"";
+    }
+    testing::BrokerProcess broker(participants, "warn", broker_lines);
+    if (curve) {  // start() checks that the broker answers: as the portal
+      client::Options probe{"", "psw:02000001", v1::PORTAL};
+      probe.server_public_key = spec.server_key;
+      probe.public_key = spec.portal_keys.public_key;
+      probe.secret_key = spec.portal_keys.secret_key;
+      broker.setProbe(probe);
+    }
+    broker.start();
+    spec.endpoint = broker.endpoint();
+    const auto r = bench::runLoad(spec);
+    if (!curve) plain = r.throughput;
+    std::printf("| 4096 B, CURVE %s | %.0f msg/s | p50 %.2f ms, p99 %.2f ms |%s\n", curve ? "on" : "off",
+                r.throughput, r.p50_ms, r.p99_ms,
+                curve ? (" ratio on/off " + std::to_string(r.throughput / plain)).c_str() : "");
+    std::fflush(stdout);
+  }
   return 0;
 }
 
@@ -156,12 +197,16 @@ int main(int argc, char** argv) {
   double schema_seconds = 2;
   auto* sch = app.add_subcommand("schema", "XSD validation vs parse cost, one core");
   sch->add_option("--seconds", schema_seconds, "per measurement")->capture_default_str();
+  std::uint64_t curve_n = 50000;
+  auto* crv = app.add_subcommand("curve", "4 KiB end to end with CURVE off and on, same run");
+  crv->add_option("--messages", curve_n)->capture_default_str();
   auto* fl = app.add_subcommand("fill", "broker memory with a deep queue");
   fl->add_option("--messages", fill_n)->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   xml::initXml();
   if (cmp->parsed()) return compare(small_n, large_n);
   if (sch->parsed()) return bench::runSchemaBench(schema_seconds);
+  if (crv->parsed()) return compareCurve(curve_n);
   if (load->parsed()) {
     spec.document_template = sampleTemplate();
     const auto r = bench::runLoad(spec);

@@ -177,6 +177,13 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
   r.positive(t["limits"]["max_depth"], "limits.max_depth", c.limits.max_depth);
   r.positive(t["limits"]["max_attributes"], "limits.max_attributes", c.limits.max_attributes);
   r.positive(t["limits"]["max_elements"], "limits.max_elements", c.limits.max_elements);
+  r.get(t["limits"]["submit_rate"], "limits.submit_rate", c.submit.rate);
+  r.get(t["limits"]["submit_burst"], "limits.submit_burst", c.submit.burst);
+  r.positive(t["limits"]["max_in_flight_submits"], "limits.max_in_flight_submits",
+             c.submit.max_in_flight);
+  if (c.submit.rate <= 0 || c.submit.burst < 1) {
+    r.fail("limits.submit_rate", "and limits.submit_burst must be positive (burst at least 1)");
+  }
   r.get(t["store"]["path"], "store.path", store_path);
   r.positive(t["store"]["batch_max"], "store.batch_max", c.store.batch_max);
   r.get(t["store"]["fsync"], "store.fsync", c.store.fsync);

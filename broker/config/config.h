@@ -10,6 +10,7 @@
 
 #include "core/result.h"
 #include "broker/security/participant_registry.h"
+#include "broker/security/submit_limiter.h"
 #include "core/xml/xml_limits.h"
 
 namespace ozgbus::broker {
@@ -54,6 +55,7 @@ struct BrokerConfig {
   std::filesystem::path data_dir = "data";
   unsigned workers = 2;
   xml::XmlLimits limits;
+  SubmitLimits submit;
   StoreConfig store;
   DeliveryConfig delivery;
   SessionConfig session;

@@ -40,6 +40,9 @@ void Server::onSubmit(Session& s, wire::Frames& f) {
     return refuse(v1::TOO_LARGE, "document has " + std::to_string(payload.size()) +
                                      " bytes, limit is " + std::to_string(config_.limits.max_bytes));
   }
+  if (auto limited = limiter_->admit(s.participant, s.identity, Clock::now())) {
+    return refuse(limited->reason, limited->detail);
+  }
   Message m;
   m.identity = s.identity;
   m.correlation = correlation;
@@ -57,6 +60,7 @@ void Server::onCommitted(CommitOutcome& outcome) {
   counters_.max_commit_micros = std::max(counters_.max_commit_micros, outcome.commit_micros);
   for (InsertOutcome& o : outcome.inserts) {
     --in_pipeline_;
+    limiter_->answered(o.op.identity);
     const QueuedMessage& m = o.op.message;
     v1::SubmitResult r;
     r.set_message_uuid(m.uuid);

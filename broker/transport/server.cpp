@@ -66,6 +66,7 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
     if (!schemas) return schemas.rejection();
     s->schemas_.replace(std::move(*schemas));
   }
+  s->limiter_ = std::make_unique<SubmitLimiter>(c.submit);
   auto store = SqliteStore::open(c.store.path, c.store.fsync);
   if (!store) return store.rejection();
   s->store_ = std::move(*store);
@@ -226,6 +227,7 @@ void Server::handle(std::string identity, const std::string& user_id, wire::Fram
 void Server::handleEvent(Event& event) {
   for (SubmitRejected& r : event.rejected) {
     --in_pipeline_;
+    limiter_->answered(r.identity);
     ++counters_.rejected;
     spdlog::info("message {} rejected: {}", r.message_uuid.empty() ? "(no uuid)" : r.message_uuid,
                  r.rejection.toString());
@@ -271,6 +273,7 @@ void Server::dropSession(const std::string& identity, const char* why, bool coun
                it->second.session_id, it->second.participant, why, it->second.deliveries.size(),
                it->second.receipts.size());
   dispatcher_->detach(it->second, count_attempt);
+  limiter_->forget(identity);
   outbox_->detach(it->second);
   sessions_.erase(it);
 }

@@ -88,6 +88,7 @@ class Server {
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<ReceiptOutbox> outbox_;
   std::unordered_map<std::string, Session> sessions_;
+  std::unique_ptr<SubmitLimiter> limiter_;
   std::vector<std::string> gone_;  // sessions whose peer vanished during a send
   std::uint64_t next_session_ = 1;
   std::uint64_t in_pipeline_ = 0;  // submissions handed to workers and not yet answered

@@ -128,3 +128,27 @@ TEST_CASE("CURVE: a participant removed from the registry is refused after a rel
   auto again = client::Client::connect(s.options("hh-gewerbeamt", v1::BACKEND, s.backend));
   CHECK_FALSE(again.ok());
 }
+
+TEST_CASE("limits: a flooding portal gets RATE_LIMITED, another portal's messages all go through") {
+  BrokerProcess broker("[limits]\nsubmit_rate = 50.0\nsubmit_burst = 20.0\n");
+  broker.start();
+  auto flood = broker.connect("psw:02000001", v1::PORTAL);
+  auto calm = broker.connect("psw:01000001", v1::PORTAL);
+  for (int i = 0; i < 500; ++i) flood->post(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml"));
+  int calm_accepted = 0;
+  for (int i = 0; i < 10; ++i) {
+    auto r = calm->submit(testing::sampleMessage("wohnsitzanmeldung-1.0-kiel.xml"));
+    calm_accepted += r.ok() && r->accepted() ? 1 : 0;
+    std::this_thread::sleep_for(50ms);  // 20/s: within its 50/s
+  }
+  CHECK(calm_accepted == 10);
+  int limited = 0, accepted = 0;
+  while (auto in = testing::nextOf(*flood, v1::SUBMIT_RESULT, 1000ms)) {
+    const auto& r = in->envelope.submit_result();
+    if (r.accepted()) ++accepted;
+    if (r.reason() == v1::RATE_LIMITED) ++limited;
+  }
+  CHECK(accepted + limited == 500);
+  CHECK(limited > 400);
+  CHECK(accepted >= 20);
+}
