@@ -127,6 +127,9 @@ void readParticipants(const toml::table& root, Reader& r, std::vector<Participan
     if (const auto* queues = v["queues"].as_array()) {
       for (const auto& q : *queues) p.queues.push_back(q.value_or(std::string()));
     }
+    if (const auto* services = v["services"].as_array()) {
+      for (const auto& q : *services) p.services.push_back(q.value_or(std::string()));
+    }
     if (p.id.empty()) r.fail(key + ".id", "is required");
     if (auto parsed = roleNamed(role)) {
       p.role = *parsed;

@@ -12,7 +12,7 @@ const StageRegistry& StageRegistry::builtin() {
   static const StageRegistry registry = [] {
     StageRegistry r;
     r.add("parse", [](const StageContext& c) { return std::make_unique<ParseStage>(c.config.limits); });
-    r.add("header", [](const StageContext& c) { return std::make_unique<HeaderStage>(!c.config.insecure); });
+    r.add("header", [](const StageContext& c) { return std::make_unique<HeaderStage>(c.zap); });
     r.add("validate", [](const StageContext& c) { return std::make_unique<ValidateStage>(c.schemas); });
     r.add("route", [](const StageContext& c) { return std::make_unique<RouteStage>(c.routes); });
     r.add("persist", [](const StageContext& c) { return std::make_unique<PersistStage>(c.committer); });

@@ -11,6 +11,7 @@
 #include "broker/config/config.h"
 #include "broker/pipeline/stage.h"
 #include "broker/routing/routing_table.h"
+#include "broker/security/zap_handler.h"
 #include "broker/store/group_committer.h"
 #include "core/schema/schema_registry.h"
 
@@ -22,6 +23,7 @@ struct StageContext {
   const RoutingTable& routes;
   GroupCommitter& committer;
   const schema::CurrentRegistry& schemas;
+  const ZapHandler* zap;  // null when insecure: then HELLO is believed and nothing is checked
 };
 
 class Pipeline {

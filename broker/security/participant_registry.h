@@ -19,6 +19,7 @@ struct Participant {
   std::string curve_public_key;   // Z85, 40 characters
   std::string certificate_subject;
   std::vector<std::string> queues;  // back-end: queues it may receive from
+  std::vector<std::string> services;  // portal: service keys it may submit; empty = any
 };
 
 class ParticipantRegistry {

@@ -66,6 +66,25 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
     if (!schemas) return schemas.rejection();
     s->schemas_.replace(std::move(*schemas));
   }
+  // Before the workers: the header stage checks authors and services against the registry.
+  if (c.insecure) {
+    spdlog::warn("INSECURE MODE: CURVE is off. Anyone who reaches {} can connect and say HELLO "
+                 "as any participant. For local development only (broker.insecure = true).",
+                 c.listen);
+  } else {
+    auto keys = wire::loadCurveKeys(c.curve_secret_key_file);
+    if (!keys) return keys.rejection();
+    if (keys->secret_key.empty()) {
+      return reject(v1::UNAUTHENTICATED, c.curve_secret_key_file.string() + " holds no secret key");
+    }
+    s->zap_ = std::make_unique<ZapHandler>(
+        s->ctx_, std::make_shared<const ParticipantRegistry>(c.participants));
+    s->router_.set(zmq::sockopt::zap_domain, "ozgbus");
+    s->router_.set(zmq::sockopt::curve_server, 1);
+    s->router_.set(zmq::sockopt::curve_secretkey, keys->secret_key);
+    spdlog::info("CURVE on; {} participants registered; broker public key {}",
+                 c.participants.size(), keys->public_key);
+  }
   s->limiter_ = std::make_unique<SubmitLimiter>(c.submit);
   auto store = SqliteStore::open(c.store.path, c.store.fsync);
   if (!store) return store.rejection();
@@ -92,29 +111,11 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
         e->commit = std::make_unique<CommitOutcome>(std::move(outcome));
         poster->post(std::move(e));
       });
-  auto workers = WorkerPool::start(c.workers, StageContext{c, s->routes_, *s->committer_, s->schemas_},
+  auto workers = WorkerPool::start(c.workers, StageContext{c, s->routes_, *s->committer_, s->schemas_, s->zap_.get()},
                                    *s->mailbox_);
   if (!workers) return workers.rejection();
   s->workers_ = std::move(*workers);
 
-  if (c.insecure) {
-    spdlog::warn("INSECURE MODE: CURVE is off. Anyone who reaches {} can connect and say HELLO "
-                 "as any participant. For local development only (broker.insecure = true).",
-                 c.listen);
-  } else {
-    auto keys = wire::loadCurveKeys(c.curve_secret_key_file);
-    if (!keys) return keys.rejection();
-    if (keys->secret_key.empty()) {
-      return reject(v1::UNAUTHENTICATED, c.curve_secret_key_file.string() + " holds no secret key");
-    }
-    s->zap_ = std::make_unique<ZapHandler>(
-        s->ctx_, std::make_shared<const ParticipantRegistry>(c.participants));
-    s->router_.set(zmq::sockopt::zap_domain, "ozgbus");
-    s->router_.set(zmq::sockopt::curve_server, 1);
-    s->router_.set(zmq::sockopt::curve_secretkey, keys->secret_key);
-    spdlog::info("CURVE on; {} participants registered; broker public key {}",
-                 c.participants.size(), keys->public_key);
-  }
   s->router_.set(zmq::sockopt::router_mandatory, 1);
   s->router_.set(zmq::sockopt::sndhwm, 0);
   s->router_.set(zmq::sockopt::rcvhwm, 100000);

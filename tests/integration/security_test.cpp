@@ -28,7 +28,7 @@ struct SecureBroker {
       return "[[participants]]\nid = \"" + id + "\"\nrole = \"" + role + "\"\ncurve_public_key = \"" +
              k.public_key + "\"\n" + extra + "\n";
     };
-    return entry("psw:02000001", "portal", portal, "") +
+    return entry("psw:02000001", "portal", portal, "services = [\"99050012104000\"]") +
            entry("hh-gewerbeamt", "backend", backend, "queues = [\"hh-gewerbeamt\"]") +
            entry("ops", "observer", ops, "");
   }
@@ -111,6 +111,17 @@ TEST_CASE("CURVE: a portal may only submit as the author in the header; nothing 
   auto status = (*portal)->status();
   REQUIRE(status.ok());
   for (const auto& q : status->queues()) CHECK(q.depth() == 0);
+}
+
+TEST_CASE("CURVE: a portal registered for certain services may submit only those") {
+  SecureBroker s;
+  auto portal = client::Client::connect(s.options("psw:02000001", v1::PORTAL, s.portal));
+  REQUIRE(portal.ok());
+  CHECK((*portal)->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml"))->accepted());
+  auto r = (*portal)->submit(testing::sampleMessage("wohnsitzanmeldung-2.0-hamburg.xml"));
+  REQUIRE(r.ok());
+  CHECK(r->reason() == v1::NOT_AUTHORIZED);
+  CHECK(r->detail() == "participant 'psw:02000001' may not submit service '99115001001000'");
 }
 
 TEST_CASE("CURVE: a participant removed from the registry is refused after a reload") {

@@ -48,7 +48,7 @@ struct Fixture {
 
 TEST_CASE("the default pipeline parses, reads the header, routes and persists") {
   Fixture f;
-  auto p = StageRegistry::builtin().build(f.config.stages, {f.config, f.routes, *f.committer, f.schemas});
+  auto p = StageRegistry::builtin().build(f.config.stages, {f.config, f.routes, *f.committer, f.schemas, nullptr});
   REQUIRE(p.ok());
   CHECK(p->stages().size() == 4);
   Message m = f.message(kDoc);
@@ -62,7 +62,7 @@ TEST_CASE("the default pipeline parses, reads the header, routes and persists") 
 
 TEST_CASE("a rejected message never reaches the store") {
   Fixture f;
-  auto p = StageRegistry::builtin().build(f.config.stages, {f.config, f.routes, *f.committer, f.schemas});
+  auto p = StageRegistry::builtin().build(f.config.stages, {f.config, f.routes, *f.committer, f.schemas, nullptr});
   REQUIRE(p.ok());
   std::string unrouted = kDoc;
   unrouted.replace(unrouted.find("ars:02"), 6, "ars:11");
@@ -76,7 +76,7 @@ TEST_CASE("a rejected message never reaches the store") {
 
 TEST_CASE("stage lists are checked when the pipeline is built") {
   Fixture f;
-  const StageContext ctx{f.config, f.routes, *f.committer, f.schemas};
+  const StageContext ctx{f.config, f.routes, *f.committer, f.schemas, nullptr};
   auto unknown = StageRegistry::builtin().build({"parse", "sing", "persist"}, ctx);
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.rejection().detail.find("unknown stage \"sing\" (known: header, parse, persist, route, validate)") !=
