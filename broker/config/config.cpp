@@ -194,6 +194,7 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
   r.positive(t["delivery"]["max_attempts"], "delivery.max_attempts", c.delivery.max_attempts);
   r.positive(t["delivery"]["default_credit"], "delivery.default_credit",
              c.delivery.default_credit);
+  r.positive(t["delivery"]["max_credit"], "delivery.max_credit", c.delivery.max_credit);
   r.positive(t["delivery"]["memory_window"], "delivery.memory_window",
              c.delivery.memory_window);
   r.positive(t["delivery"]["receipt_window"], "delivery.receipt_window",

@@ -32,6 +32,7 @@ struct DeliveryConfig {
   std::chrono::milliseconds ack_timeout{30000};
   std::uint32_t max_attempts = 5;
   std::uint32_t default_credit = 64;
+  std::uint32_t max_credit = 1024;   // HELLO asks for more: it gets this (deliveries held in RAM)
   std::size_t memory_window = 8192;  // messages per queue held in RAM; the rest stay on disk
   std::size_t receipt_window = 256;  // receipts sent to a portal before it acknowledges them
 };

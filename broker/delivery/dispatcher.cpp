@@ -1,5 +1,7 @@
 #include "broker/delivery/dispatcher.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "broker/transport/wall_clock.h"
@@ -142,7 +144,12 @@ void Dispatcher::expire(Clock::time_point now, std::unordered_map<std::string, S
 
 void Dispatcher::refill(Queue& q) {
   const std::size_t asked = q.ready.refillSize();
-  q.ready.refilled(reader_.loadQueued(q.name, q.ready.loadedUpTo(), asked), asked, idOf);
+  try {
+    q.ready.refilled(reader_.loadQueued(q.name, q.ready.loadedUpTo(), asked), asked, idOf);
+  } catch (const std::exception& e) {
+    // The window stays marked as spilled, so the next pump tries again.
+    spdlog::error("cannot read queue {} from the store (will retry): {}", q.name, e.what());
+  }
 }
 
 void Dispatcher::pump(std::unordered_map<std::string, Session>& sessions) {

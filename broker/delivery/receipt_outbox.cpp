@@ -1,9 +1,12 @@
 #include "broker/delivery/receipt_outbox.h"
 
+#include <spdlog/spdlog.h>
+
 namespace ozgbus::broker {
 namespace {
 
-std::uint64_t idOf(const ReceiptRecord& r) { return r.id; }
+// Receipts are made in ACK order, not message order: the window follows their sequence.
+std::uint64_t seqOf(const ReceiptRecord& r) { return r.seq; }
 
 }  // namespace
 
@@ -25,7 +28,7 @@ void ReceiptOutbox::restore(const std::vector<std::pair<std::string, std::uint64
 void ReceiptOutbox::committed(const ReceiptRecord& receipt) {
   Box& b = box(receipt.recipient);
   ++b.pending;
-  b.ready.committed(receipt.id, receipt);
+  b.ready.committed(receipt.seq, receipt);
 }
 
 void ReceiptOutbox::detach(Session& session) {
@@ -62,8 +65,14 @@ void ReceiptOutbox::pump(std::unordered_map<std::string, Session>& sessions) {
     while (session.receipts.size() < config_.receipt_window) {
       if (b.ready.empty() && b.ready.wantsRefill()) {
         const std::size_t asked = b.ready.refillSize();
-        b.ready.refilled(reader_.loadReceipts(session.participant, b.ready.loadedUpTo(), asked),
-                         asked, idOf);
+        try {
+          b.ready.refilled(reader_.loadReceipts(session.participant, b.ready.loadedUpTo(), asked),
+                           asked, seqOf);
+        } catch (const std::exception& e) {
+          spdlog::error("cannot read receipts for {} from the store (will retry): {}",
+                        session.participant, e.what());
+          break;
+        }
       }
       if (b.ready.empty()) break;
       ReceiptRecord& r = b.ready.front();

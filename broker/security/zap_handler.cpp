@@ -31,7 +31,8 @@ void ZapHandler::run() {
     if (frames->size() >= 7 && text(0) == "1.0" && text(5) == "CURVE" && (*frames)[6].size() == 32) {
       char z85[41] = {};
       zmq_z85_encode(z85, static_cast<const uint8_t*>((*frames)[6].data()), 32);
-      if (const Participant* p = registry()->byCurveKey(z85)) {
+      const auto reg = registry();  // keeps the registry alive while p points into it
+      if (const Participant* p = reg->byCurveKey(z85)) {
         status = "200";
         reason = "OK";
         user = p->id;

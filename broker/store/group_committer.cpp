@@ -1,6 +1,7 @@
 #include "broker/store/group_committer.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace ozgbus::broker {
 
@@ -48,8 +49,23 @@ void GroupCommitter::run() {
       }
       in_commit_ = batch.size();
     }
-    done_(store_.apply(batch));
+    CommitOutcome outcome = store_.apply(batch);
     batch.clear();
+    if (!outcome.retry.empty()) {
+      {
+        // Stopping: leave them; the store still has those messages queued, so they are
+        // delivered again after the restart (at least once, never lost).
+        std::lock_guard lock(mu_);
+        if (!stopping_) {
+          queue_.insert(queue_.begin(), std::make_move_iterator(outcome.retry.begin()),
+                        std::make_move_iterator(outcome.retry.end()));
+        }
+      }
+      outcome.retry.clear();
+      // The store just failed (disk full, I/O error): give it a moment instead of spinning.
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    done_(std::move(outcome));
   }
 }
 

@@ -29,6 +29,7 @@ struct QueuedMessage {
 
 struct ReceiptRecord {
   std::uint64_t id = 0;  // the message's id
+  std::uint64_t seq = 0; // order the receipts were made in (ACK order, not message order)
   std::string recipient; // the sender of the message
   std::string message_uuid;
   MessageState outcome = MessageState::kDelivered;
@@ -79,6 +80,7 @@ struct InsertOutcome {
 struct CommitOutcome {
   std::vector<InsertOutcome> inserts;
   std::vector<ReceiptRecord> receipts;  // created by settles in this commit
+  std::vector<StoreOp> retry;           // a failed commit's non-insert operations, to apply again
   std::size_t operations = 0;
   std::int64_t commit_micros = 0;
 };

@@ -47,6 +47,7 @@ class Stmt {
     stmt_.reset(s);
   }
 
+  // Binding resets a statement left mid-way by an exception (a read loop that threw).
   Stmt& bind(int i, std::int64_t v) {
     check(db_, sqlite3_bind_int64(stmt_.get(), i, v), "bind");
     return *this;
@@ -67,7 +68,11 @@ class Stmt {
   // True while a row is available.
   bool step() {
     const int rc = sqlite3_step(stmt_.get());
-    check(db_, rc, sqlite3_sql(stmt_.get()));
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+      const std::string what = std::string(sqlite3_sql(stmt_.get())) + ": " + sqlite3_errmsg(db_);
+      reset();  // a failed statement must not poison the next use (every later bind would fail)
+      throw Error(what);
+    }
     return rc == SQLITE_ROW;
   }
   void run() {

@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS messages(
   detail         TEXT,
   receiver       TEXT,
   settled_at_ms  INTEGER,
-  receipt_state  INTEGER NOT NULL DEFAULT 0   -- 0 none, 1 to send, 2 acknowledged by sender
+  receipt_state  INTEGER NOT NULL DEFAULT 0,  -- 0 none, 1 to send, 2 acknowledged by sender
+  receipt_seq    INTEGER                      -- order receipts were made in (ACK order)
 );
 -- Documents apart from their metadata: settling a message rewrites a small row and deletes the
 -- document, instead of rewriting a row that carries the whole document.
@@ -34,7 +35,8 @@ CREATE TABLE IF NOT EXISTS payloads(
 DROP INDEX IF EXISTS messages_dedupe;
 CREATE INDEX IF NOT EXISTS messages_queued   ON messages(queue, id) WHERE state = 0;
 CREATE INDEX IF NOT EXISTS messages_dead     ON messages(queue, id) WHERE state = 3;
-CREATE INDEX IF NOT EXISTS messages_receipts ON messages(sender, id) WHERE receipt_state = 1;
+DROP INDEX IF EXISTS messages_receipts;
+CREATE INDEX IF NOT EXISTS messages_receipt_order ON messages(sender, receipt_seq) WHERE receipt_state = 1;
 )sql";
 
 sqlite::Db openConnection(const std::filesystem::path& file, int flags) {
@@ -69,7 +71,9 @@ struct SqliteStore::Statements {
         insertPayload(w, "INSERT INTO payloads(id, body) VALUES(?1, ?2)"),
         settle(w,
                "UPDATE messages SET state = ?2, reason = ?3, detail = ?4, receiver = ?5,"
-               " settled_at_ms = ?6, receipt_state = ?7 WHERE id = ?1 AND state = 0"),
+               " settled_at_ms = ?6, receipt_state = ?7, receipt_seq = ?8"
+               " WHERE id = ?1 AND state = 0"),
+        maxReceiptSeq(w, "SELECT coalesce(max(receipt_seq), 0) FROM messages"),
         deletePayload(w, "DELETE FROM payloads WHERE id = ?1"),
         attempts(w, "UPDATE messages SET attempts = ?2 WHERE id = ?1"),
         receiptAck(w, "UPDATE messages SET receipt_state = 2 WHERE id = ?1 AND receipt_state = 1"),
@@ -78,9 +82,9 @@ struct SqliteStore::Statements {
                    " attempts, p.body FROM messages m JOIN payloads p ON p.id = m.id"
                    " WHERE queue = ?1 AND state = 0 AND m.id > ?2 ORDER BY m.id LIMIT ?3"),
         loadReceipts(r,
-                     "SELECT id, uuid, state, reason, detail, receiver, settled_at_ms"
-                     " FROM messages WHERE sender = ?1 AND receipt_state = 1 AND id > ?2"
-                     " ORDER BY id LIMIT ?3"),
+                     "SELECT id, uuid, state, reason, detail, receiver, settled_at_ms, receipt_seq"
+                     " FROM messages WHERE sender = ?1 AND receipt_state = 1 AND receipt_seq > ?2"
+                     " ORDER BY receipt_seq LIMIT ?3"),
         countQueued(r, "SELECT queue, count(*) FROM messages WHERE state = 0 GROUP BY queue"),
         countDead(r, "SELECT queue, count(*) FROM messages WHERE state = 3 GROUP BY queue"),
         countReceipts(r,
@@ -88,7 +92,7 @@ struct SqliteStore::Statements {
                       " GROUP BY sender") {}
 
   sqlite::Stmt begin, commit, rollback, insert, keyOf, allKeys, insertPayload, settle,
-      deletePayload, attempts, receiptAck;
+      maxReceiptSeq, deletePayload, attempts, receiptAck;
   sqlite::Stmt loadQueued, loadReceipts, countQueued, countDead, countReceipts;
 };
 
@@ -103,10 +107,17 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
     // Checkpoints run on their own thread (below), never in the commit path.
     sqlite::exec(s->writer_.get(), "PRAGMA cache_size=-16384");
     sqlite::exec(s->writer_.get(), "PRAGMA wal_autocheckpoint=0");
+    // Stores made before receipt_seq existed: add the column (an error means it is there).
+    sqlite3_exec(s->writer_.get(), "ALTER TABLE messages ADD COLUMN receipt_seq INTEGER", nullptr,
+                 nullptr, nullptr);
     sqlite::exec(s->writer_.get(), kSchema);
     s->reader_ = openConnection(file, SQLITE_OPEN_READONLY);
     s->st_ = std::make_unique<Statements>(s->writer_.get(), s->reader_.get());
     s->loadDedupeIndex();
+    if (s->st_->maxReceiptSeq.step()) {
+      s->next_receipt_seq_ = static_cast<std::uint64_t>(s->st_->maxReceiptSeq.integer(0)) + 1;
+    }
+    s->st_->maxReceiptSeq.reset();
     s->checkpoint_db_ = openConnection(file, SQLITE_OPEN_READWRITE);
     sqlite::exec(s->checkpoint_db_.get(),
                  fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
@@ -180,6 +191,7 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
     s.bind(1, static_cast<std::int64_t>(st->id)).bind(2, static_cast<std::int64_t>(st->state));
     s.bind(3, static_cast<std::int64_t>(st->reason)).bind(4, st->detail).bind(5, st->receiver);
     s.bind(6, st->at_ms).bind(7, receipt ? 1 : 0);
+    s.bind(8, static_cast<std::int64_t>(receipt ? next_receipt_seq_ : 0));
     s.run();
     const bool changed = sqlite3_changes(db) > 0;
     // Dead letters keep their document for inspection and replay.
@@ -187,8 +199,9 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
       st_->deletePayload.bind(1, static_cast<std::int64_t>(st->id)).run();
     }
     if (receipt && changed) {
-      out.receipts.push_back(ReceiptRecord{st->id, st->sender, st->message_uuid, st->state,
-                                           st->reason, st->detail, st->receiver, st->at_ms});
+      out.receipts.push_back(ReceiptRecord{st->id, next_receipt_seq_++, st->sender,
+                                           st->message_uuid, st->state, st->reason, st->detail,
+                                           st->receiver, st->at_ms});
     }
   } else if (auto* at = std::get_if<AttemptOp>(&op)) {
     st_->attempts.bind(1, static_cast<std::int64_t>(at->id)).bind(2, at->attempts).run();
@@ -202,6 +215,7 @@ CommitOutcome SqliteStore::apply(std::vector<StoreOp>& ops) {
   out.operations = ops.size();
   const auto start = nowMicros();
   added_.clear();
+  const std::uint64_t receipt_seq_before = next_receipt_seq_;
   try {
     st_->begin.run();
     for (StoreOp& op : ops) applyOne(op, out);
@@ -213,7 +227,12 @@ CommitOutcome SqliteStore::apply(std::vector<StoreOp>& ops) {
       // The transaction is gone already (SQLite rolls back on some I/O errors by itself).
     }
     out.receipts.clear();
+    next_receipt_seq_ = receipt_seq_before;
     for (const auto& [hash, id] : added_) dedupe_.erase(hash, id);
+    // Settles, attempts and receipt ACKs must not be lost: the committer applies them again.
+    for (StoreOp& op : ops) {
+      if (!std::holds_alternative<InsertOp>(op)) out.retry.push_back(std::move(op));
+    }
     // Inserts not reached by applyOne are still in ops; answer them too.
     for (StoreOp& op : ops) {
       if (auto* ins = std::get_if<InsertOp>(&op); ins && ins->message.payload) {
@@ -255,13 +274,14 @@ std::vector<QueuedMessage> SqliteStore::loadQueued(const std::string& queue,
 }
 
 std::vector<ReceiptRecord> SqliteStore::loadReceipts(const std::string& recipient,
-                                                     std::uint64_t after_id, std::size_t limit) {
+                                                     std::uint64_t after_seq, std::size_t limit) {
   std::vector<ReceiptRecord> out;
   auto& s = st_->loadReceipts;
-  s.bind(1, recipient).bind(2, static_cast<std::int64_t>(after_id));
+  s.bind(1, recipient).bind(2, static_cast<std::int64_t>(after_seq));
   s.bind(3, static_cast<std::int64_t>(limit));
   while (s.step()) {
-    out.push_back(ReceiptRecord{static_cast<std::uint64_t>(s.integer(0)), recipient, s.text(1),
+    out.push_back(ReceiptRecord{static_cast<std::uint64_t>(s.integer(0)),
+                                static_cast<std::uint64_t>(s.integer(7)), recipient, s.text(1),
                                 static_cast<MessageState>(s.integer(2)),
                                 static_cast<ReasonCode>(s.integer(3)), s.text(4), s.text(5),
                                 s.integer(6)});

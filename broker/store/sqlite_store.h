@@ -26,7 +26,7 @@ class SqliteStore final : public Store {
   CommitOutcome apply(std::vector<StoreOp>& ops) override;
   std::vector<QueuedMessage> loadQueued(const std::string& queue, std::uint64_t after_id,
                                         std::size_t limit) override;
-  std::vector<ReceiptRecord> loadReceipts(const std::string& recipient, std::uint64_t after_id,
+  std::vector<ReceiptRecord> loadReceipts(const std::string& recipient, std::uint64_t after_seq,
                                           std::size_t limit) override;
   std::vector<QueueCounts> queueCounts() override;
   std::vector<std::pair<std::string, std::uint64_t>> pendingReceipts() override;
@@ -43,6 +43,7 @@ class SqliteStore final : public Store {
   sqlite::Db checkpoint_db_;
   std::unique_ptr<Statements> st_;
   DedupeIndex dedupe_;                                     // writer thread only
+  std::uint64_t next_receipt_seq_ = 1;                     // writer thread only
   std::vector<std::pair<std::uint64_t, std::uint64_t>> added_;  // this batch, undone on rollback
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;

@@ -23,9 +23,9 @@ class Store {
   // Queued messages of one queue with id > after_id, oldest first, at most limit.
   virtual std::vector<QueuedMessage> loadQueued(const std::string& queue, std::uint64_t after_id,
                                                 std::size_t limit) = 0;
-  // Unacknowledged receipts for one participant with id > after_id, oldest first.
+  // Unacknowledged receipts for one participant with seq > after_seq, in the order made.
   virtual std::vector<ReceiptRecord> loadReceipts(const std::string& recipient,
-                                                  std::uint64_t after_id, std::size_t limit) = 0;
+                                                  std::uint64_t after_seq, std::size_t limit) = 0;
   virtual std::vector<QueueCounts> queueCounts() = 0;
   // Participants with unacknowledged receipts, and how many each.
   virtual std::vector<std::pair<std::string, std::uint64_t>> pendingReceipts() = 0;

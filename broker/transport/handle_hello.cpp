@@ -60,7 +60,8 @@ void Server::onHello(const std::string& identity, const std::string& user_id,
   s.session_id = std::to_string(next_session_++);
   s.participant = h.participant_id();
   s.role = h.role();
-  s.credit = h.credit() > 0 ? h.credit() : config_.delivery.default_credit;
+  s.credit = std::min(h.credit() > 0 ? h.credit() : config_.delivery.default_credit,
+                      config_.delivery.max_credit);
   s.last_seen = Clock::now();
   if (s.role == v1::BACKEND) {
     s.queues = std::move(queues);

@@ -87,3 +87,21 @@ TEST_CASE("a back-end's NACK becomes a REJECTED receipt with its reason") {
   CHECK(r->detail() == "Gewerbe bereits angemeldet");
   CHECK(r->receiver() == "hh-gewerbeamt");
 }
+
+TEST_CASE("receipts made out of message order all reach the portal") {
+  BrokerProcess broker;
+  broker.start();
+  auto portal = broker.connect("psw:02000001", v1::PORTAL);
+  std::string first, second;
+  REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &first))->accepted());
+  REQUIRE(portal->submit(testing::sampleMessage("wohnsitzanmeldung-2.0-hamburg.xml", &second))->accepted());
+  // The later message is acknowledged first, by another back-end.
+  auto meldeamt = broker.connect("hh-meldeamt", v1::BACKEND);
+  CHECK(testing::drainAcking(*meldeamt, 1, 5000ms) == std::set<std::string>{second});
+  REQUIRE(nextReceipt(*portal));  // receipt of `second`, not acknowledged: the window holds it
+  auto gewerbeamt = broker.connect("hh-gewerbeamt", v1::BACKEND);
+  CHECK(testing::drainAcking(*gewerbeamt, 1, 5000ms) == std::set<std::string>{first});
+  auto r = nextReceipt(*portal);
+  REQUIRE(r);
+  CHECK(r->message_uuid() == first);
+}

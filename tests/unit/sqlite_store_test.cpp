@@ -104,6 +104,36 @@ TEST_CASE("settling creates a receipt once; receipt ACK clears it; dead letters 
   CHECK((*s)->pendingReceipts().empty());
 }
 
+TEST_CASE("receipts come back in the order they were made, not in message order") {
+  testing::TempDir dir;
+  const auto file = dir.path() / "s.db";
+  std::uint64_t first_seq = 0;
+  {
+    auto s = SqliteStore::open(file, true);
+    REQUIRE(s.ok());
+    auto out = apply(**s, {insert("u1", "q"), insert("u2", "q")});
+    const auto id1 = out.inserts[0].op.message.id;
+    const auto id2 = out.inserts[1].op.message.id;
+    auto later = apply(**s, {SettleOp{id2, "psw:1", "u2", MessageState::kDelivered, v1::REASON_UNSPECIFIED, "", "b", 1}});
+    auto earlier = apply(**s, {SettleOp{id1, "psw:1", "u1", MessageState::kDelivered, v1::REASON_UNSPECIFIED, "", "b", 2}});
+    REQUIRE(later.receipts.size() == 1);
+    REQUIRE(earlier.receipts.size() == 1);
+    CHECK(later.receipts[0].seq < earlier.receipts[0].seq);
+    first_seq = later.receipts[0].seq;
+  }
+  auto s = SqliteStore::open(file, true);  // the sequence continues after a restart
+  REQUIRE(s.ok());
+  auto rows = (*s)->loadReceipts("psw:1", 0, 10);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].message_uuid == "u2");
+  CHECK(rows[1].message_uuid == "u1");
+  CHECK((*s)->loadReceipts("psw:1", first_seq, 10).size() == 1);
+  auto out = apply(**s, {insert("u3", "q")});
+  auto next = apply(**s, {SettleOp{out.inserts[0].op.message.id, "psw:1", "u3", MessageState::kDelivered,
+                                   v1::REASON_UNSPECIFIED, "", "b", 3}});
+  CHECK(next.receipts[0].seq > rows[1].seq);
+}
+
 TEST_CASE("an unwritable store is refused at open with the path in the message") {
   auto s = SqliteStore::open("/proc/ozgbus-cannot-be-here/s.db", true);
   REQUIRE_FALSE(s.ok());
