@@ -19,6 +19,19 @@ ZapHandler::~ZapHandler() {
   if (thread_.joinable()) thread_.join();
 }
 
+// ZMTP property list with one entry, X-Curve-Key: the key the connection authenticated with,
+// readable on every frame (zmq_msg_gets), so a rotated key can be told from the current one.
+std::string ZapHandler::curveKeyProperty(const std::string& z85) {
+  const std::string name = kCurveKeyProperty;
+  std::string out;
+  out.push_back(static_cast<char>(name.size()));
+  out += name;
+  const auto n = static_cast<std::uint32_t>(z85.size());
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((n >> shift) & 0xFF));
+  out += z85;
+  return out;
+}
+
 void ZapHandler::run() {
   while (!stop_) {
     auto frames = wire::receive(socket_);
@@ -27,7 +40,7 @@ void ZapHandler::run() {
     auto text = [&](std::size_t i) {
       return i < frames->size() ? std::string(wire::view((*frames)[i])) : std::string();
     };
-    std::string status = "400", reason = "unknown CURVE key", user;
+    std::string status = "400", reason = "unknown CURVE key", user, metadata;
     if (frames->size() >= 7 && text(0) == "1.0" && text(5) == "CURVE" && (*frames)[6].size() == 32) {
       char z85[41] = {};
       zmq_z85_encode(z85, static_cast<const uint8_t*>((*frames)[6].data()), 32);
@@ -36,6 +49,7 @@ void ZapHandler::run() {
         status = "200";
         reason = "OK";
         user = p->id;
+        metadata = curveKeyProperty(z85);
       } else {
         ++refused_;
         spdlog::warn("connection from {} refused: CURVE key {} is not in the participant registry",
@@ -46,7 +60,7 @@ void ZapHandler::run() {
       reason = "CURVE required";
       spdlog::warn("connection from {} refused: mechanism {} (CURVE required)", text(3), text(5));
     }
-    const std::string reply[] = {"1.0", text(1), status, reason, user, ""};
+    const std::string reply[] = {"1.0", text(1), status, reason, user, metadata};
     for (std::size_t i = 0; i < 6; ++i) {
       socket_.send(zmq::buffer(reply[i]), i < 5 ? zmq::send_flags::sndmore : zmq::send_flags::none);
     }

@@ -16,6 +16,9 @@ namespace ozgbus::broker {
 
 class ZapHandler {
  public:
+  // Connection metadata property that carries the CURVE key the connection authenticated with.
+  static constexpr const char* kCurveKeyProperty = "X-Curve-Key";
+
   // Binds before returning, so the ROUTER may bind right after.
   ZapHandler(zmq::context_t& ctx, std::shared_ptr<const ParticipantRegistry> registry);
   ~ZapHandler();
@@ -28,6 +31,7 @@ class ZapHandler {
 
  private:
   void run();
+  static std::string curveKeyProperty(const std::string& z85);
 
   zmq::socket_t socket_;
   std::shared_ptr<const ParticipantRegistry> registry_;

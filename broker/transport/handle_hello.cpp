@@ -7,8 +7,8 @@
 
 namespace ozgbus::broker {
 
-std::optional<Rejection> Server::admit(const std::string& user_id, const v1::Hello& h,
-                                       std::vector<std::string>& queues) const {
+std::optional<Rejection> Server::admit(const std::string& user_id, const std::string& curve_key,
+                                       const v1::Hello& h, std::vector<std::string>& queues) const {
   if (!zap_) return std::nullopt;  // insecure: HELLO is believed
   if (h.participant_id() != user_id) {
     return reject(v1::IDENTITY_MISMATCH, "this connection's CURVE key belongs to '" + user_id +
@@ -17,6 +17,10 @@ std::optional<Rejection> Server::admit(const std::string& user_id, const v1::Hel
   const Participant* p = zap_->registry()->byId(user_id);
   if (p == nullptr) {
     return reject(v1::UNAUTHENTICATED, "participant '" + user_id + "' is no longer registered");
+  }
+  if (p->curve_public_key != curve_key) {
+    return reject(v1::UNAUTHENTICATED, "this connection's CURVE key is no longer registered for '" +
+                                           user_id + "' (the key was replaced)");
   }
   if (p->role != h.role()) {
     return reject(v1::NOT_AUTHORIZED, "participant '" + user_id + "' is registered as " +
@@ -34,7 +38,7 @@ std::optional<Rejection> Server::admit(const std::string& user_id, const v1::Hel
 }
 
 void Server::onHello(const std::string& identity, const std::string& user_id,
-                     const wire::Frames& f) {
+                     const std::string& curve_key, const wire::Frames& f) {
   const v1::Hello& h = f.envelope.hello();
   const auto correlation = f.envelope.correlation_id();
   if (!f.envelope.has_hello() || h.participant_id().empty()) {
@@ -48,7 +52,7 @@ void Server::onHello(const std::string& identity, const std::string& user_id,
                      reject(v1::MALFORMED_FRAME, "HELLO needs a role (PORTAL, BACKEND, PEER or OBSERVER)"));
   }
   std::vector<std::string> queues(h.queues().begin(), h.queues().end());
-  if (auto refused = admit(user_id, h, queues)) {
+  if (auto refused = admit(user_id, curve_key, h, queues)) {
     ++counters_.errors;
     spdlog::warn("HELLO as {} refused: {}", h.participant_id(), refused->toString());
     return sendError(identity, correlation, *refused);
@@ -59,6 +63,7 @@ void Server::onHello(const std::string& identity, const std::string& user_id,
   s.identity = identity;
   s.session_id = std::to_string(next_session_++);
   s.participant = h.participant_id();
+  s.curve_key = curve_key;
   s.role = h.role();
   s.credit = std::min(h.credit() > 0 ? h.credit() : config_.delivery.default_credit,
                       config_.delivery.max_credit);

@@ -32,10 +32,16 @@ void Server::reload() {
     auto registry = std::make_shared<const ParticipantRegistry>(file->participants);
     std::vector<std::string> removed;
     for (const auto& [identity, session] : sessions_) {
-      if (registry->byId(session.participant) == nullptr) removed.push_back(identity);
+      const Participant* p = registry->byId(session.participant);
+      // Removed, or its key replaced (rotated after a leak): the connection must go.
+      if (p == nullptr || p->curve_public_key != session.curve_key || p->role != session.role) {
+        removed.push_back(identity);
+      }
     }
     zap_->replace(registry);
-    for (const auto& identity : removed) dropSession(identity, "participant removed from the registry");
+    for (const auto& identity : removed) {
+      dropSession(identity, "participant removed from the registry, or its key or role changed");
+    }
     spdlog::info("participant registry reloaded: {} participants", registry->size());
   }
   auto fresh = schema::SchemaRegistry::load(specOf(file->schemas));
@@ -179,10 +185,13 @@ void Server::receiveFrames() {
     auto frames = wire::receive(router_, zmq::recv_flags::dontwait);
     if (!frames) return;
     std::string identity(wire::view(frames->front()));
-    std::string user_id;
+    std::string user_id, curve_key;
     if (frames->size() > 1) {
       // zmq_msg_gets: cppzmq's gets() throws when the property is absent (insecure mode).
       if (const char* u = zmq_msg_gets((*frames)[1].handle(), "User-Id")) user_id = u;
+      if (const char* k = zmq_msg_gets((*frames)[1].handle(), ZapHandler::kCurveKeyProperty)) {
+        curve_key = k;
+      }
     }
     frames->erase(frames->begin());
     auto decoded = wire::decode(std::move(*frames));
@@ -193,13 +202,14 @@ void Server::receiveFrames() {
       sendError(identity, 0, decoded.rejection());
       continue;
     }
-    handle(std::move(identity), user_id, std::move(*decoded));
+    handle(std::move(identity), user_id, curve_key, std::move(*decoded));
   }
 }
 
-void Server::handle(std::string identity, const std::string& user_id, wire::Frames f) {
+void Server::handle(std::string identity, const std::string& user_id,
+                    const std::string& curve_key, wire::Frames f) {
   const auto command = f.envelope.command();
-  if (command == v1::HELLO) return onHello(identity, user_id, f);
+  if (command == v1::HELLO) return onHello(identity, user_id, curve_key, f);
   auto it = sessions_.find(identity);
   if (it == sessions_.end()) {
     ++counters_.errors;

@@ -44,7 +44,8 @@ class Server {
   // server.cpp: the loop
   void receiveFrames();
   // user_id: the participant the ZAP handler bound the connection to (empty when insecure)
-  void handle(std::string identity, const std::string& user_id, wire::Frames frames);
+  void handle(std::string identity, const std::string& user_id, const std::string& curve_key,
+              wire::Frames frames);
   void handleEvent(Event& event);
   void housekeeping(Clock::time_point now);
   // count_attempt: false when the client left in good order (BYE, HELLO again).
@@ -52,10 +53,11 @@ class Server {
   bool idle() const;
 
   // handle_hello.cpp
-  void onHello(const std::string& identity, const std::string& user_id, const wire::Frames& f);
+  void onHello(const std::string& identity, const std::string& user_id,
+               const std::string& curve_key, const wire::Frames& f);
   // The rights check of HELLO against the participant registry; empty when allowed.
-  std::optional<Rejection> admit(const std::string& user_id, const v1::Hello& hello,
-                                 std::vector<std::string>& queues) const;
+  std::optional<Rejection> admit(const std::string& user_id, const std::string& curve_key,
+                                 const v1::Hello& hello, std::vector<std::string>& queues) const;
   // handle_submit.cpp
   void onSubmit(Session& s, wire::Frames& f);
   void answerSubmit(const std::string& identity, std::uint64_t correlation,

@@ -18,7 +18,8 @@ using Clock = std::chrono::steady_clock;
 struct Session {
   std::string identity;     // ZeroMQ routing id of the connection
   std::string session_id;   // printable id for logs and status
-  std::string participant;  // from HELLO (bound to the CURVE key once transport security lands)
+  std::string participant;  // from HELLO; with CURVE, the participant its key belongs to
+  std::string curve_key;    // with CURVE: the key the connection authenticated with
   v1::Role role = v1::ROLE_UNSPECIFIED;
   std::uint32_t credit = 0;             // deliveries it may hold unacknowledged
   std::vector<std::string> queues;      // back-end: what it consumes

@@ -163,3 +163,23 @@ TEST_CASE("limits: a flooding portal gets RATE_LIMITED, another portal's message
   CHECK(limited > 400);
   CHECK(accepted >= 20);
 }
+
+TEST_CASE("CURVE: after a key is replaced, connections with the old key are dropped and refused") {
+  SecureBroker s;
+  auto backend = client::Client::connect(s.options("hh-gewerbeamt", v1::BACKEND, s.backend));
+  REQUIRE(backend.ok());
+  const auto file = s.broker.dir() / "ozgbus.toml";
+  std::string toml = testing::readFile(file);
+  const auto fresh = wire::generateCurveKeys();
+  toml.replace(toml.find(s.backend.public_key), 40, fresh.public_key);
+  std::ofstream(file) << toml;
+  ::kill(s.broker.pid(), SIGHUP);
+  std::this_thread::sleep_for(500ms);
+  CHECK(s.broker.log().find("its key or role changed") != std::string::npos);
+  // The old connection is still open at the ZeroMQ level; its next HELLO is refused.
+  auto status = (*backend)->status();
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.rejection().reason == v1::UNAUTHENTICATED);
+  auto renewed = client::Client::connect(s.options("hh-gewerbeamt", v1::BACKEND, fresh));
+  CHECK(renewed.ok());
+}
