@@ -37,6 +37,16 @@ struct SecureBroker {
     return "curve_secret_key_file = \"" + (dir.path() / "broker.key").string() + "\"";
   }
 
+  // Replaces `from` with `to` in the broker's ozgbus.toml and has it reload (SIGHUP).
+  void reloadWith(const std::string& from, const std::string& to) {
+    const auto file = broker.dir() / "ozgbus.toml";
+    std::string toml = testing::readFile(file);
+    toml.replace(toml.find(from), from.size(), to);
+    std::ofstream(file) << toml;
+    ::kill(broker.pid(), SIGHUP);
+    std::this_thread::sleep_for(500ms);
+  }
+
   client::Options options(const std::string& as, v1::Role role, const wire::CurveKeys& k) const {
     client::Options o{broker.endpoint(), as, role};
     o.server_public_key = keys.public_key;
@@ -128,13 +138,7 @@ TEST_CASE("CURVE: a participant removed from the registry is refused after a rel
   SecureBroker s;
   auto backend = client::Client::connect(s.options("hh-gewerbeamt", v1::BACKEND, s.backend));
   REQUIRE(backend.ok());
-  const auto file = s.broker.dir() / "ozgbus.toml";
-  std::string toml = testing::readFile(file);
-  const auto at = toml.find("id = \"hh-gewerbeamt\"");
-  toml.replace(at, 20, "id = \"hh-removed-xx\"");
-  std::ofstream(file) << toml;
-  ::kill(s.broker.pid(), SIGHUP);
-  std::this_thread::sleep_for(500ms);
+  s.reloadWith("id = \"hh-gewerbeamt\"", "id = \"hh-removed-xx\"");
   CHECK(s.broker.log().find("participant removed from the registry") != std::string::npos);
   auto again = client::Client::connect(s.options("hh-gewerbeamt", v1::BACKEND, s.backend));
   CHECK_FALSE(again.ok());
@@ -168,13 +172,8 @@ TEST_CASE("CURVE: after a key is replaced, connections with the old key are drop
   SecureBroker s;
   auto backend = client::Client::connect(s.options("hh-gewerbeamt", v1::BACKEND, s.backend));
   REQUIRE(backend.ok());
-  const auto file = s.broker.dir() / "ozgbus.toml";
-  std::string toml = testing::readFile(file);
   const auto fresh = wire::generateCurveKeys();
-  toml.replace(toml.find(s.backend.public_key), 40, fresh.public_key);
-  std::ofstream(file) << toml;
-  ::kill(s.broker.pid(), SIGHUP);
-  std::this_thread::sleep_for(500ms);
+  s.reloadWith(s.backend.public_key, fresh.public_key);
   CHECK(s.broker.log().find("its key or role changed") != std::string::npos);
   // The old connection is still open at the ZeroMQ level; its next HELLO is refused.
   auto status = (*backend)->status();
