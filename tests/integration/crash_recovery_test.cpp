@@ -18,12 +18,9 @@ TEST_CASE("queued messages survive a clean restart") {
   std::set<std::string> sent;
   {
     auto portal = broker.connect("psw:02000001", v1::PORTAL);
-    for (int i = 0; i < 50; ++i) {
-      std::string uuid;
-      REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid))->accepted());
-      sent.insert(uuid);
-    }
+    sent = testing::submitSamples(*portal, 50);
   }
+  REQUIRE(sent.size() == 50);
   CHECK(broker.stop(SIGTERM) == 0);
   broker.start();
   auto backend = broker.connect("hh-gewerbeamt", v1::BACKEND, 16);

@@ -47,13 +47,9 @@ pid_t spawnRecv(const BrokerProcess& broker, const std::filesystem::path& out,
 TEST_CASE("a consumer killed mid-batch: what it did not ACK is redelivered to the next") {
   BrokerProcess broker;
   broker.start();
-  std::set<std::string> sent;
   auto portal = broker.connect("psw:02000001", v1::PORTAL);
-  for (int i = 0; i < 300; ++i) {
-    std::string uuid;
-    REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid))->accepted());
-    sent.insert(uuid);
-  }
+  const std::set<std::string> sent = testing::submitSamples(*portal, 300);
+  REQUIRE(sent.size() == 300);
   const auto first_dir = broker.dir() / "first";
   const auto second_dir = broker.dir() / "second";
   const pid_t first = spawnRecv(broker, first_dir, {"--credit", "20"});

@@ -174,6 +174,16 @@ std::set<std::string> drainAcking(client::Client& backend, std::size_t expected,
   return got;
 }
 
+std::set<std::string> submitSamples(client::Client& portal, int count) {
+  std::set<std::string> accepted;
+  for (int i = 0; i < count; ++i) {
+    std::string uuid;
+    auto r = portal.submit(sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid));
+    if (r.ok() && r->accepted()) accepted.insert(uuid);
+  }
+  return accepted;
+}
+
 std::string sampleMessage(const std::string& name, std::string* uuid) {
   static const std::string folder = std::string(OZGBUS_SOURCE_DIR) + "/samples/messages/";
   return client::MessageTemplate::load(folder + name).instantiate(uuid);

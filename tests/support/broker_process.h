@@ -65,6 +65,10 @@ std::optional<client::Incoming> nextOf(client::Client& c, v1::Command command,
 std::set<std::string> drainAcking(client::Client& backend, std::size_t expected,
                                   std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
+// Submits `count` Gewerbe samples (queue hh-gewerbeamt) one by one; returns the UUIDs of those
+// accepted.
+std::set<std::string> submitSamples(client::Client& portal, int count);
+
 // A sample document (samples/messages) with a fresh UUID.
 std::string sampleMessage(const std::string& name = "gewerbeanmeldung-1.0-hamburg.xml",
                           std::string* uuid = nullptr);
