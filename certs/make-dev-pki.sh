@@ -5,14 +5,15 @@
 #
 # Creates a throw-away root CA, intermediate CAs per sample Land (HH 02, SH 01,
 # BY 09) and for the broker, broker and participant signing certs (RSA-2048 /
-# ECDSA P-256), one expired + one revoked cert, CRLs, chains, manifest.txt.
+# ECDSA P-256), one expired + one revoked cert, CRLs, chains, ZeroMQ CURVE key
+# pairs (X25519, Z85) with a [[participants]] fragment, manifest.txt.
 # Idempotent: exits early if OUTDIR/.complete matches this script and nothing
 # expires within a day; --force regenerates.  Needs bash, coreutils, openssl.
 set -euo pipefail
 
 readonly ORG="ozgbus development PKI - NOT FOR PRODUCTION"
 readonly MARKER="DEVELOPMENT-ONLY-NOT-FOR-PRODUCTION.txt"
-readonly GENERATED=(ca broker participants crl manifest.txt .complete "$MARKER")
+readonly GENERATED=(ca broker participants crl curve manifest.txt .complete "$MARKER")
 readonly EXPIRED_ID="psw:02000002" REVOKED_ID="psw:02000003"
 readonly LANDS=(hh sh by)
 declare -A LAND_NAME=([hh]="Hamburg" [sh]="Schleswig-Holstein" [by]="Bayern")
@@ -27,7 +28,7 @@ readonly PARTICIPANTS=(
   "sh-kiel-buergeramt sh rsa backend"
   "by-muenchen-kvr    by ec  backend"
 )
-FORCE=0 OUT="" TMP="" CNF="" MANIFEST=()
+FORCE=0 OUT="" TMP="" CNF="" MANIFEST=() MADE=() CURVE_PUB=""   # MADE: "id role [DESC]" per participant
 ts() { date -u -d "$1" +%Y%m%d%H%M%SZ; }  # GeneralizedTime for openssl ca -startdate/-enddate
 
 die()  { echo "make-dev-pki: $*" >&2; exit 1; }
@@ -40,7 +41,7 @@ parse_args() {
   for a in "$@"; do
     case $a in
       --force) FORCE=1 ;;
-      -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+      -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
       -*) die "unknown option $a" ;;
       *) [[ -z $OUT ]] || die "only one OUTDIR allowed"; OUT=$a ;;
     esac
@@ -60,6 +61,12 @@ is_fresh() {
   for f in "$OUT"/crl/*.crl.pem; do
     local next; next=$(openssl crl -in "$f" -noout -nextupdate 2>/dev/null) || return 1
     (( $(date -d "${next#*=}" +%s) > limit )) || return 1
+  done
+  # CURVE keys do not expire; they only have to be there, one pair per participant.
+  [[ -f $OUT/curve/broker.key && -f $OUT/curve/broker.pub && -f $OUT/curve/participants.toml ]] || return 1
+  for f in "$OUT"/participants/*.cert.pem; do
+    f=$(basename "$f" .cert.pem)
+    [[ -f $OUT/curve/$f.key && -f $OUT/curve/$f.pub ]] || return 1
   done
 }
 
@@ -197,6 +204,7 @@ participant() {
     "$OUT/$base.key.pem" "$OUT/$base.cert.pem" v3_signer "${@:5}"
   note "$base.key.pem" "private key of participant $1 ($3, DEV ONLY)"
   note "$base.cert.pem" "${DESC:-participant} certificate CN=$1 ($4, $3), issued by ca/$2.cert.pem"
+  MADE+=("$1 $4 ${DESC:-}")
 }
 
 make_participants() {
@@ -227,12 +235,81 @@ make_chains() {
   note ca/chain.pem "root + all intermediate CA certificates (hh sh by broker)"
 }
 
+# --- ZeroMQ CURVE key pairs (X25519, Z85-encoded as ZeroMQ's RFC 32) -----------------------
+readonly Z85_CHARS='0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#'
+# DER prefixes of an X25519 key as openssl writes it; the raw 32-byte key follows.
+readonly X25519_PRIV_DER=302e020100300506032b656e04220420   # PKCS#8 PrivateKeyInfo
+readonly X25519_PUB_DER=302a300506032b656e032100            # SubjectPublicKeyInfo
+
+z85_encode() {  # z85_encode BYTE... (a multiple of 4 bytes, decimal or 0x..) -> Z85 text
+  (( $# % 4 == 0 )) || die "internal: z85_encode needs a multiple of 4 bytes, got $#"
+  local out="" group v i
+  while (( $# )); do
+    v=$(( ($1 << 24) | ($2 << 16) | ($3 << 8) | $4 )) group=""; shift 4
+    for i in 1 2 3 4 5; do group=${Z85_CHARS:v % 85:1}$group; v=$(( v / 85 )); done
+    out+=$group
+  done
+  printf '%s' "$out"
+}
+
+raw_x25519() {  # raw_x25519 DERFILE PREFIX -> the 32 raw key bytes (decimal), checked against PREFIX
+  local hex i; hex=$(od -An -v -tx1 "$1" | tr -d ' \n')
+  [[ $hex == "$2"* && ${#hex} -eq $(( ${#2} + 64 )) ]] || die "unexpected X25519 DER layout in $1"
+  for (( i = ${#2}; i < ${#hex}; i += 2 )); do printf '%d ' "$(( 16#${hex:i:2} ))"; done
+}
+
+toml_str() { local s=${1//\\/\\\\}; printf '"%s"' "${s//\"/\\\"}"; }   # TOML basic string
+
+# curve_pair NAME WHO : write curve/NAME.key (0600) and curve/NAME.pub; sets CURVE_PUB.
+# (Not called in $(...): its note()s must reach MANIFEST.)
+curve_pair() {
+  local pem="$TMP/curve.pem" pub sec
+  (umask 077; run openssl genpkey -algorithm X25519 -out "$pem"
+   run openssl pkey -in "$pem" -outform DER -out "$TMP/curve-priv.der")
+  run openssl pkey -in "$pem" -pubout -outform DER -out "$TMP/curve-pub.der"
+  # shellcheck disable=SC2046  # word-split the byte list
+  sec=$(z85_encode $(raw_x25519 "$TMP/curve-priv.der" "$X25519_PRIV_DER"))
+  # shellcheck disable=SC2046
+  pub=$(z85_encode $(raw_x25519 "$TMP/curve-pub.der" "$X25519_PUB_DER"))
+  rm -f -- "$pem" "$TMP/curve-priv.der" "$TMP/curve-pub.der"
+  (( ${#sec} == 40 && ${#pub} == 40 )) || die "internal: CURVE key for $2 is not 40 Z85 characters"
+  (umask 077; printf '# CURVE key pair (development only). Keep secret.\npublic = "%s"\nsecret = "%s"\n' \
+    "$pub" "$sec" >"$OUT/curve/$1.key")
+  chmod 600 "$OUT/curve/$1.key"
+  printf '# CURVE public key (development only)\npublic = "%s"\n' "$pub" >"$OUT/curve/$1.pub"
+  note "curve/$1.key" "CURVE key pair (Z85 public + secret) of $2 (DEV ONLY)"
+  note "curve/$1.pub" "CURVE public key (Z85) of $2"
+  CURVE_PUB=$pub
+}
+
 curve_keys() {
-  # >>> CURVE-KEYPAIR-HOOK <<<
-  # ZeroMQ CURVE key pairs are NOT generated here. The ozgbus C++ key tool will
-  # be called at this point, e.g. writing OUTDIR/curve/<participant>.{pub,key}
-  # (remember to add "curve" to GENERATED and note() its files).
-  :
+  [[ $(z85_encode 0x86 0x4F 0xD2 0x6F 0xB5 0x59 0xF7 0x5B) == HelloWorld ]] \
+    || die "internal: Z85 encoder fails the RFC 32 test vector"
+  mkdir -p "$OUT/curve"
+  local toml="$OUT/curve/participants.toml" m id role desc f pub subject
+  curve_pair broker "the broker"
+  { echo "# ozgbus DEVELOPMENT-ONLY participants - NOT FOR PRODUCTION - generated by certs/make-dev-pki.sh"
+    echo "# Paste into ozgbus.toml. Broker: curve_secret_key_file = \"<OUTDIR>/curve/broker.key\" and"
+    echo "# insecure = false; clients use curve/broker.pub as the server key and curve/<id>.key as their pair."
+  } >"$toml"
+  for m in "${MADE[@]}"; do
+    read -r id role desc <<<"$m"
+    f=$(fname "$id")
+    curve_pair "$f" "${desc:-participant} $id"; pub=$CURVE_PUB
+    subject=$(openssl x509 -in "$OUT/participants/$f.cert.pem" -noout -subject -nameopt RFC2253) \
+      || die "cannot read the subject of participants/$f.cert.pem"
+    subject=${subject#subject=}
+    { echo
+      [[ -z $desc ]] || echo "# $desc certificate (participants/$f.cert.pem): for rejection tests only"
+      echo "[[participants]]"
+      echo "id = $(toml_str "$id")"
+      echo "role = $(toml_str "$role")"
+      echo "curve_public_key = $(toml_str "$pub")"
+      echo "certificate_subject = $(toml_str "$subject")"
+      [[ $role != backend ]] || echo "queues = [$(toml_str "$id")]"
+    } >>"$toml"
+  done
+  note curve/participants.toml "[[participants]] tables (id, role, CURVE public key, certificate subject) to paste into ozgbus.toml"
 }
 
 write_manifest() {
