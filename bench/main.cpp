@@ -14,6 +14,7 @@
 #include "bench/e2e_load.h"
 #include "bench/schema_bench.h"
 #include "bench/zmq_loop.h"
+#include "core/dsig/xmlsec.h"
 #include "core/xml/xml_init.h"
 #include "core/wire/curve_keys.h"
 #include "core/xoev/uuid.h"
@@ -208,6 +209,7 @@ int main(int argc, char** argv) {
   fl->add_option("--messages", fill_n)->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   xml::initXml();
+  dsig::initDsig();
   if (cmp->parsed()) return compare(small_n, large_n);
   if (sch->parsed()) return bench::runSchemaBench(schema_seconds);
   if (crv->parsed()) return compareCurve(curve_n);

@@ -7,6 +7,7 @@
 
 #include "broker/config/config.h"
 #include "broker/transport/server.h"
+#include "core/dsig/xmlsec.h"
 #include "core/xml/xml_init.h"
 
 namespace {
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
   }
   setUpLogging(*config);
   ozgbus::xml::initXml();
+  ozgbus::dsig::initDsig();
 
   std::signal(SIGTERM, onSignal);
   std::signal(SIGINT, onSignal);

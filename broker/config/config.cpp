@@ -141,6 +141,33 @@ void readParticipants(const toml::table& root, Reader& r, std::vector<Participan
   }
 }
 
+bool has(const std::vector<std::string>& stages, const char* stage) {
+  return std::find(stages.begin(), stages.end(), stage) != stages.end();
+}
+
+template <typename Resolve>
+void readSignatures(const toml::table& root, Reader& r, const Resolve& resolve, BrokerConfig& c) {
+  const toml::node_view<const toml::node> t{static_cast<const toml::node*>(&root)};
+  SignatureConfig& s = c.signatures;
+  for (const auto& p : stringList(root, "signatures", "trust", r)) s.trust.push_back(resolve(p));
+  std::string key, cert;
+  r.get(t["signatures"]["broker_key"], "signatures.broker_key", key);
+  r.get(t["signatures"]["broker_certificate"], "signatures.broker_certificate", cert);
+  if (!key.empty()) s.key = resolve(key);
+  if (!cert.empty()) s.certificate = resolve(cert);
+  r.positive(t["signatures"]["cache_entries"], "signatures.cache_entries", s.cache_entries);
+  std::int64_t ttl = s.cache_ttl.count();
+  r.positive(t["signatures"]["cache_ttl_s"], "signatures.cache_ttl_s", ttl);
+  s.cache_ttl = std::chrono::seconds(ttl);
+  if (has(c.stages, "verify") && s.trust.empty()) {
+    r.fail("signatures.trust", "is required when pipeline.stages has \"verify\"");
+  }
+  if (has(c.stages, "sign") && (s.key.empty() || s.certificate.empty())) {
+    r.fail("signatures.broker_key",
+           "and signatures.broker_certificate are required when pipeline.stages has \"sign\"");
+  }
+}
+
 }  // namespace
 
 Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::path& source) {
@@ -203,28 +230,24 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
            c.session.heartbeat_interval);
   r.millis(t["session"]["timeout_ms"], "session.timeout_ms", c.session.timeout);
   if (root["pipeline"]["stages"]) c.stages = stringList(root, "pipeline", "stages", r);
+  const auto resolve = [&base](const std::string& p) {
+    return std::filesystem::path(p).is_absolute() ? std::filesystem::path(p) : base / p;
+  };
   for (const auto& catalog : stringList(root, "schemas", "catalogs", r)) {
-    c.schemas.catalogs.push_back(std::filesystem::path(catalog).is_absolute() ? std::filesystem::path(catalog)
-                                                                               : base / catalog);
+    c.schemas.catalogs.push_back(resolve(catalog));
   }
   c.schemas.namespaces = stringList(root, "schemas", "namespaces", r);
   const bool validates = std::find(c.stages.begin(), c.stages.end(), "validate") != c.stages.end();
   if (validates && (c.schemas.catalogs.empty() || c.schemas.namespaces.empty())) {
     r.fail("schemas", "needs catalogs and namespaces when pipeline.stages has \"validate\"");
   }
+  readSignatures(root, r, resolve, c);
   readRoutes(root, r, c.routes);
   if (!r.error().empty()) return reject(v1::REASON_UNSPECIFIED, r.error());
 
-  if (!secret_key_file.empty()) {
-    c.curve_secret_key_file = std::filesystem::path(secret_key_file).is_absolute()
-                                  ? std::filesystem::path(secret_key_file)
-                                  : base / secret_key_file;
-  }
-  c.data_dir = std::filesystem::path(data_dir).is_absolute() ? std::filesystem::path(data_dir)
-                                                             : base / data_dir;
-  c.store.path = store_path.empty() ? c.data_dir / "ozgbus.db"
-                 : std::filesystem::path(store_path).is_absolute() ? std::filesystem::path(store_path)
-                                                                   : base / store_path;
+  if (!secret_key_file.empty()) c.curve_secret_key_file = resolve(secret_key_file);
+  c.data_dir = resolve(data_dir);
+  c.store.path = store_path.empty() ? c.data_dir / "ozgbus.db" : resolve(store_path);
   return c;
 }
 

@@ -47,6 +47,14 @@ struct SchemaConfig {
   std::vector<std::string> namespaces;          // the message namespaces to validate against
 };
 
+struct SignatureConfig {
+  std::vector<std::filesystem::path> trust;  // CA certificates and CRLs: PEM files or folders
+  std::filesystem::path key;                 // the broker's signing key (sign stage, receipts)
+  std::filesystem::path certificate;         // and its certificate
+  std::size_t cache_entries = 1024;          // verified certificates kept per worker thread
+  std::chrono::seconds cache_ttl{300};       // then chain and CRLs are checked again
+};
+
 struct BrokerConfig {
   std::filesystem::path source;  // the TOML file this came from, for messages
   std::string listen = "tcp://127.0.0.1:7755";
@@ -63,6 +71,7 @@ struct BrokerConfig {
   std::vector<std::string> stages = {"parse", "header", "route", "persist"};
   std::vector<RouteRule> routes;
   SchemaConfig schemas;
+  SignatureConfig signatures;
   std::string log_format = "human";  // or "json"
   std::string log_level = "info";
 };

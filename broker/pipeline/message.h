@@ -24,6 +24,9 @@ struct Message {
   xml::Doc doc;
   xoev::Header header;
   std::string destination;
+  std::string signer;          // participant whose certificate signed it (verify stage)
+  std::string signer_subject;  // that certificate's subject, for messages
+  std::shared_ptr<const std::string> delivered;  // bytes to deliver when not raw (sign stage)
 };
 
 }  // namespace ozgbus::broker

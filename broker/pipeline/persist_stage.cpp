@@ -17,7 +17,8 @@ std::optional<Rejection> PersistStage::process(Message& message) {
   q.message_type = message.header.message_type;
   q.queue = message.destination;
   q.received_at_ms = message.received_at_ms;
-  q.payload = message.raw;
+  q.payload = message.delivered ? message.delivered : message.raw;
+  if (message.delivered) q.original = message.raw;
   committer_.enqueue(std::move(op));
   return std::nullopt;
 }

@@ -11,7 +11,9 @@
 #include "broker/config/config.h"
 #include "broker/pipeline/stage.h"
 #include "broker/routing/routing_table.h"
-#include "broker/security/zap_handler.h"
+#include "broker/security/participant_registry.h"
+#include "core/dsig/signer.h"
+#include "core/dsig/trust_store.h"
 #include "broker/store/group_committer.h"
 #include "core/schema/schema_registry.h"
 
@@ -23,7 +25,10 @@ struct StageContext {
   const RoutingTable& routes;
   GroupCommitter& committer;
   const schema::CurrentRegistry& schemas;
-  const ZapHandler* zap;  // null when insecure: then HELLO is believed and nothing is checked
+  const CurrentParticipants& participants;
+  bool secure;  // CURVE on: the connection's participant is authenticated
+  const dsig::CurrentTrustStore& trust;
+  std::shared_ptr<const dsig::Signer> signer;  // the broker's key, when configured
 };
 
 class Pipeline {

@@ -3,6 +3,7 @@
 // immutable once built, shared read-only between the transport and the ZAP handler threads.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -28,11 +29,25 @@ class ParticipantRegistry {
 
   const Participant* byId(const std::string& id) const;
   const Participant* byCurveKey(const std::string& z85) const;
+  // The participant whose X.509 certificate has this subject (RFC 2253), for signatures.
+  const Participant* bySubject(const std::string& subject) const;
   std::size_t size() const { return by_id_.size(); }
 
  private:
   std::map<std::string, Participant> by_id_;
   std::map<std::string, std::string> id_by_key_;
+  std::map<std::string, std::string> id_by_subject_;
+};
+
+// The registry in force. A reload swaps it atomically; a reader keeps the one it holds.
+class CurrentParticipants {
+ public:
+  explicit CurrentParticipants(std::shared_ptr<const ParticipantRegistry> r) : r_(std::move(r)) {}
+  std::shared_ptr<const ParticipantRegistry> get() const { return std::atomic_load(&r_); }
+  void replace(std::shared_ptr<const ParticipantRegistry> r) { std::atomic_store(&r_, std::move(r)); }
+
+ private:
+  std::shared_ptr<const ParticipantRegistry> r_;
 };
 
 }  // namespace ozgbus::broker

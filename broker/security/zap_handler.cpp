@@ -6,8 +6,8 @@
 
 namespace ozgbus::broker {
 
-ZapHandler::ZapHandler(zmq::context_t& ctx, std::shared_ptr<const ParticipantRegistry> registry)
-    : socket_(ctx, zmq::socket_type::rep), registry_(std::move(registry)) {
+ZapHandler::ZapHandler(zmq::context_t& ctx, const CurrentParticipants& participants)
+    : socket_(ctx, zmq::socket_type::rep), participants_(participants) {
   socket_.set(zmq::sockopt::linger, 0);
   socket_.set(zmq::sockopt::rcvtimeo, 100);  // to notice stop_
   socket_.bind("inproc://zeromq.zap.01");
@@ -44,7 +44,7 @@ void ZapHandler::run() {
     if (frames->size() >= 7 && text(0) == "1.0" && text(5) == "CURVE" && (*frames)[6].size() == 32) {
       char z85[41] = {};
       zmq_z85_encode(z85, static_cast<const uint8_t*>((*frames)[6].data()), 32);
-      const auto reg = registry();  // keeps the registry alive while p points into it
+      const auto reg = participants_.get();  // keeps the registry alive while p points into it
       if (const Participant* p = reg->byCurveKey(z85)) {
         status = "200";
         reason = "OK";

@@ -1,8 +1,8 @@
 // ZapHandler: the ZeroMQ Authentication Protocol (RFC 27) server for the broker's CURVE socket.
 // Runs its own thread with a REP socket on inproc://zeromq.zap.01 in the broker's context;
 // admits a connection only if its CURVE public key is in the participant registry, and names
-// the participant as the connection's User-Id, which every frame then carries. The registry
-// can be replaced at any time (reload); connections made afterwards see the new one.
+// the participant as the connection's User-Id, which every frame then carries. It reads the
+// registry in force at each handshake, so connections made after a reload see the new one.
 #pragma once
 
 #include <atomic>
@@ -20,13 +20,9 @@ class ZapHandler {
   static constexpr const char* kCurveKeyProperty = "X-Curve-Key";
 
   // Binds before returning, so the ROUTER may bind right after.
-  ZapHandler(zmq::context_t& ctx, std::shared_ptr<const ParticipantRegistry> registry);
+  ZapHandler(zmq::context_t& ctx, const CurrentParticipants& participants);
   ~ZapHandler();
 
-  void replace(std::shared_ptr<const ParticipantRegistry> registry) {
-    std::atomic_store(&registry_, std::move(registry));
-  }
-  std::shared_ptr<const ParticipantRegistry> registry() const { return std::atomic_load(&registry_); }
   std::uint64_t refused() const { return refused_.load(); }
 
  private:
@@ -34,7 +30,7 @@ class ZapHandler {
   static std::string curveKeyProperty(const std::string& z85);
 
   zmq::socket_t socket_;
-  std::shared_ptr<const ParticipantRegistry> registry_;
+  const CurrentParticipants& participants_;
   std::atomic<bool> stop_{false};
   std::atomic<std::uint64_t> refused_{0};
   std::thread thread_;

@@ -24,7 +24,8 @@ struct QueuedMessage {
   std::string queue;
   std::int64_t received_at_ms = 0;
   std::uint32_t attempts = 0;  // failed deliveries so far
-  std::shared_ptr<const std::string> payload;
+  std::shared_ptr<const std::string> payload;   // the document delivered (signed by the broker)
+  std::shared_ptr<const std::string> original;  // the author's signed document, if it differs
 };
 
 struct ReceiptRecord {

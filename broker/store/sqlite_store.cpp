@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS messages(
 -- document, instead of rewriting a row that carries the whole document.
 CREATE TABLE IF NOT EXISTS payloads(
   id   INTEGER PRIMARY KEY,  -- messages.id
-  body BLOB NOT NULL
+  body BLOB NOT NULL,
+  original BLOB              -- the author's document when body is the broker's re-signed one
 );
 -- Duplicates are found through DedupeIndex (in memory), not a UNIQUE index: see its header.
 DROP INDEX IF EXISTS messages_dedupe;
@@ -68,7 +69,7 @@ struct SqliteStore::Statements {
                " received_at_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
         keyOf(w, "SELECT author, uuid FROM messages WHERE id = ?1"),
         allKeys(w, "SELECT id, author, uuid FROM messages"),
-        insertPayload(w, "INSERT INTO payloads(id, body) VALUES(?1, ?2)"),
+        insertPayload(w, "INSERT INTO payloads(id, body, original) VALUES(?1, ?2, ?3)"),
         settle(w,
                "UPDATE messages SET state = ?2, reason = ?3, detail = ?4, receiver = ?5,"
                " settled_at_ms = ?6, receipt_state = ?7, receipt_seq = ?8"
@@ -79,7 +80,7 @@ struct SqliteStore::Statements {
         receiptAck(w, "UPDATE messages SET receipt_state = 2 WHERE id = ?1 AND receipt_state = 1"),
         loadQueued(r,
                    "SELECT m.id, uuid, author, sender, reader, message_type, received_at_ms,"
-                   " attempts, p.body FROM messages m JOIN payloads p ON p.id = m.id"
+                   " attempts, p.body, p.original FROM messages m JOIN payloads p ON p.id = m.id"
                    " WHERE queue = ?1 AND state = 0 AND m.id > ?2 ORDER BY m.id LIMIT ?3"),
         loadReceipts(r,
                      "SELECT id, uuid, state, reason, detail, receiver, settled_at_ms, receipt_seq"
@@ -111,6 +112,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
     sqlite3_exec(s->writer_.get(), "ALTER TABLE messages ADD COLUMN receipt_seq INTEGER", nullptr,
                  nullptr, nullptr);
     sqlite::exec(s->writer_.get(), kSchema);
+    sqlite3_exec(s->writer_.get(), "ALTER TABLE payloads ADD COLUMN original BLOB", nullptr,
+                 nullptr, nullptr);
     s->reader_ = openConnection(file, SQLITE_OPEN_READONLY);
     s->st_ = std::make_unique<Statements>(s->writer_.get(), s->reader_.get());
     s->loadDedupeIndex();
@@ -177,7 +180,10 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
       s.bind(5, m.message_type).bind(6, m.queue).bind(7, m.received_at_ms);
       s.run();
       m.id = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db));
-      st_->insertPayload.bind(1, static_cast<std::int64_t>(m.id)).bindBlob(2, *m.payload).run();
+      // An empty view binds NULL: no separate original.
+      st_->insertPayload.bind(1, static_cast<std::int64_t>(m.id)).bindBlob(2, *m.payload);
+      st_->insertPayload.bindBlob(3, m.original ? std::string_view(*m.original) : std::string_view())
+          .run();
       dedupe_.insert(hash, m.id);
       added_.emplace_back(hash, m.id);
     }
@@ -267,6 +273,9 @@ std::vector<QueuedMessage> SqliteStore::loadQueued(const std::string& queue,
     m.received_at_ms = s.integer(6);
     m.attempts = static_cast<std::uint32_t>(s.integer(7));
     m.payload = std::make_shared<const std::string>(s.blob(8));
+    if (std::string original = s.blob(9); !original.empty()) {
+      m.original = std::make_shared<const std::string>(std::move(original));
+    }
     out.push_back(std::move(m));
   }
   s.reset();

@@ -14,7 +14,7 @@ std::optional<Rejection> Server::admit(const std::string& user_id, const std::st
     return reject(v1::IDENTITY_MISMATCH, "this connection's CURVE key belongs to '" + user_id +
                                              "', not to '" + h.participant_id() + "'");
   }
-  const Participant* p = zap_->registry()->byId(user_id);
+  const Participant* p = participants_.get()->byId(user_id);
   if (p == nullptr) {
     return reject(v1::UNAUTHENTICATED, "participant '" + user_id + "' is no longer registered");
   }

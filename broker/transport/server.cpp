@@ -28,8 +28,10 @@ void Server::reload() {
                   file.rejection().detail);
     return;
   }
+  auto registry = std::make_shared<const ParticipantRegistry>(file->participants);
+  participants_.replace(registry);
+  spdlog::info("participant registry reloaded: {} participants", registry->size());
   if (zap_) {
-    auto registry = std::make_shared<const ParticipantRegistry>(file->participants);
     std::vector<std::string> removed;
     for (const auto& [identity, session] : sessions_) {
       const Participant* p = registry->byId(session.participant);
@@ -38,11 +40,20 @@ void Server::reload() {
         removed.push_back(identity);
       }
     }
-    zap_->replace(registry);
     for (const auto& identity : removed) {
       dropSession(identity, "participant removed from the registry, or its key or role changed");
     }
-    spdlog::info("participant registry reloaded: {} participants", registry->size());
+  }
+  if (!file->signatures.trust.empty()) {
+    // A broken trust store (a CRL that fails to parse, say) leaves the old one in force.
+    if (auto trust = dsig::TrustStore::load(file->signatures.trust)) {
+      trust_.replace(std::move(*trust));
+      spdlog::info("trust store reloaded: {} CA certificates, {} CRLs", trust_.get()->certificates(),
+                   trust_.get()->crls());
+    } else {
+      spdlog::error("trust store reload failed; the previous one stays in force: {}",
+                    trust.rejection().detail);
+    }
   }
   auto fresh = schema::SchemaRegistry::load(specOf(file->schemas));
   if (!fresh) {
@@ -56,7 +67,10 @@ void Server::reload() {
 }
 
 Server::Server(BrokerConfig config)
-    : config_(std::move(config)), routes_(config_.routes), router_(ctx_, zmq::socket_type::router) {}
+    : config_(std::move(config)),
+      routes_(config_.routes),
+      participants_(std::make_shared<const ParticipantRegistry>(config_.participants)),
+      router_(ctx_, zmq::socket_type::router) {}
 
 Server::~Server() {
   if (workers_) workers_->stop();
@@ -83,13 +97,29 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
     if (keys->secret_key.empty()) {
       return reject(v1::UNAUTHENTICATED, c.curve_secret_key_file.string() + " holds no secret key");
     }
-    s->zap_ = std::make_unique<ZapHandler>(
-        s->ctx_, std::make_shared<const ParticipantRegistry>(c.participants));
+    s->zap_ = std::make_unique<ZapHandler>(s->ctx_, s->participants_);
     s->router_.set(zmq::sockopt::zap_domain, "ozgbus");
     s->router_.set(zmq::sockopt::curve_server, 1);
     s->router_.set(zmq::sockopt::curve_secretkey, keys->secret_key);
     spdlog::info("CURVE on; {} participants registered; broker public key {}",
                  c.participants.size(), keys->public_key);
+  }
+  if (!c.signatures.trust.empty()) {
+    auto trust = dsig::TrustStore::load(c.signatures.trust);
+    if (!trust) return trust.rejection();
+    if ((*trust)->crls() == 0) {
+      spdlog::warn("trust store has no CRL: revoked certificates will be accepted");
+    }
+    spdlog::info("trust store: {} CA certificates, {} CRLs", (*trust)->certificates(),
+                 (*trust)->crls());
+    s->trust_.replace(std::move(*trust));
+  }
+  if (!c.signatures.key.empty()) {
+    auto signer = dsig::Signer::load(c.signatures.key, c.signatures.certificate);
+    if (!signer) return signer.rejection();
+    s->signer_ = std::move(*signer);
+    spdlog::info("broker signs as '{}' ({})", s->signer_->subject(),
+                 s->signer_->ecdsa() ? "ECDSA P-256" : "RSA");
   }
   s->limiter_ = std::make_unique<SubmitLimiter>(c.submit);
   auto store = SqliteStore::open(c.store.path, c.store.fsync);
@@ -117,7 +147,7 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
         e->commit = std::make_unique<CommitOutcome>(std::move(outcome));
         poster->post(std::move(e));
       });
-  auto workers = WorkerPool::start(c.workers, StageContext{c, s->routes_, *s->committer_, s->schemas_, s->zap_.get()},
+  auto workers = WorkerPool::start(c.workers, StageContext{c, s->routes_, *s->committer_, s->schemas_, s->participants_, !c.insecure, s->trust_, s->signer_},
                                    *s->mailbox_);
   if (!workers) return workers.rejection();
   s->workers_ = std::move(*workers);
@@ -297,6 +327,15 @@ bool Server::sendTo(const std::string& identity, const v1::Envelope& e,
   return false;
 }
 
+zmq::message_t Server::sharedFrame(const std::shared_ptr<const std::string>& bytes) {
+  // Zero-copy: the frame keeps the shared bytes alive until ZeroMQ has sent them.
+  auto* keep = new std::shared_ptr<const std::string>(bytes);
+  return zmq::message_t(
+      const_cast<char*>((*keep)->data()), (*keep)->size(),
+      [](void*, void* hint) { delete static_cast<std::shared_ptr<const std::string>*>(hint); },
+      keep);
+}
+
 void Server::sendError(const std::string& identity, std::uint64_t correlation,
                        const Rejection& r) {
   auto e = wire::makeEnvelope(v1::ERROR, correlation);
@@ -316,13 +355,12 @@ bool Server::sendDeliver(Session& s, const QueuedMessage& m) {
   d->set_queue(m.queue);
   d->set_attempt(m.attempts + 1);
   d->set_received_at_ms(m.received_at_ms);
-  // Zero-copy: the frame keeps the shared payload alive until ZeroMQ has sent it.
-  auto* keep = new std::shared_ptr<const std::string>(m.payload);
-  zmq::message_t payload(
-      const_cast<char*>((*keep)->data()), (*keep)->size(),
-      [](void*, void* hint) { delete static_cast<std::shared_ptr<const std::string>*>(hint); },
-      keep);
-  return sendTo(s.identity, e, std::span<zmq::message_t>(&payload, 1));
+  // Frame 2 the document as delivered; frame 3, when the broker re-signed or translated it,
+  // the author's signed original, so the back-end can check both signatures.
+  zmq::message_t frames[2] = {sharedFrame(m.payload), {}};
+  std::size_t n = 1;
+  if (m.original) frames[n++] = sharedFrame(m.original);
+  return sendTo(s.identity, e, std::span<zmq::message_t>(frames, n));
 }
 
 bool Server::sendReceipt(Session& s, const ReceiptRecord& r) {

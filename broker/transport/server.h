@@ -19,6 +19,8 @@
 #include "broker/store/store.h"
 #include "broker/security/zap_handler.h"
 #include "broker/transport/mailbox.h"
+#include "core/dsig/signer.h"
+#include "core/dsig/trust_store.h"
 #include "core/wire/codec.h"
 
 namespace ozgbus::broker {
@@ -74,11 +76,15 @@ class Server {
               std::span<zmq::message_t> payloads = {});
   void sendError(const std::string& identity, std::uint64_t correlation, const Rejection& r);
   bool sendDeliver(Session& s, const QueuedMessage& m);
+  static zmq::message_t sharedFrame(const std::shared_ptr<const std::string>& bytes);
   bool sendReceipt(Session& s, const ReceiptRecord& r);
 
   BrokerConfig config_;
   RoutingTable routes_;
+  CurrentParticipants participants_;
   schema::CurrentRegistry schemas_;
+  dsig::CurrentTrustStore trust_;
+  std::shared_ptr<const dsig::Signer> signer_;  // null without [signatures] broker_key
   void reload();
   zmq::context_t ctx_{1};
   zmq::socket_t router_;

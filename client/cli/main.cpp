@@ -1,5 +1,6 @@
 // ozgbus: command-line client for the ozgbus message bus.
 #include "client/cli/commands.h"
+#include "core/dsig/xmlsec.h"
 #include "core/xml/xml_init.h"
 
 int main(int argc, char** argv) {
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
   ozgbus::cli::registerValidate(app, exit_code);
   ozgbus::cli::registerKeygen(app, exit_code);
   ozgbus::xml::initXml();
+  ozgbus::dsig::initDsig();
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

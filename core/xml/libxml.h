@@ -33,6 +33,9 @@ struct SchemaDeleter {
 struct SchemaValidCtxtDeleter {
   void operator()(xmlSchemaValidCtxt* c) const { xmlSchemaFreeValidCtxt(c); }
 };
+struct NodeDeleter {
+  void operator()(xmlNode* n) const { xmlFreeNode(n); }  // an unlinked node and its subtree
+};
 struct CatalogDeleter {
   void operator()(xmlCatalog* c) const { xmlFreeCatalog(c); }
 };
@@ -42,6 +45,7 @@ using SchemaParserCtxt = std::unique_ptr<xmlSchemaParserCtxt, SchemaParserCtxtDe
 using Schema = std::unique_ptr<xmlSchema, SchemaDeleter>;
 using SchemaValidCtxt = std::unique_ptr<xmlSchemaValidCtxt, SchemaValidCtxtDeleter>;
 using Catalog = std::unique_ptr<xmlCatalog, CatalogDeleter>;
+using Node = std::unique_ptr<xmlNode, NodeDeleter>;
 using ParserCtxt = std::unique_ptr<xmlParserCtxt, ParserCtxtDeleter>;
 using XmlString = std::unique_ptr<xmlChar, XmlCharDeleter>;
 

@@ -28,6 +28,9 @@ struct Fixture {
       outcome.set_value(std::move(o));
     });
   }
+  StageContext context() {
+    return {config, routes, *committer, schemas, participants, false, trust, nullptr};
+  }
   Message message(std::string raw) {
     Message m;
     m.identity = "conn";
@@ -42,13 +45,15 @@ struct Fixture {
   std::promise<CommitOutcome> outcome;
   std::unique_ptr<GroupCommitter> committer;
   schema::CurrentRegistry schemas;
+  CurrentParticipants participants{std::make_shared<const ParticipantRegistry>(std::vector<Participant>{})};
+  dsig::CurrentTrustStore trust;
 };
 
 }  // namespace
 
 TEST_CASE("the default pipeline parses, reads the header, routes and persists") {
   Fixture f;
-  auto p = StageRegistry::builtin().build(f.config.stages, {f.config, f.routes, *f.committer, f.schemas, nullptr});
+  auto p = StageRegistry::builtin().build(f.config.stages, f.context());
   REQUIRE(p.ok());
   CHECK(p->stages().size() == 4);
   Message m = f.message(kDoc);
@@ -62,7 +67,7 @@ TEST_CASE("the default pipeline parses, reads the header, routes and persists") 
 
 TEST_CASE("a rejected message never reaches the store") {
   Fixture f;
-  auto p = StageRegistry::builtin().build(f.config.stages, {f.config, f.routes, *f.committer, f.schemas, nullptr});
+  auto p = StageRegistry::builtin().build(f.config.stages, f.context());
   REQUIRE(p.ok());
   std::string unrouted = kDoc;
   unrouted.replace(unrouted.find("ars:02"), 6, "ars:11");
@@ -76,10 +81,10 @@ TEST_CASE("a rejected message never reaches the store") {
 
 TEST_CASE("stage lists are checked when the pipeline is built") {
   Fixture f;
-  const StageContext ctx{f.config, f.routes, *f.committer, f.schemas, nullptr};
+  const StageContext ctx = f.context();
   auto unknown = StageRegistry::builtin().build({"parse", "sing", "persist"}, ctx);
   REQUIRE_FALSE(unknown.ok());
-  CHECK(unknown.rejection().detail.find("unknown stage \"sing\" (known: header, parse, persist, route, validate)") !=
+  CHECK(unknown.rejection().detail.find("unknown stage \"sing\" (known: header, parse, persist, route, sign, validate, verify)") !=
         std::string::npos);
   CHECK_FALSE(StageRegistry::builtin().build({"route", "persist"}, ctx).ok());
   CHECK_FALSE(StageRegistry::builtin().build({"parse", "route"}, ctx).ok());

@@ -1,0 +1,42 @@
+// VerifyStage: the submission's XML signature must verify against the trust store, and its
+// certificate must belong to a registered participant. Runs on the parsed document that every
+// later stage reads, so what was verified is what is validated, routed and stored. The
+// participant is then checked against the header's author by the header stage.
+#pragma once
+
+#include "broker/pipeline/stage.h"
+#include "broker/security/participant_registry.h"
+#include "core/dsig/trust_store.h"
+#include "core/dsig/verifier.h"
+
+namespace ozgbus::broker {
+
+class VerifyStage final : public Stage {
+ public:
+  VerifyStage(const dsig::CurrentTrustStore& trust, const CurrentParticipants& participants,
+              dsig::VerifierOptions options)
+      : trust_(trust), participants_(participants), verifier_(options) {}
+  std::string_view name() const override { return "verify"; }
+  std::optional<Rejection> process(Message& message) override {
+    const auto trust = trust_.get();
+    if (!trust) return reject(v1::INTERNAL, "no trust store loaded");
+    auto signer = verifier_.verify(message.doc.get(), *trust);
+    if (!signer) return signer.rejection();
+    const Participant* p = participants_.get()->bySubject(signer->subject);
+    if (p == nullptr) {
+      return reject(v1::NOT_AUTHORIZED, "certificate '" + signer->subject +
+                                            "' is trusted but is no participant's "
+                                            "certificate_subject in the registry");
+    }
+    message.signer = p->id;
+    message.signer_subject = std::move(signer->subject);
+    return std::nullopt;
+  }
+
+ private:
+  const dsig::CurrentTrustStore& trust_;
+  const CurrentParticipants& participants_;
+  dsig::Verifier verifier_;  // per thread: its context and certificate cache
+};
+
+}  // namespace ozgbus::broker

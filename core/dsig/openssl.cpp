@@ -1,0 +1,40 @@
+#include "core/dsig/openssl.h"
+
+#include <openssl/err.h>
+
+namespace ozgbus::dsig {
+
+std::string lastOpensslError() {
+  unsigned long code = 0, last = 0;
+  while ((code = ERR_get_error()) != 0) last = code;
+  if (last == 0) return "unknown OpenSSL error";
+  char buf[256];
+  ERR_error_string_n(last, buf, sizeof buf);
+  return buf;
+}
+
+std::string subjectOf(X509* cert) {
+  Bio bio(BIO_new(BIO_s_mem()));
+  if (!bio || X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0,
+                                 XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0) {
+    return {};
+  }
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio.get(), &data);
+  return n > 0 ? std::string(data, static_cast<std::size_t>(n)) : std::string();
+}
+
+std::string commonNameOf(X509* cert) {
+  X509_NAME* name = X509_get_subject_name(cert);
+  const int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+  if (i < 0) return {};
+  const ASN1_STRING* s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
+  unsigned char* utf8 = nullptr;
+  const int n = ASN1_STRING_to_UTF8(&utf8, s);
+  if (n < 0) return {};
+  std::string cn(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(n));
+  OPENSSL_free(utf8);
+  return cn;
+}
+
+}  // namespace ozgbus::dsig

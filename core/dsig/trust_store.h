@@ -1,0 +1,53 @@
+// TrustStore: the CA certificates and CRLs a signer's certificate must chain to. Built once
+// from PEM files or folders, then only read (OpenSSL's X509_STORE is safe for concurrent
+// verification); a reload builds a new one and swaps it in through CurrentTrustStore.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/dsig/openssl.h"
+#include "core/result.h"
+
+namespace ozgbus::dsig {
+
+class TrustStore {
+ public:
+  // Every *.pem in the given folders, and the given files, may hold certificates and CRLs.
+  // With at least one CRL loaded, every certificate of a chain must have a current CRL.
+  static Result<std::shared_ptr<const TrustStore>> load(
+      const std::vector<std::filesystem::path>& paths);
+
+  // The chain from cert to a trusted root checked now: validity periods, CRLs, CA flags.
+  // CERT_EXPIRED, CERT_REVOKED or CERT_UNTRUSTED with what failed and for which subject.
+  std::optional<Rejection> verify(X509* cert) const;
+
+  std::size_t certificates() const { return certificates_; }
+  std::size_t crls() const { return crls_; }
+  std::uint64_t generation() const { return generation_; }
+
+ private:
+  X509Store store_;
+  std::size_t certificates_ = 0;
+  std::size_t crls_ = 0;
+  std::uint64_t generation_ = 0;  // distinct per load: key caches drop entries of older ones
+};
+
+// The trust store in force; reload swaps it atomically, readers keep the one they hold.
+class CurrentTrustStore {
+ public:
+  std::shared_ptr<const TrustStore> get() const { return std::atomic_load(&store_); }
+  void replace(std::shared_ptr<const TrustStore> s) { std::atomic_store(&store_, std::move(s)); }
+
+ private:
+  std::shared_ptr<const TrustStore> store_;
+};
+
+// The certificate's notAfter as a time point (system clock).
+std::chrono::system_clock::time_point notAfter(X509* cert);
+
+}  // namespace ozgbus::dsig
