@@ -12,5 +12,7 @@ void registerStatus(CLI::App& app, int& exit_code);
 void registerDemo(CLI::App& app, int& exit_code);
 void registerValidate(CLI::App& app, int& exit_code);
 void registerKeygen(CLI::App& app, int& exit_code);
+void registerSign(CLI::App& app, int& exit_code);
+void registerVerify(CLI::App& app, int& exit_code);
 
 }  // namespace ozgbus::cli

@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   ozgbus::cli::registerDemo(app, exit_code);
   ozgbus::cli::registerValidate(app, exit_code);
   ozgbus::cli::registerKeygen(app, exit_code);
+  ozgbus::cli::registerSign(app, exit_code);
+  ozgbus::cli::registerVerify(app, exit_code);
   ozgbus::xml::initXml();
   ozgbus::dsig::initDsig();
   CLI11_PARSE(app, argc, argv);

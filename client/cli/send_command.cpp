@@ -1,11 +1,11 @@
 // ozgbus send: submit files; one line per file; exit 0 only if all were accepted.
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "client/cli/commands.h"
 #include "client/cli/connection_args.h"
+#include "client/cli/read_file.h"
 #include "client/client.h"
+#include "client/signing.h"
 
 namespace ozgbus::cli {
 namespace {
@@ -13,6 +13,7 @@ namespace {
 struct SendArgs {
   ConnectionArgs connection;
   std::string as;
+  std::string sign_key, sign_cert;
   std::vector<std::string> files;
 };
 
@@ -27,17 +28,33 @@ int runSend(const SendArgs& a) {
     std::cerr << "ozgbus send: " << c.rejection().toString() << "\n";
     return 2;
   }
+  std::shared_ptr<const dsig::Signer> signer;
+  if (!a.sign_key.empty()) {
+    auto loaded = dsig::Signer::load(a.sign_key, a.sign_cert);
+    if (!loaded) {
+      std::cerr << "ozgbus send: " << loaded.rejection().detail << "\n";
+      return 2;
+    }
+    signer = std::move(*loaded);
+  }
   int failures = 0;
   for (const std::string& file : a.files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    auto xml = readFile(file);
+    if (xml && signer) {
+      auto signed_doc = client::signDocument(*xml, *signer);
+      if (!signed_doc) {
+        std::cout << file << " ERROR cannot sign: " << signed_doc.rejection().toString() << "\n";
+        ++failures;
+        continue;
+      }
+      xml = std::move(*signed_doc);
+    }
+    if (!xml) {
       std::cout << file << " ERROR cannot read file\n";
       ++failures;
       continue;
     }
-    std::stringstream buf;
-    buf << in.rdbuf();
-    auto r = (*c)->submit(buf.str());
+    auto r = (*c)->submit(*xml);
     if (!r) {
       std::cout << file << " ERROR " << r.rejection().toString() << "\n";
       ++failures;
@@ -60,6 +77,12 @@ void registerSend(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("send", "submit XML documents as a portal");
   addConnectionOptions(*cmd, args->connection);
   cmd->add_option("--as", args->as, "participant id of the submitting portal")->required();
+  auto* key = cmd->add_option("--sign-key", args->sign_key, "sign each file on the fly with this PEM key")
+                  ->check(CLI::ExistingFile);
+  auto* cert = cmd->add_option("--sign-cert", args->sign_cert, "the signing key's PEM certificate")
+                   ->check(CLI::ExistingFile);
+  key->needs(cert);
+  cert->needs(key);
   cmd->add_option("files", args->files, "XML files")->required()->check(CLI::ExistingFile);
   cmd->callback([args, &exit_code] { exit_code = runSend(*args); });
 }

@@ -57,16 +57,18 @@ Result<std::shared_ptr<const TrustStore>> TrustStore::load(
       }
       for (int i = 0; i < sk_X509_INFO_num(infos.get()); ++i) {
         X509_INFO* info = sk_X509_INFO_value(infos.get(), i);
-        // Adding the same certificate twice (chain.pem beside its parts) is not an error.
-        if (info->x509 != nullptr && X509_STORE_add_cert(t->store_.get(), info->x509) == 1) {
-          ++t->certificates_;
-        }
-        if (info->crl != nullptr && X509_STORE_add_crl(t->store_.get(), info->crl) == 1) {
-          ++t->crls_;
-        }
+        // The same certificate twice (chain.pem beside its parts) is stored once.
+        if (info->x509 != nullptr) X509_STORE_add_cert(t->store_.get(), info->x509);
+        if (info->crl != nullptr) X509_STORE_add_crl(t->store_.get(), info->crl);
       }
       lastOpensslError();  // drop "already in hash table" notes
     }
+  }
+  const STACK_OF(X509_OBJECT)* objects = X509_STORE_get0_objects(t->store_.get());
+  for (int i = 0; i < sk_X509_OBJECT_num(objects); ++i) {
+    const X509_LOOKUP_TYPE type = X509_OBJECT_get_type(sk_X509_OBJECT_value(objects, i));
+    if (type == X509_LU_X509) ++t->certificates_;
+    if (type == X509_LU_CRL) ++t->crls_;
   }
   if (t->certificates_ == 0) {
     return reject(v1::CERT_UNTRUSTED, "trust store: no CA certificate in the configured paths");

@@ -49,7 +49,7 @@ class BrokerProcess {
   std::optional<client::Options> probe_;
 };
 
-// Runs a command, returns its exit status and what it printed on stdout.
+// Runs a command (a path, or a name looked up in PATH), returns its exit status and stdout.
 struct CommandResult {
   int status = -1;
   std::string out;

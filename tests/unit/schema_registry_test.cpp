@@ -1,12 +1,8 @@
 #include "core/schema/schema_registry.h"
 #include "tests/support/files.h"
+#include "tests/support/listener.h"
 
-#include <arpa/inet.h>
 #include <doctest/doctest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 
 #include "core/xml/secure_parser.h"
@@ -41,31 +37,6 @@ std::optional<Rejection> validate(const std::shared_ptr<const schema::SchemaRegi
   return v.validate(r, doc->get());
 }
 
-// A TCP listener on loopback that counts connections: proof that nothing was fetched.
-class Listener {
- public:
-  Listener() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    ::listen(fd_, 4);
-  }
-  ~Listener() { ::close(fd_); }
-  int port() const { return port_; }
-  bool contacted() const {
-    pollfd p{fd_, POLLIN, 0};
-    return ::poll(&p, 1, 100) > 0;
-  }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
 
 }  // namespace
 
@@ -106,7 +77,7 @@ TEST_CASE("an unregistered namespace is SCHEMA_UNKNOWN, listing what is register
 }
 
 TEST_CASE("xsi:schemaLocation is never followed: not to the network, not to a local file") {
-  Listener listener;
+  testing::Listener listener;
   testing::TempDir dir;
   // A permissive schema outside xsd/: if it were used, the invalid document would pass.
   std::ofstream(dir.path() / "anything.xsd")

@@ -1,0 +1,147 @@
+// Signatures through the real broker: verify on submit, the broker's own signature on delivery
+// with the author's original beside it, interop with the xmlsec1 tool both ways, and every
+// forgery rejected with its reason while the broker serves on.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "core/dsig/verifier.h"
+#include "core/xml/secure_parser.h"
+#include "tests/support/broker_process.h"
+#include "tests/support/files.h"
+#include "tests/support/forgeries.h"
+#include "tests/support/listener.h"
+
+using namespace ozgbus;
+using testing::BrokerProcess;
+
+namespace {
+
+std::string signingConfig(bool with_participants = true) {
+  const auto broker = testing::brokerKeys("ec");
+  std::string toml = "[pipeline]\nstages = [\"parse\", \"verify\", \"header\", \"route\", \"sign\", \"persist\"]\n\n"
+                     "[signatures]\ntrust = [\"" + (testing::pki() / "ca").string() + "\", \"" +
+                     (testing::pki() / "crl").string() + "\"]\nbroker_key = \"" + broker.key.string() +
+                     "\"\nbroker_certificate = \"" + broker.cert.string() + "\"\n\n";
+  if (with_participants) toml += testing::readFile(testing::pki() / "curve" / "participants.toml");
+  return toml;
+}
+
+// xmlsec1 --verify with the root as the only trust anchor and the intermediates as helpers.
+int xmlsec1Verify(const std::filesystem::path& file) {
+  const auto ca = testing::pki() / "ca";
+  std::vector<std::string> argv = {"xmlsec1", "--verify", "--trusted-pem", (ca / "root.cert.pem").string()};
+  for (const char* i : {"hh", "sh", "by", "broker"}) {
+    argv.insert(argv.end(), {"--untrusted-pem", (ca / (std::string(i) + ".cert.pem")).string()});
+  }
+  argv.push_back(file.string());
+  return testing::runCommand(argv).status;
+}
+
+v1::SubmitResult submit(const BrokerProcess& broker, const std::string& doc,
+                        const std::string& as = "psw:02000001") {
+  auto portal = broker.connect(as, v1::PORTAL);
+  auto r = portal->submit(doc);
+  REQUIRE_MESSAGE(r.ok(), r.rejection().toString());
+  return *r;
+}
+
+}  // namespace
+
+TEST_CASE("a signed submission is delivered re-signed by the broker together with the author's original") {
+  BrokerProcess broker(signingConfig());
+  broker.start();
+  std::string uuid;
+  const std::string submitted = testing::signedSample(&uuid);
+  auto r = submit(broker, submitted);
+  REQUIRE_MESSAGE(r.accepted(), reasonName(r.reason()) << " " << r.detail());
+
+  auto backend = broker.connect("hh-gewerbeamt", v1::BACKEND, 4);
+  auto d = testing::nextOf(*backend, v1::DELIVER);
+  REQUIRE(d);
+  REQUIRE(d->payloads.size() == 2);
+  CHECK(d->payloads[1] == submitted);
+  CHECK(d->payloads[0] != submitted);
+
+  auto trust = dsig::TrustStore::load(testing::trustPaths());
+  REQUIRE(trust.ok());
+  dsig::Verifier verifier;
+  for (const auto& [payload, signer] : {std::pair{d->payloads[0], "ozgbus-broker-ec"},
+                                         std::pair{d->payloads[1], "psw:02000001"}}) {
+    auto doc = xml::parseSecure(payload, {});
+    REQUIRE(doc.ok());
+    auto v = verifier.verify(doc->get(), **trust);
+    REQUIRE_MESSAGE(v.ok(), v.rejection().toString());
+    CHECK(v->common_name == signer);
+    std::ofstream(broker.dir() / "delivered.xml", std::ios::binary) << payload;
+    CHECK(xmlsec1Verify(broker.dir() / "delivered.xml") == 0);
+  }
+  backend->ack(d->envelope.deliver().delivery_id());
+}
+
+TEST_CASE("a document signed by the xmlsec1 tool is accepted") {
+  BrokerProcess broker(signingConfig());
+  broker.start();
+  const std::string tmpl = testing::replaced(
+      testing::unsignedSample(), "</gew:gewerbe.anmeldung.0100>",
+      R"(<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>)"
+      R"(<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>)"
+      R"(<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"/>)"
+      R"(<ds:Reference URI=""><ds:Transforms>)"
+      R"(<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>)"
+      R"(<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>)"
+      R"(<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/>)"
+      R"(</ds:Reference></ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo>)"
+      R"(</ds:Signature></gew:gewerbe.anmeldung.0100>)");
+  // The Schleswig-Holstein portal signs with ECDSA P-256; the sample's author is changed to it.
+  std::ofstream(broker.dir() / "tmpl.xml") << testing::replaced(tmpl, "psw:02000001", "psw:01000001");
+  const auto keys = testing::participantKeys("psw:01000001");
+  auto signed_by_tool = testing::runCommand(
+      {"xmlsec1", "--sign", "--privkey-pem", keys.key.string() + "," + keys.cert.string(),
+       "--output", (broker.dir() / "signed.xml").string(), (broker.dir() / "tmpl.xml").string()});
+  REQUIRE(signed_by_tool.status == 0);
+  auto r = submit(broker, testing::readFile(broker.dir() / "signed.xml"), "psw:01000001");
+  CHECK_MESSAGE(r.accepted(), reasonName(r.reason()) << " " << r.detail());
+}
+
+TEST_CASE("every forgery is rejected with its reason and nothing is stored while the broker serves on") {
+  BrokerProcess broker(signingConfig());
+  broker.start();
+  const std::string original = testing::unsignedSample();
+  for (const auto& f : testing::forgeries()) {
+    CAPTURE(f.name);
+    auto r = submit(broker, f.make(original));
+    CHECK_FALSE(r.accepted());
+    CHECK_MESSAGE(r.reason() == f.expected, reasonName(r.reason()) << " " << r.detail());
+    CHECK_FALSE(r.detail().empty());
+  }
+  CHECK(submit(broker, testing::signedSample()).accepted());
+  auto backend = broker.connect("hh-gewerbeamt", v1::BACKEND, 64);
+  CHECK(testing::drainAcking(*backend, 2, std::chrono::seconds(2)).size() == 1);
+}
+
+TEST_CASE("the header's author must be the signer and the signer a registered participant") {
+  BrokerProcess broker(signingConfig());
+  broker.start();
+  auto r = submit(broker, testing::signWith(testing::participantKeys("psw:01000001"), testing::unsignedSample()));
+  CHECK(r.reason() == v1::AUTHOR_MISMATCH);
+  CHECK(r.detail().find("'psw:02000001' did not sign") != std::string::npos);
+  CHECK(r.detail().find("'psw:01000001'") != std::string::npos);
+
+  BrokerProcess unregistered(signingConfig(false));
+  unregistered.start();
+  r = submit(unregistered, testing::signedSample());
+  CHECK(r.reason() == v1::NOT_AUTHORIZED);
+  CHECK(r.detail().find("CN=psw:02000001") != std::string::npos);
+}
+
+TEST_CASE("a Reference to an http:// URI is refused and nothing is fetched") {
+  BrokerProcess broker(signingConfig());
+  broker.start();
+  testing::Listener listener;
+  const std::string url = "http://127.0.0.1:" + std::to_string(listener.port()) + "/payload.xml";
+  auto r = submit(broker, testing::replaced(testing::signedSample(), "URI=\"\"", "URI=\"" + url + "\""));
+  CHECK(r.reason() == v1::SIGNATURE_POLICY);
+  CHECK(r.detail().find(url) != std::string::npos);
+  CHECK_FALSE(listener.contacted());
+}
