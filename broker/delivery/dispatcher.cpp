@@ -77,7 +77,8 @@ std::optional<Rejection> Dispatcher::ack(Session& session, std::uint64_t id, std
   --queue(f->message.queue).depth;
   ++delivered_;
   write_(SettleOp{id, f->message.sender, f->message.uuid, MessageState::kDelivered,
-                  v1::REASON_UNSPECIFIED, "", session.participant, now_ms});
+                  v1::REASON_UNSPECIFIED, "", session.participant, now_ms,
+                  f->message.message_type});
   return std::nullopt;
 }
 
@@ -99,7 +100,7 @@ std::optional<Rejection> Dispatcher::nack(Session& session, const v1::Nack& nack
   const ReasonCode reason =
       nack.reason() == v1::REASON_UNSPECIFIED ? v1::REJECTED_BY_RECEIVER : nack.reason();
   write_(SettleOp{f->message.id, f->message.sender, f->message.uuid, MessageState::kRejected,
-                  reason, nack.detail(), session.participant, now_ms});
+                  reason, nack.detail(), session.participant, now_ms, f->message.message_type});
   return std::nullopt;
 }
 
@@ -117,7 +118,7 @@ void Dispatcher::failed(InFlight&& f, const std::string& consumer, const std::st
     ++q.dead;
     write_(SettleOp{m.id, m.sender, m.uuid, MessageState::kDeadLetter, v1::MAX_ATTEMPTS,
                     std::to_string(m.attempts) + " delivery attempts failed; last: " + detail,
-                    consumer, now_ms});
+                    consumer, now_ms, m.message_type});
     return;
   }
   ++redelivered_;

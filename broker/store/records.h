@@ -38,6 +38,7 @@ struct ReceiptRecord {
   std::string detail;
   std::string receiver;
   std::int64_t at_ms = 0;
+  std::string message_type;  // of the message answered (the signed Quittung names it)
 };
 
 // Store a newly accepted message; identity and correlation say whom to answer.
@@ -58,6 +59,7 @@ struct SettleOp {
   std::string detail;
   std::string receiver;
   std::int64_t at_ms = 0;
+  std::string message_type;
 };
 
 struct AttemptOp {

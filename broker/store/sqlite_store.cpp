@@ -83,7 +83,8 @@ struct SqliteStore::Statements {
                    " attempts, p.body, p.original FROM messages m JOIN payloads p ON p.id = m.id"
                    " WHERE queue = ?1 AND state = 0 AND m.id > ?2 ORDER BY m.id LIMIT ?3"),
         loadReceipts(r,
-                     "SELECT id, uuid, state, reason, detail, receiver, settled_at_ms, receipt_seq"
+                     "SELECT id, uuid, state, reason, detail, receiver, settled_at_ms, receipt_seq,"
+                     " message_type"
                      " FROM messages WHERE sender = ?1 AND receipt_state = 1 AND receipt_seq > ?2"
                      " ORDER BY receipt_seq LIMIT ?3"),
         countQueued(r, "SELECT queue, count(*) FROM messages WHERE state = 0 GROUP BY queue"),
@@ -207,7 +208,7 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
     if (receipt && changed) {
       out.receipts.push_back(ReceiptRecord{st->id, next_receipt_seq_++, st->sender,
                                            st->message_uuid, st->state, st->reason, st->detail,
-                                           st->receiver, st->at_ms});
+                                           st->receiver, st->at_ms, st->message_type});
     }
   } else if (auto* at = std::get_if<AttemptOp>(&op)) {
     st_->attempts.bind(1, static_cast<std::int64_t>(at->id)).bind(2, at->attempts).run();
@@ -293,7 +294,7 @@ std::vector<ReceiptRecord> SqliteStore::loadReceipts(const std::string& recipien
                                 static_cast<std::uint64_t>(s.integer(7)), recipient, s.text(1),
                                 static_cast<MessageState>(s.integer(2)),
                                 static_cast<ReasonCode>(s.integer(3)), s.text(4), s.text(5),
-                                s.integer(6)});
+                                s.integer(6), s.text(8)});
   }
   s.reset();
   return out;

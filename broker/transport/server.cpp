@@ -1,5 +1,7 @@
 #include "broker/transport/server.h"
 
+#include "broker/delivery/receipt_document.h"
+
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -373,7 +375,19 @@ bool Server::sendReceipt(Session& s, const ReceiptRecord& r) {
   rc->set_detail(r.detail);
   rc->set_receiver(r.receiver);
   rc->set_at_ms(r.at_ms);
-  return sendTo(s.identity, e);
+  // The Quittung as frame 2, signed when the broker has a key: proof of the outcome.
+  std::string doc = receiptDocument(r);
+  if (signer_) {
+    auto signed_doc = signedReceiptDocument(r, *signer_);
+    if (signed_doc) {
+      doc = std::move(*signed_doc);
+    } else {
+      spdlog::error("receipt for {}: signing failed, sent unsigned: {}", r.message_uuid,
+                    signed_doc.rejection().toString());
+    }
+  }
+  zmq::message_t frame(doc.data(), doc.size());
+  return sendTo(s.identity, e, std::span<zmq::message_t>(&frame, 1));
 }
 
 }  // namespace ozgbus::broker

@@ -77,6 +77,23 @@ TEST_CASE("a signed submission is delivered re-signed by the broker together wit
     CHECK(xmlsec1Verify(broker.dir() / "delivered.xml") == 0);
   }
   backend->ack(d->envelope.deliver().delivery_id());
+
+  // The receipt carries a Quittung signed by the broker.
+  auto portal = broker.connect("psw:02000001", v1::PORTAL);
+  auto receipt = testing::nextOf(*portal, v1::RECEIPT);
+  REQUIRE(receipt);
+  CHECK(receipt->envelope.receipt().message_uuid() == uuid);
+  REQUIRE(receipt->payloads.size() == 1);
+  const std::string& quittung = receipt->payloads[0];
+  CHECK(quittung.find("quittung.annahme.0900") != std::string::npos);
+  CHECK(quittung.find(uuid) != std::string::npos);
+  auto doc = xml::parseSecure(quittung, {});
+  REQUIRE(doc.ok());
+  auto v = verifier.verify(doc->get(), **trust);
+  REQUIRE_MESSAGE(v.ok(), v.rejection().toString());
+  CHECK(v->common_name == "ozgbus-broker-ec");
+  std::ofstream(broker.dir() / "quittung.xml", std::ios::binary) << quittung;
+  CHECK(xmlsec1Verify(broker.dir() / "quittung.xml") == 0);
 }
 
 TEST_CASE("a document signed by the xmlsec1 tool is accepted") {
