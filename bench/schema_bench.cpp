@@ -1,8 +1,8 @@
 #include "bench/schema_bench.h"
 
-#include <chrono>
+#include "bench/rate.h"
+
 #include <cstdio>
-#include <functional>
 #include <stdexcept>
 
 #include "core/schema/schema_registry.h"
@@ -25,17 +25,6 @@ std::string household(const std::string& doc, std::size_t bytes) {
   return out;
 }
 
-// Runs f repeatedly for about `seconds`; returns calls per second.
-double rate(double seconds, const std::function<void()>& f) {
-  using Clock = std::chrono::steady_clock;
-  const auto start = Clock::now();
-  std::uint64_t n = 0;
-  while (std::chrono::duration<double>(Clock::now() - start).count() < seconds) {
-    for (int i = 0; i < 50; ++i) f();
-    n += 50;
-  }
-  return static_cast<double>(n) / std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 }  // namespace
 
