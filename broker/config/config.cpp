@@ -242,6 +242,14 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
     r.fail("schemas", "needs catalogs and namespaces when pipeline.stages has \"validate\"");
   }
   readSignatures(root, r, resolve, c);
+  for (const auto& f : stringList(root, "adapters", "folders", r)) c.adapter_folders.push_back(resolve(f));
+  if (has(c.stages, "adapt") && c.adapter_folders.empty()) {
+    r.fail("adapters.folders", "is required when pipeline.stages has \"adapt\"");
+  }
+  if (has(c.stages, "adapt") && !has(c.stages, "validate")) {
+    r.fail("pipeline.stages", "with \"adapt\" needs \"validate\" too (and [schemas] for every "
+                              "adapter output)");
+  }
   readRoutes(root, r, c.routes);
   if (!r.error().empty()) return reject(v1::REASON_UNSPECIFIED, r.error());
 

@@ -72,6 +72,7 @@ struct BrokerConfig {
   std::vector<RouteRule> routes;
   SchemaConfig schemas;
   SignatureConfig signatures;
+  std::vector<std::filesystem::path> adapter_folders;  // [adapters] folders: adapters/<name>/...
   std::string log_format = "human";  // or "json"
   std::string log_level = "info";
 };

@@ -33,6 +33,8 @@ class Dispatcher {
   void restore(const std::vector<QueueCounts>& counts);
 
   void committed(const QueuedMessage& message);
+  // Stored straight into the dead-letter queue (its adapter failed): counted, not delivered.
+  void committedDead(const QueuedMessage& message) { ++queue(message.queue).dead; }
   void attach(Session& session);
   // Everything the session held goes back to the front of its queue. A connection that was
   // lost or timed out counts one attempt per message; one that said BYE does not.

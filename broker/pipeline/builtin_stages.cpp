@@ -1,4 +1,5 @@
 // The stages the broker knows by name. One line per stage.
+#include "broker/pipeline/adapt_stage.h"
 #include "broker/pipeline/header_stage.h"
 #include "broker/pipeline/parse_stage.h"
 #include "broker/pipeline/persist_stage.h"
@@ -22,6 +23,7 @@ const StageRegistry& StageRegistry::builtin() {
     r.add("header", [](const StageContext& c) {
       return std::make_unique<HeaderStage>(c.participants, c.secure);
     });
+    r.add("adapt", [](const StageContext& c) { return std::make_unique<AdaptStage>(c.adapters, c.schemas); });
     r.add("sign", [](const StageContext& c) { return std::make_unique<SignStage>(c.signer); });
     r.add("validate", [](const StageContext& c) { return std::make_unique<ValidateStage>(c.schemas); });
     r.add("route", [](const StageContext& c) { return std::make_unique<RouteStage>(c.routes); });

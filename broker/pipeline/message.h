@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/xml/libxml.h"
@@ -27,6 +28,10 @@ struct Message {
   std::string signer;          // participant whose certificate signed it (verify stage)
   std::string signer_subject;  // that certificate's subject, for messages
   std::shared_ptr<const std::string> delivered;  // bytes to deliver when not raw (sign stage)
+  std::string adapted_by;                         // adapter and stylesheet (adapt stage)
+  // Accepted, but kept as a dead letter for this reason (a failing adapter): the remaining
+  // stages but persist are skipped, and the original is stored for replay.
+  std::optional<Rejection> dead_letter;
 };
 
 }  // namespace ozgbus::broker

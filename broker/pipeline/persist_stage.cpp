@@ -19,6 +19,7 @@ std::optional<Rejection> PersistStage::process(Message& message) {
   q.received_at_ms = message.received_at_ms;
   q.payload = message.delivered ? message.delivered : message.raw;
   if (message.delivered) q.original = message.raw;
+  op.dead_letter = std::move(message.dead_letter);
   committer_.enqueue(std::move(op));
   return std::nullopt;
 }

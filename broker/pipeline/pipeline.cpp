@@ -6,6 +6,7 @@ namespace ozgbus::broker {
 
 std::optional<Rejection> Pipeline::run(Message& message) {
   for (auto& stage : stages_) {
+    if (message.dead_letter && stage.get() != stages_.back().get()) continue;  // to persist
     if (auto r = stage->process(message)) return r;
   }
   return std::nullopt;

@@ -11,6 +11,7 @@
 #include "broker/config/config.h"
 #include "broker/pipeline/stage.h"
 #include "broker/routing/routing_table.h"
+#include "broker/adapt/adapter_set.h"
 #include "broker/security/participant_registry.h"
 #include "core/dsig/signer.h"
 #include "core/dsig/trust_store.h"
@@ -29,6 +30,7 @@ struct StageContext {
   bool secure;  // CURVE on: the connection's participant is authenticated
   const dsig::CurrentTrustStore& trust;
   std::shared_ptr<const dsig::Signer> signer;  // the broker's key, when configured
+  const CurrentAdapters& adapters;
 };
 
 class Pipeline {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -46,6 +47,7 @@ struct InsertOp {
   QueuedMessage message;
   std::string identity;
   std::uint64_t correlation = 0;
+  std::optional<Rejection> dead_letter;  // stored straight into the dead-letter queue
 };
 
 // A delivery ended: delivered, rejected by the receiver, or dead-lettered. The first two

@@ -66,7 +66,8 @@ struct SqliteStore::Statements {
         rollback(w, "ROLLBACK"),
         insert(w,
                "INSERT INTO messages(uuid, author, sender, reader, message_type, queue,"
-               " received_at_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+               " received_at_ms, state, reason, detail, settled_at_ms)"
+               " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
         keyOf(w, "SELECT author, uuid FROM messages WHERE id = ?1"),
         allKeys(w, "SELECT id, author, uuid FROM messages"),
         insertPayload(w, "INSERT INTO payloads(id, body, original) VALUES(?1, ?2, ?3)"),
@@ -179,6 +180,11 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
       auto& s = st_->insert;
       s.bind(1, m.uuid).bind(2, m.author).bind(3, m.sender).bind(4, m.reader);
       s.bind(5, m.message_type).bind(6, m.queue).bind(7, m.received_at_ms);
+      const auto& dead = ins->dead_letter;
+      s.bind(8, static_cast<std::int64_t>(dead ? MessageState::kDeadLetter : MessageState::kQueued));
+      s.bind(9, static_cast<std::int64_t>(dead ? dead->reason : v1::REASON_UNSPECIFIED));
+      s.bind(10, dead ? std::string_view(dead->detail) : std::string_view());
+      s.bind(11, dead ? m.received_at_ms : 0);
       s.run();
       m.id = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db));
       // An empty view binds NULL: no separate original.

@@ -28,6 +28,23 @@ void Server::onStatus(Session& s, const wire::Frames& f) {
   r->set_rejected(counters_.rejected);
   r->set_delivered(dispatcher_->delivered());
   r->set_broker_version(OZGBUS_VERSION);
+  if (const auto set = adapters_.get()) {
+    for (const Adapter& a : set->adapters()) {
+      v1::AdapterStatus* as = r->add_adapters();
+      as->set_name(a.manifest.name);
+      as->set_description(a.manifest.description);
+      for (const auto& p : a.manifest.ars_prefixes) as->add_ars_prefixes(p);
+      as->set_pass_through_unmapped(a.manifest.pass_through_unmapped);
+      for (const CompiledMapping& m : a.mappings) {
+        v1::AdapterMappingStatus* ms = as->add_mappings();
+        ms->set_input(m.spec.input);
+        ms->set_message_type(m.spec.message_type);
+        ms->set_output(m.spec.output);
+        ms->set_output_type(m.spec.output_type);
+        ms->set_stylesheet(m.spec.stylesheet.filename().string());
+      }
+    }
+  }
   sendTo(s.identity, e);
 }
 

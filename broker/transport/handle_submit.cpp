@@ -78,6 +78,13 @@ void Server::onCommitted(CommitOutcome& outcome) {
       if (o.duplicate) {
         ++counters_.duplicates;
         spdlog::info("message {} from {} accepted again (duplicate, stored once)", m.uuid, m.author);
+      } else if (o.op.dead_letter) {
+        // Accepted: the bus owns it. Held until the adapter is fixed and it is replayed.
+        spdlog::warn("message {} accepted for {} and held as a dead letter: {}", m.uuid, m.queue,
+                     o.op.dead_letter->toString());
+        r.set_reason(o.op.dead_letter->reason);
+        r.set_detail("held in the dead-letter queue: " + o.op.dead_letter->detail);
+        dispatcher_->committedDead(m);
       } else {
         spdlog::debug("message {} accepted for {}", m.uuid, m.queue);
         dispatcher_->committed(m);

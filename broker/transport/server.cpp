@@ -57,6 +57,15 @@ void Server::reload() {
                     trust.rejection().detail);
     }
   }
+  if (!file->adapter_folders.empty()) {
+    // Atomically: a broken adapter leaves the whole previous set in force.
+    if (auto adapters = loadAdapters(*file)) {
+      adapters_.replace(std::move(*adapters));
+    } else {
+      spdlog::error("adapter reload failed; the previous adapters stay in force: {}",
+                    adapters.rejection().detail);
+    }
+  }
   auto fresh = schema::SchemaRegistry::load(specOf(file->schemas));
   if (!fresh) {
     spdlog::error("schema reload failed; the previous schema set stays in force: {}",
@@ -66,6 +75,25 @@ void Server::reload() {
   schemas_.replace(std::move(*fresh));
   config_.schemas = file->schemas;
   spdlog::info("schemas reloaded: {} namespaces", config_.schemas.namespaces.size());
+}
+
+Result<std::shared_ptr<const AdapterSet>> Server::loadAdapters(const BrokerConfig& c) {
+  auto set = AdapterSet::load(c.adapter_folders);
+  if (!set) return set.rejection();
+  // Every output must be checkable before it is delivered.
+  for (const Adapter& a : (*set)->adapters()) {
+    for (const CompiledMapping& m : a.mappings) {
+      if (std::find(c.schemas.namespaces.begin(), c.schemas.namespaces.end(), m.spec.output) ==
+          c.schemas.namespaces.end()) {
+        return reject(v1::NO_ADAPTER_MAPPING, "adapter '" + a.manifest.name + "' gives " + m.spec.output +
+                                                  ", which is not in [schemas] namespaces");
+      }
+    }
+    spdlog::info("adapter '{}' (ARS {}): {}", a.manifest.name,
+                 a.manifest.ars_prefixes.empty() ? "-" : fmt::format("{}", fmt::join(a.manifest.ars_prefixes, ", ")),
+                 a.describeMappings());
+  }
+  return set;
 }
 
 Server::Server(BrokerConfig config)
@@ -116,6 +144,11 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
                  (*trust)->crls());
     s->trust_.replace(std::move(*trust));
   }
+  if (!c.adapter_folders.empty()) {
+    auto adapters = loadAdapters(c);
+    if (!adapters) return adapters.rejection();
+    s->adapters_.replace(std::move(*adapters));
+  }
   if (!c.signatures.key.empty()) {
     auto signer = dsig::Signer::load(c.signatures.key, c.signatures.certificate);
     if (!signer) return signer.rejection();
@@ -149,7 +182,7 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
         e->commit = std::make_unique<CommitOutcome>(std::move(outcome));
         poster->post(std::move(e));
       });
-  auto workers = WorkerPool::start(c.workers, StageContext{c, s->routes_, *s->committer_, s->schemas_, s->participants_, !c.insecure, s->trust_, s->signer_},
+  auto workers = WorkerPool::start(c.workers, StageContext{c, s->routes_, *s->committer_, s->schemas_, s->participants_, !c.insecure, s->trust_, s->signer_, s->adapters_},
                                    *s->mailbox_);
   if (!workers) return workers.rejection();
   s->workers_ = std::move(*workers);

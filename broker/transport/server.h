@@ -84,6 +84,8 @@ class Server {
   CurrentParticipants participants_;
   schema::CurrentRegistry schemas_;
   dsig::CurrentTrustStore trust_;
+  CurrentAdapters adapters_;
+  static Result<std::shared_ptr<const AdapterSet>> loadAdapters(const BrokerConfig& c);
   std::shared_ptr<const dsig::Signer> signer_;  // null without [signatures] broker_key
   void reload();
   zmq::context_t ctx_{1};

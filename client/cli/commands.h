@@ -14,5 +14,6 @@ void registerValidate(CLI::App& app, int& exit_code);
 void registerKeygen(CLI::App& app, int& exit_code);
 void registerSign(CLI::App& app, int& exit_code);
 void registerVerify(CLI::App& app, int& exit_code);
+void registerAdapt(CLI::App& app, int& exit_code);
 
 }  // namespace ozgbus::cli

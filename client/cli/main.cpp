@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   ozgbus::cli::registerKeygen(app, exit_code);
   ozgbus::cli::registerSign(app, exit_code);
   ozgbus::cli::registerVerify(app, exit_code);
+  ozgbus::cli::registerAdapt(app, exit_code);
   ozgbus::xml::initXml();
   ozgbus::dsig::initDsig();
   CLI11_PARSE(app, argc, argv);

@@ -44,6 +44,18 @@ int runStatus(const ConnectionArgs& a, const std::string& as) {
                 v1::Role_Name(p.role()).c_str(), p.credit(), p.in_flight(),
                 static_cast<unsigned long long>(p.pending_receipts()));
   }
+  if (s->adapters_size() > 0) std::printf("\n%-20s %-10s %s\n", "ADAPTER", "ARS", "MAPPINGS");
+  for (const auto& ad : s->adapters()) {
+    std::string prefixes;
+    for (const auto& p : ad.ars_prefixes()) prefixes += (prefixes.empty() ? "" : ",") + (p.empty() ? "*" : p);
+    std::printf("%-20s %-10s %s%s\n", ad.name().c_str(), prefixes.c_str(), ad.description().c_str(),
+                ad.pass_through_unmapped() ? " (passes unmapped messages through)" : "");
+    for (const auto& m : ad.mappings()) {
+      std::printf("%-31s %s/%s -> %s/%s  %s\n", "", m.input().c_str(), m.message_type().c_str(),
+                  m.output().c_str(), m.output_type().c_str(),
+                  m.stylesheet().empty() ? "(pass-through)" : m.stylesheet().c_str());
+    }
+  }
   return 0;
 }
 

@@ -29,7 +29,7 @@ struct Fixture {
     });
   }
   StageContext context() {
-    return {config, routes, *committer, schemas, participants, false, trust, nullptr};
+    return {config, routes, *committer, schemas, participants, false, trust, nullptr, adapters};
   }
   Message message(std::string raw) {
     Message m;
@@ -47,6 +47,7 @@ struct Fixture {
   schema::CurrentRegistry schemas;
   CurrentParticipants participants{std::make_shared<const ParticipantRegistry>(std::vector<Participant>{})};
   dsig::CurrentTrustStore trust;
+  CurrentAdapters adapters;
 };
 
 }  // namespace
@@ -84,7 +85,7 @@ TEST_CASE("stage lists are checked when the pipeline is built") {
   const StageContext ctx = f.context();
   auto unknown = StageRegistry::builtin().build({"parse", "sing", "persist"}, ctx);
   REQUIRE_FALSE(unknown.ok());
-  CHECK(unknown.rejection().detail.find("unknown stage \"sing\" (known: header, parse, persist, route, sign, validate, verify)") !=
+  CHECK(unknown.rejection().detail.find("unknown stage \"sing\" (known: adapt, header, parse, persist, route, sign, validate, verify)") !=
         std::string::npos);
   CHECK_FALSE(StageRegistry::builtin().build({"route", "persist"}, ctx).ok());
   CHECK_FALSE(StageRegistry::builtin().build({"parse", "route"}, ctx).ok());
