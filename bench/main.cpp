@@ -14,6 +14,7 @@
 #include "bench/e2e_load.h"
 #include "bench/schema_bench.h"
 #include "bench/signature_bench.h"
+#include "bench/adapter_bench.h"
 #include "bench/zmq_loop.h"
 #include "core/dsig/xmlsec.h"
 #include "core/xml/xml_init.h"
@@ -207,6 +208,9 @@ int main(int argc, char** argv) {
   double sig_seconds = 2;
   auto* sig = app.add_subcommand("signature", "XML signature verify and sign vs their floors, one core");
   sig->add_option("--seconds", sig_seconds, "per measurement")->capture_default_str();
+  double adapt_seconds = 2;
+  auto* adp = app.add_subcommand("adapt", "XSLT translation vs parse cost, one core");
+  adp->add_option("--seconds", adapt_seconds, "per measurement")->capture_default_str();
   auto* crv = app.add_subcommand("curve", "4 KiB end to end with CURVE off and on, same run");
   crv->add_option("--messages", curve_n)->capture_default_str();
   auto* fl = app.add_subcommand("fill", "broker memory with a deep queue");
@@ -217,6 +221,7 @@ int main(int argc, char** argv) {
   if (cmp->parsed()) return compare(small_n, large_n);
   if (sch->parsed()) return bench::runSchemaBench(schema_seconds);
   if (sig->parsed()) return bench::runSignatureBench(sig_seconds);
+  if (adp->parsed()) return bench::runAdapterBench(adapt_seconds);
   if (crv->parsed()) return compareCurve(curve_n);
   if (load->parsed()) {
     spec.document_template = sampleTemplate();

@@ -1,5 +1,6 @@
 #include "bench/schema_bench.h"
 
+#include "bench/documents.h"
 #include "bench/rate.h"
 
 #include <cstdio>
@@ -14,16 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A household registering together: the first <meld:person> repeated until the size is reached
-// (meldewesen 1.0 allows any number of persons), so the document stays valid.
-std::string household(const std::string& doc, std::size_t bytes) {
-  const auto begin = doc.find("<meld:person>");
-  const auto end = doc.find("</meld:person>", begin) + std::string("</meld:person>").size();
-  const std::string person = doc.substr(begin, end - begin) + "\n    ";
-  std::string out = doc;
-  while (out.size() + person.size() <= bytes) out.insert(begin, person);
-  return out;
-}
 
 
 }  // namespace
