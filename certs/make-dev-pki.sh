@@ -27,6 +27,7 @@ readonly PARTICIPANTS=(
   "hh-meldeamt        hh rsa backend"
   "sh-kiel-buergeramt sh rsa backend"
   "by-muenchen-kvr    by ec  backend"
+  "ozgbus-operator    hh ec  observer"
 )
 FORCE=0 OUT="" TMP="" CNF="" MANIFEST=() MADE=() CURVE_PUB=""   # MADE: "id role [DESC]" per participant
 ts() { date -u -d "$1" +%Y%m%d%H%M%SZ; }  # GeneralizedTime for openssl ca -startdate/-enddate

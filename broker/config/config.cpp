@@ -107,7 +107,7 @@ std::optional<v1::Role> roleNamed(const std::string& name) {
   return std::nullopt;
 }
 
-void readParticipants(const toml::table& root, Reader& r, std::vector<Participant>& out) {
+void readParticipants(const toml::table& root, Reader& r, std::vector<Participant>& out, bool insecure) {
   const auto* arr = root["participants"].as_array();
   if (arr == nullptr) return;
   for (std::size_t i = 0; i < arr->size(); ++i) {
@@ -136,7 +136,10 @@ void readParticipants(const toml::table& root, Reader& r, std::vector<Participan
     } else {
       r.fail(key + ".role", "must be portal, backend, peer or observer");
     }
-    if (p.curve_public_key.size() != 40) r.fail(key + ".curve_public_key", "must be a 40-character Z85 key");
+    // Without CURVE the registry still maps certificates to participants (signatures).
+    if (p.curve_public_key.size() != 40 && !(insecure && p.curve_public_key.empty())) {
+      r.fail(key + ".curve_public_key", "must be a 40-character Z85 key");
+    }
     out.push_back(std::move(p));
   }
 }
@@ -191,7 +194,25 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
   r.get(t["broker"]["insecure"], "broker.insecure", c.insecure);
   std::string secret_key_file;
   r.get(t["broker"]["curve_secret_key_file"], "broker.curve_secret_key_file", secret_key_file);
-  readParticipants(root, r, c.participants);
+  readParticipants(root, r, c.participants, c.insecure);
+  std::string participants_file;
+  r.get(t["broker"]["participants_file"], "broker.participants_file", participants_file);
+  if (!participants_file.empty()) {
+    // The registry may live in its own file (certs/make-dev-pki.sh writes one); it is read
+    // again on every reload, like the rest.
+    const auto file = std::filesystem::path(participants_file).is_absolute()
+                          ? std::filesystem::path(participants_file)
+                          : base / participants_file;
+    try {
+      const toml::table extra = toml::parse_file(file.string());
+      Reader pr(file.string());
+      readParticipants(extra, pr, c.participants, c.insecure);
+      if (!pr.error().empty()) r.fail("broker.participants_file", "(" + pr.error() + ")");
+    } catch (const toml::parse_error& e) {
+      r.fail("broker.participants_file", "'" + file.string() + "' cannot be read: " +
+                                             std::string(e.description()));
+    }
+  }
   if (!c.insecure && secret_key_file.empty()) {
     r.fail("broker.curve_secret_key_file",
            "is required (or insecure = true, for local development only)");

@@ -1,7 +1,8 @@
 // ozgbus demo: sample portals and back-ends exchanging messages through a running broker,
 // then a flow summary. Portals submit the sample documents with fresh ids plus a few bad ones
 // (so the summary shows rejections with reasons); back-ends write nothing, ACK most and NACK
-// every 25th (so portals get both kinds of receipt).
+// every 25th (so portals get both kinds of receipt). With --pki (certs/make-dev-pki.sh's
+// folder) every participant connects with its CURVE key and portals sign what they send.
 #include <atomic>
 #include <iostream>
 #include <map>
@@ -11,8 +12,11 @@
 #include "client/cli/commands.h"
 #include "client/client.h"
 #include "client/message_template.h"
+#include "client/signing.h"
+#include "core/wire/curve_keys.h"
 #include "core/xml/secure_parser.h"
 #include "core/xoev/header.h"
+#include "core/xoev/uuid.h"
 
 namespace ozgbus::cli {
 namespace {
@@ -25,7 +29,41 @@ struct DemoArgs {
   std::vector<std::string> backends = {"hh-gewerbeamt", "hh-meldeamt", "sh-kiel-buergeramt",
                                        "by-muenchen-kvr"};
   int messages = 40;  // per sample document
+  std::string pki;    // development PKI: CURVE keys and signing keys of the participants
 };
+
+std::string fileName(std::string id) {
+  for (char& c : id) {
+    if (c == ':') c = '_';
+  }
+  return id;
+}
+
+// Connection options for a participant: with --pki, its CURVE key pair and the broker's key.
+client::Options optionsFor(const DemoArgs& a, const std::string& id, v1::Role role, std::uint32_t credit = 0) {
+  client::Options o{a.broker, id, role, credit};
+  if (a.pki.empty()) return o;
+  auto mine = wire::loadCurveKeys(a.pki + "/curve/" + fileName(id) + ".key");
+  auto broker = wire::loadCurveKeys(a.pki + "/curve/broker.pub");
+  if (mine && broker) {
+    o.public_key = mine->public_key;
+    o.secret_key = mine->secret_key;
+    o.server_public_key = broker->public_key;
+  } else {
+    std::cerr << id << ": no CURVE keys in " << a.pki << "/curve\n";
+  }
+  return o;
+}
+
+// With --pki the portal signs with its own key; documents that cannot be parsed stay as they are.
+std::string signedBy(const DemoArgs& a, const std::string& id, std::string doc) {
+  if (a.pki.empty()) return doc;
+  const std::string base = a.pki + "/participants/" + fileName(id);
+  auto signer = dsig::Signer::load(base + ".key.pem", base + ".cert.pem");
+  if (!signer) return doc;
+  auto signed_doc = client::signDocument(doc, **signer);
+  return signed_doc ? *signed_doc : doc;
+}
 
 struct Summary {
   std::mutex mu;
@@ -40,7 +78,7 @@ std::string authorOf(const std::string& doc) {
 }
 
 void runBackend(const DemoArgs& a, const std::string& name, Summary& sum, std::atomic<bool>& stop) {
-  auto c = client::Client::connect({a.broker, name, v1::BACKEND, 32});
+  auto c = client::Client::connect(optionsFor(a, name, v1::BACKEND, 32));
   if (!c) {
     std::cerr << name << ": " << c.rejection().toString() << "\n";
     return;
@@ -64,7 +102,7 @@ void runBackend(const DemoArgs& a, const std::string& name, Summary& sum, std::a
 
 void runPortal(const DemoArgs& a, const std::string& portal, const std::vector<std::string>& docs,
                Summary& sum, int expected_receipts, std::atomic<int>& receipts_done) {
-  auto c = client::Client::connect({a.broker, portal, v1::PORTAL});
+  auto c = client::Client::connect(optionsFor(a, portal, v1::PORTAL));
   if (!c) {
     std::cerr << portal << ": " << c.rejection().toString() << "\n";
     return;
@@ -121,6 +159,15 @@ int runDemo(const DemoArgs& a) {
   invalid.replace(version, 14, " version=\"9.9\"");
   first.push_back(invalid);
   first.push_back(again);  // duplicate: accepted again, stored once
+  for (auto& [portal, docs] : by_portal) {
+    for (auto& doc : docs) doc = signedBy(a, portal, std::move(doc));
+  }
+  if (!a.pki.empty()) {
+    // Changed after signing: the broker must notice.
+    std::string forged = first.front();
+    forged.replace(forged.find("<nachrichtenUUID>") + 17, 36, xoev::newUuid());
+    first.push_back(forged);
+  }
 
   Summary sum;
   std::atomic<bool> stop{false};
@@ -163,6 +210,8 @@ void registerDemo(CLI::App& app, int& exit_code) {
   cmd->add_option("--samples", args->samples, "folder of message templates")->capture_default_str();
   cmd->add_option("--backend", args->backends, "back-end participants to run")->allow_extra_args(false);
   cmd->add_option("--messages", args->messages, "messages per template")->capture_default_str();
+  cmd->add_option("--pki", args->pki, "development PKI folder: CURVE keys, signing keys")
+      ->check(CLI::ExistingDirectory);
   cmd->callback([args, &exit_code] { exit_code = runDemo(*args); });
 }
 

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "core/dsig/verifier.h"
+#include "core/wire/curve_keys.h"
 #include "core/xml/secure_parser.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/files.h"
@@ -161,4 +162,39 @@ TEST_CASE("a Reference to an http:// URI is refused and nothing is fetched") {
   CHECK(r.reason() == v1::SIGNATURE_POLICY);
   CHECK(r.detail().find(url) != std::string::npos);
   CHECK_FALSE(listener.contacted());
+}
+
+TEST_CASE("with CURVE the connection, the header's author and the signing certificate must be one participant") {
+  const auto pki = testing::pki();
+  std::string toml = signingConfig(false);
+  BrokerProcess broker(toml, "debug",
+                       "curve_secret_key_file = \"" + (pki / "curve/broker.key").string() +
+                           "\"\nparticipants_file = \"" + (pki / "curve/participants.toml").string() + "\"");
+  const auto options = [&](const std::string& id, const std::string& file, v1::Role role) {
+    client::Options o{broker.endpoint(), id, role};
+    auto mine = wire::loadCurveKeys(pki / "curve" / (file + ".key"));
+    auto server = wire::loadCurveKeys(pki / "curve/broker.pub");
+    REQUIRE(mine.ok());
+    REQUIRE(server.ok());
+    o.public_key = mine->public_key;
+    o.secret_key = mine->secret_key;
+    o.server_public_key = server->public_key;
+    return o;
+  };
+  broker.setProbe(options("ozgbus-operator", "ozgbus-operator", v1::OBSERVER));
+  broker.start();
+  auto hh = client::Client::connect(options("psw:02000001", "psw_02000001", v1::PORTAL));
+  REQUIRE(hh.ok());
+  CHECK((*hh)->submit(testing::signedSample())->accepted());
+
+  // Author and signer agree with each other but not with the connection.
+  const std::string sh_doc = testing::replaced(testing::unsignedSample(), "<kennung>psw:02000001</kennung>",
+                                               "<kennung>psw:01000001</kennung>");
+  auto r = (*hh)->submit(testing::signWith(testing::participantKeys("psw:01000001"), sh_doc));
+  REQUIRE(r.ok());
+  CHECK(r->reason() == v1::IDENTITY_MISMATCH);
+  // Author and connection agree; the signature is another participant's.
+  r = (*hh)->submit(testing::signWith(testing::participantKeys("psw:01000001"), testing::unsignedSample()));
+  REQUIRE(r.ok());
+  CHECK(r->reason() == v1::AUTHOR_MISMATCH);
 }

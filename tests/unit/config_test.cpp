@@ -2,18 +2,30 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/support/pki.h"
+
+using namespace ozgbus;
 using namespace ozgbus::broker;
 
 namespace {
 const std::string kDev = "[broker]\ninsecure = true\n";
 }  // namespace
 
-TEST_CASE("the sample configuration loads") {
-  auto c = loadConfig(std::string(OZGBUS_SOURCE_DIR) + "/samples/ozgbus.toml");
-  REQUIRE(c.ok());
+TEST_CASE("the sample configuration loads next to a development PKI") {
+  // As scripts/demo.sh runs it: copied next to the PKI its relative paths name.
+  const auto copy = testing::pki().parent_path() / "sample-ozgbus.toml";
+  std::filesystem::copy_file(std::string(OZGBUS_SOURCE_DIR) + "/samples/ozgbus.toml", copy,
+                             std::filesystem::copy_options::overwrite_existing);
+  auto c = loadConfig(copy);
+  REQUIRE_MESSAGE(c.ok(), c.rejection().detail);
   CHECK(c->routes.size() == 4);
-  CHECK(c->stages == std::vector<std::string>{"parse", "validate", "header", "route", "persist"});
-  CHECK(c->schemas.namespaces.size() == 7);
+  CHECK(c->stages == std::vector<std::string>{"parse", "verify", "validate", "header", "route",
+                                              "adapt", "sign", "persist"});
+  CHECK(c->schemas.namespaces.size() == 9);
+  CHECK_FALSE(c->insecure);
+  CHECK(c->participants.size() >= 8);  // from pki/curve/participants.toml
+  CHECK(c->signatures.trust.size() == 2);
+  CHECK(c->adapter_folders.size() == 1);
   CHECK(c->store.fsync);
   CHECK(c->store.path.filename() == "ozgbus.db");
   CHECK(c->data_dir.is_absolute());
