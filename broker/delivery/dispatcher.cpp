@@ -122,7 +122,7 @@ void Dispatcher::failed(InFlight&& f, const std::string& consumer, const std::st
     return;
   }
   ++redelivered_;
-  write_(AttemptOp{m.id, m.attempts});
+  write_(AttemptOp{m.id, m.attempts, "to " + consumer + ": " + detail, now_ms});
   q.ready.pushFront(std::move(m));
 }
 

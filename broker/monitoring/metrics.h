@@ -18,6 +18,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ozgbus::broker::metrics {
@@ -149,7 +150,8 @@ class Registry {
                                std::vector<std::string> label_names = {});
   // A gauge family whose series are exactly what read() returns at each render, so a queue
   // that is gone leaves no stale series behind. read() runs on the rendering thread without
-  // any registry lock held; it must not throw. A repeated label set keeps the last value.
+  // any registry lock held; it must not throw. A repeated label set keeps the last value; a
+  // sample with the wrong number of label values is left out.
   void computedGauge(std::string name, std::string help, std::vector<std::string> label_names,
                      std::function<std::vector<GaugeSample>()> read);
 

@@ -18,6 +18,7 @@ std::optional<Rejection> AdaptStage::process(Message& message) {
   if (mapping == nullptr) {
     if (adapter->manifest.pass_through_unmapped) {
       message.adapted_by = name + " (pass-through)";
+      message.note = "by " + message.adapted_by;
       return std::nullopt;
     }
     return reject(v1::NO_ADAPTER_MAPPING, "adapter '" + name + "' (reader '" + h.reader +
@@ -27,6 +28,7 @@ std::optional<Rejection> AdaptStage::process(Message& message) {
   }
   if (!mapping->style) {
     message.adapted_by = name + " (pass-through)";
+    message.note = "by " + message.adapted_by;
     return std::nullopt;
   }
   auto out = AdapterSet::translate(*mapping, message.doc.get());
@@ -42,6 +44,7 @@ std::optional<Rejection> AdaptStage::process(Message& message) {
     message.header = std::move(header);
     message.adapted_by = name + " (" + mapping->spec.stylesheet.filename().string() + ")";
   }
+  message.note = message.dead_letter ? message.dead_letter->toString() : "by " + message.adapted_by;
   return std::nullopt;
 }
 

@@ -22,6 +22,8 @@ class HeaderStage final : public Stage {
     auto header = xoev::readHeader(message.doc.get());
     if (!header) return header.rejection();
     message.header = std::move(*header);
+    message.note = "type " + message.header.message_type + " from " + message.header.author + " to " +
+                   message.header.reader;
     if (!message.signer.empty() && message.header.author != message.signer) {
       return reject(v1::AUTHOR_MISMATCH, "autor/kennung '" + message.header.author +
                                              "' did not sign this document: the signature is "

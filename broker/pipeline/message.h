@@ -32,6 +32,11 @@ struct Message {
   // Accepted, but kept as a dead letter for this reason (a failing adapter): the remaining
   // stages but persist are skipped, and the original is stored for replay.
   std::optional<Rejection> dead_letter;
+
+  // The message's way through the stages, kept with it as its trace: a stage may set `note`
+  // (what it decided); the pipeline adds one line per stage.
+  std::string note;
+  std::string history;
 };
 
 }  // namespace ozgbus::broker

@@ -20,6 +20,7 @@ std::optional<Rejection> PersistStage::process(Message& message) {
   q.payload = message.delivered ? message.delivered : message.raw;
   if (message.delivered) q.original = message.raw;
   op.dead_letter = std::move(message.dead_letter);
+  op.history = std::move(message.history);
   committer_.enqueue(std::move(op));
   return std::nullopt;
 }

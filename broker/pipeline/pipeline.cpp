@@ -1,13 +1,33 @@
 #include "broker/pipeline/pipeline.h"
 
 #include <algorithm>
+#include <chrono>
+
+#include "broker/store/trace_line.h"
 
 namespace ozgbus::broker {
 
+namespace {
+
+std::int64_t wallMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
 std::optional<Rejection> Pipeline::run(Message& message) {
+  message.history = traceLine(message.received_at_ms, "received",
+                              "from " + message.sender + ", " + std::to_string(message.raw ? message.raw->size() : 0) + " bytes");
   for (auto& stage : stages_) {
-    if (message.dead_letter && stage.get() != stages_.back().get()) continue;  // to persist
+    const bool last = stage.get() == stages_.back().get();
+    if (message.dead_letter && !last) continue;  // to persist
+    if (last) message.history += traceLine(wallMillis(), message.dead_letter ? "dead_lettered" : "accepted",
+                                           message.dead_letter ? message.dead_letter->toString() : "");
+    message.note.clear();
     if (auto r = stage->process(message)) return r;
+    if (!last) message.history += traceLine(wallMillis(), std::string(stage->name()), message.note);
   }
   return std::nullopt;
 }

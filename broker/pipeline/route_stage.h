@@ -17,6 +17,7 @@ class RouteStage final : public Stage {
     auto dest = routes_.route(message.header);
     if (!dest) return dest.rejection();
     message.destination = std::move(*dest);
+    message.note = "to " + message.destination;
     return std::nullopt;
   }
 

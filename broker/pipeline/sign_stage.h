@@ -14,6 +14,7 @@ class SignStage final : public Stage {
   std::string_view name() const override { return "sign"; }
   std::optional<Rejection> process(Message& message) override {
     if (auto r = signer_->sign(message.doc.get())) return r;
+    message.note = "by the broker (" + signer_->subject() + ")";
     message.delivered = std::make_shared<const std::string>(dsig::serialize(message.doc.get()));
     return std::nullopt;
   }

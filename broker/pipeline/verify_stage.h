@@ -29,6 +29,7 @@ class VerifyStage final : public Stage {
                                             "certificate_subject in the registry");
     }
     message.signer = p->id;
+    message.note = "signed by " + p->id + " (" + signer->subject + ")";
     message.signer_subject = std::move(signer->subject);
     return std::nullopt;
   }

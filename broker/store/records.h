@@ -48,6 +48,7 @@ struct InsertOp {
   std::string identity;
   std::uint64_t correlation = 0;
   std::optional<Rejection> dead_letter;  // stored straight into the dead-letter queue
+  std::string history;  // the pipeline's steps, trace lines "at_ms\tevent\tdetail\n"
 };
 
 // A delivery ended: delivered, rejected by the receiver, or dead-lettered. The first two
@@ -67,6 +68,8 @@ struct SettleOp {
 struct AttemptOp {
   std::uint64_t id = 0;
   std::uint32_t attempts = 0;
+  std::string note;  // why the attempt failed, for the message's trace
+  std::int64_t at_ms = 0;
 };
 
 struct ReceiptAckOp {

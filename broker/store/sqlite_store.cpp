@@ -1,5 +1,10 @@
 #include "broker/store/sqlite_store.h"
 
+#include <openssl/sha.h>
+
+#include "broker/audit/audit_sqlite.h"
+#include "broker/store/trace_line.h"
+
 #include <chrono>
 #include <optional>
 
@@ -23,7 +28,8 @@ CREATE TABLE IF NOT EXISTS messages(
   receiver       TEXT,
   settled_at_ms  INTEGER,
   receipt_state  INTEGER NOT NULL DEFAULT 0,  -- 0 none, 1 to send, 2 acknowledged by sender
-  receipt_seq    INTEGER                      -- order receipts were made in (ACK order)
+  receipt_seq    INTEGER,                     -- order receipts were made in (ACK order)
+  history        TEXT                         -- trace: lines "at_ms<TAB>event<TAB>detail"
 );
 -- Documents apart from their metadata: settling a message rewrites a small row and deletes the
 -- document, instead of rewriting a row that carries the whole document.
@@ -51,6 +57,18 @@ sqlite::Db openConnection(const std::filesystem::path& file, int flags) {
   return db;
 }
 
+std::string sha256Hex(const std::string& bytes) {
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : d) {
+    out += hex[c >> 4];
+    out += hex[c & 15];
+  }
+  return out;
+}
+
 std::int64_t nowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -66,19 +84,23 @@ struct SqliteStore::Statements {
         rollback(w, "ROLLBACK"),
         insert(w,
                "INSERT INTO messages(uuid, author, sender, reader, message_type, queue,"
-               " received_at_ms, state, reason, detail, settled_at_ms)"
-               " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+               " received_at_ms, state, reason, detail, settled_at_ms, history)"
+               " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
         keyOf(w, "SELECT author, uuid FROM messages WHERE id = ?1"),
         allKeys(w, "SELECT id, author, uuid FROM messages"),
         insertPayload(w, "INSERT INTO payloads(id, body, original) VALUES(?1, ?2, ?3)"),
         settle(w,
                "UPDATE messages SET state = ?2, reason = ?3, detail = ?4, receiver = ?5,"
-               " settled_at_ms = ?6, receipt_state = ?7, receipt_seq = ?8"
+               " settled_at_ms = ?6, receipt_state = ?7, receipt_seq = ?8,"
+               " history = coalesce(history, '') || ?9"
                " WHERE id = ?1 AND state = 0"),
         maxReceiptSeq(w, "SELECT coalesce(max(receipt_seq), 0) FROM messages"),
         deletePayload(w, "DELETE FROM payloads WHERE id = ?1"),
-        attempts(w, "UPDATE messages SET attempts = ?2 WHERE id = ?1"),
-        receiptAck(w, "UPDATE messages SET receipt_state = 2 WHERE id = ?1 AND receipt_state = 1"),
+        attempts(w, "UPDATE messages SET attempts = ?2, history = coalesce(history, '') || ?3"
+                    " WHERE id = ?1"),
+        receiptAck(w, "UPDATE messages SET receipt_state = 2, history = coalesce(history, '') || ?2"
+                      " WHERE id = ?1 AND receipt_state = 1"),
+        auditInsert(w, kAuditInsertSql),
         loadQueued(r,
                    "SELECT m.id, uuid, author, sender, reader, message_type, received_at_ms,"
                    " attempts, p.body, p.original FROM messages m JOIN payloads p ON p.id = m.id"
@@ -95,7 +117,7 @@ struct SqliteStore::Statements {
                       " GROUP BY sender") {}
 
   sqlite::Stmt begin, commit, rollback, insert, keyOf, allKeys, insertPayload, settle,
-      maxReceiptSeq, deletePayload, attempts, receiptAck;
+      maxReceiptSeq, deletePayload, attempts, receiptAck, auditInsert;
   sqlite::Stmt loadQueued, loadReceipts, countQueued, countDead, countReceipts;
 };
 
@@ -113,12 +135,17 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
     // Stores made before receipt_seq existed: add the column (an error means it is there).
     sqlite3_exec(s->writer_.get(), "ALTER TABLE messages ADD COLUMN receipt_seq INTEGER", nullptr,
                  nullptr, nullptr);
+    sqlite3_exec(s->writer_.get(), "ALTER TABLE messages ADD COLUMN history TEXT", nullptr, nullptr,
+                 nullptr);
     sqlite::exec(s->writer_.get(), kSchema);
+    sqlite::exec(s->writer_.get(), kAuditSchema);
     sqlite3_exec(s->writer_.get(), "ALTER TABLE payloads ADD COLUMN original BLOB", nullptr,
                  nullptr, nullptr);
     s->reader_ = openConnection(file, SQLITE_OPEN_READONLY);
     s->st_ = std::make_unique<Statements>(s->writer_.get(), s->reader_.get());
     s->loadDedupeIndex();
+    const AuditTip tip = loadAuditTip(s->writer_.get());
+    s->audit_ = std::make_unique<AuditChain>(tip.seq, tip.hash);
     if (s->st_->maxReceiptSeq.step()) {
       s->next_receipt_seq_ = static_cast<std::uint64_t>(s->st_->maxReceiptSeq.integer(0)) + 1;
     }
@@ -164,6 +191,11 @@ void SqliteStore::checkpointLoop() {
   }
 }
 
+void SqliteStore::audit(std::int64_t at_ms, const char* event, const std::string& uuid,
+                        const std::string& participant, const std::string& detail) {
+  insertAuditEntry(st_->auditInsert, audit_->append(at_ms, event, uuid, participant, detail));
+}
+
 void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
   sqlite3* db = writer_.get();
   if (auto* ins = std::get_if<InsertOp>(&op)) {
@@ -185,6 +217,7 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
       s.bind(9, static_cast<std::int64_t>(dead ? dead->reason : v1::REASON_UNSPECIFIED));
       s.bind(10, dead ? std::string_view(dead->detail) : std::string_view());
       s.bind(11, dead ? m.received_at_ms : 0);
+      s.bind(12, ins->history + traceLine(m.received_at_ms, "stored", "queue " + m.queue));
       s.run();
       m.id = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db));
       // An empty view binds NULL: no separate original.
@@ -193,6 +226,12 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
           .run();
       dedupe_.insert(hash, m.id);
       added_.emplace_back(hash, m.id);
+      const std::string& authored = m.original ? *m.original : *m.payload;
+      audit(m.received_at_ms, audit_event::kAccepted, m.uuid, m.sender,
+            "queue " + m.queue + ", type " + m.message_type + ", sha256 " + sha256Hex(authored));
+      if (dead) {
+        audit(m.received_at_ms, audit_event::kDeadLettered, m.uuid, m.sender, dead->toString());
+      }
     }
     InsertOutcome o{std::move(*ins)};
     o.duplicate = duplicate;
@@ -205,8 +244,17 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
     s.bind(3, static_cast<std::int64_t>(st->reason)).bind(4, st->detail).bind(5, st->receiver);
     s.bind(6, st->at_ms).bind(7, receipt ? 1 : 0);
     s.bind(8, static_cast<std::int64_t>(receipt ? next_receipt_seq_ : 0));
+    const char* event = st->state == MessageState::kDelivered  ? audit_event::kDelivered
+                        : st->state == MessageState::kRejected ? audit_event::kRejected
+                                                               : audit_event::kDeadLettered;
+    const std::string why = st->state == MessageState::kDelivered
+                                ? "by " + st->receiver
+                                : "by " + st->receiver + ": " + reasonName(st->reason) +
+                                      (st->detail.empty() ? "" : " " + st->detail);
+    s.bind(9, traceLine(st->at_ms, event, why));
     s.run();
     const bool changed = sqlite3_changes(db) > 0;
+    if (changed) audit(st->at_ms, event, st->message_uuid, st->receiver, why);
     // Dead letters keep their document for inspection and replay.
     if (changed && st->state != MessageState::kDeadLetter) {
       st_->deletePayload.bind(1, static_cast<std::int64_t>(st->id)).run();
@@ -217,9 +265,20 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
                                            st->receiver, st->at_ms, st->message_type});
     }
   } else if (auto* at = std::get_if<AttemptOp>(&op)) {
-    st_->attempts.bind(1, static_cast<std::int64_t>(at->id)).bind(2, at->attempts).run();
+    st_->attempts.bind(1, static_cast<std::int64_t>(at->id)).bind(2, at->attempts);
+    st_->attempts.bind(3, traceLine(at->at_ms, "delivery_failed",
+                                    "attempt " + std::to_string(at->attempts) + ": " + at->note))
+        .run();
   } else if (auto* ra = std::get_if<ReceiptAckOp>(&op)) {
-    st_->receiptAck.bind(1, static_cast<std::int64_t>(ra->id)).run();
+    const std::int64_t now = nowMicros() / 1000;
+    st_->receiptAck.bind(1, static_cast<std::int64_t>(ra->id));
+    st_->receiptAck.bind(2, traceLine(now, "receipt_acknowledged", "by the portal")).run();
+    if (sqlite3_changes(db) > 0) {
+      auto& k = st_->keyOf;
+      k.bind(1, static_cast<std::int64_t>(ra->id));
+      if (k.step()) audit(now, audit_event::kReceiptAcknowledged, k.text(1), k.text(0), "receipt acknowledged");
+      k.reset();
+    }
   }
 }
 
@@ -229,6 +288,7 @@ CommitOutcome SqliteStore::apply(std::vector<StoreOp>& ops) {
   const auto start = nowMicros();
   added_.clear();
   const std::uint64_t receipt_seq_before = next_receipt_seq_;
+  const AuditChain::Mark audit_before = audit_->mark();
   try {
     st_->begin.run();
     for (StoreOp& op : ops) applyOne(op, out);
@@ -241,6 +301,7 @@ CommitOutcome SqliteStore::apply(std::vector<StoreOp>& ops) {
     }
     out.receipts.clear();
     next_receipt_seq_ = receipt_seq_before;
+    audit_->rollback(audit_before);
     for (const auto& [hash, id] : added_) dedupe_.erase(hash, id);
     // Settles, attempts and receipt ACKs must not be lost: the committer applies them again.
     for (StoreOp& op : ops) {

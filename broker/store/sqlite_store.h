@@ -10,7 +10,7 @@
 #include <mutex>
 #include <thread>
 
-#include "broker/store/dedupe_index.h"
+#include "broker/audit/audit_chain.h"
 #include "broker/store/dedupe_index.h"
 #include "broker/store/sqlite_handle.h"
 #include "broker/store/store.h"
@@ -45,6 +45,9 @@ class SqliteStore final : public Store {
   DedupeIndex dedupe_;                                     // writer thread only
   std::uint64_t next_receipt_seq_ = 1;                     // writer thread only
   std::vector<std::pair<std::uint64_t, std::uint64_t>> added_;  // this batch, undone on rollback
+  std::unique_ptr<AuditChain> audit_;                      // writer thread only
+  void audit(std::int64_t at_ms, const char* event, const std::string& uuid,
+             const std::string& participant, const std::string& detail);
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;
   bool stopping_ = false;

@@ -15,5 +15,6 @@ void registerKeygen(CLI::App& app, int& exit_code);
 void registerSign(CLI::App& app, int& exit_code);
 void registerVerify(CLI::App& app, int& exit_code);
 void registerAdapt(CLI::App& app, int& exit_code);
+void registerAudit(CLI::App& app, int& exit_code);
 
 }  // namespace ozgbus::cli

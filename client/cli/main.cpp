@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   ozgbus::cli::registerSign(app, exit_code);
   ozgbus::cli::registerVerify(app, exit_code);
   ozgbus::cli::registerAdapt(app, exit_code);
+  ozgbus::cli::registerAudit(app, exit_code);
   ozgbus::xml::initXml();
   ozgbus::dsig::initDsig();
   CLI11_PARSE(app, argc, argv);

@@ -28,8 +28,9 @@ TEST_CASE("queued messages survive a clean restart") {
 }
 
 TEST_CASE("every ACCEPTED message is delivered after SIGKILL under load") {
-  // 3,000 posted at once: above the default submit burst, which this test is not about.
-  BrokerProcess broker("[limits]\nsubmit_rate = 1000000.0\nsubmit_burst = 100000.0\n");
+  // 3,000 posted at once: above the default submit burst and in-flight limit, which this test
+  // is not about.
+  BrokerProcess broker("[limits]\nsubmit_rate = 1000000.0\nsubmit_burst = 100000.0\nmax_in_flight_submits = 10000\n");
   broker.start();
   std::set<std::string> accepted;
   {
