@@ -10,6 +10,7 @@ packages=(
   libzmq3-dev cppzmq-dev libprotobuf-dev protobuf-compiler libsqlite3-dev
   libxml2-dev libxml2-utils libxslt1-dev libxmlsec1-dev xmlsec1 libssl-dev
   doctest-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libcpp-httplib-dev
+  prometheus chromium chromium-driver python3-selenium
 )
 missing=()
 for p in "${packages[@]}"; do

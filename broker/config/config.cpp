@@ -271,6 +271,13 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
     r.fail("pipeline.stages", "with \"adapt\" needs \"validate\" too (and [schemas] for every "
                               "adapter output)");
   }
+  r.get(t["http"]["listen"], "http.listen", c.http_listen);
+  if (!c.http_listen.empty() && c.http_listen.rfind(':') == std::string::npos) {
+    r.fail("http.listen", "must be host:port (or \"\" for no HTTP endpoint)");
+  }
+  std::string dashboard;
+  r.get(t["http"]["dashboard_dir"], "http.dashboard_dir", dashboard);
+  c.dashboard_dir = dashboard.empty() ? std::filesystem::path(OZGBUS_DASHBOARD_DIR) : resolve(dashboard);
   readRoutes(root, r, c.routes);
   if (!r.error().empty()) return reject(v1::REASON_UNSPECIFIED, r.error());
 

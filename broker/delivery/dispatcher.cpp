@@ -1,5 +1,7 @@
 #include "broker/delivery/dispatcher.h"
 
+#include "broker/monitoring/broker_metrics.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -76,6 +78,7 @@ std::optional<Rejection> Dispatcher::ack(Session& session, std::uint64_t id, std
   }
   --queue(f->message.queue).depth;
   ++delivered_;
+  brokerMetrics().delivered.with({f->message.queue}).inc();
   write_(SettleOp{id, f->message.sender, f->message.uuid, MessageState::kDelivered,
                   v1::REASON_UNSPECIFIED, "", session.participant, now_ms,
                   f->message.message_type});
@@ -116,12 +119,15 @@ void Dispatcher::failed(InFlight&& f, const std::string& consumer, const std::st
   if (m.attempts >= config_.max_attempts) {
     --q.depth;
     ++q.dead;
+    ++dead_lettered_;
+    brokerMetrics().dead_lettered.with({m.queue, reasonName(v1::MAX_ATTEMPTS)}).inc();
     write_(SettleOp{m.id, m.sender, m.uuid, MessageState::kDeadLetter, v1::MAX_ATTEMPTS,
                     std::to_string(m.attempts) + " delivery attempts failed; last: " + detail,
                     consumer, now_ms, m.message_type});
     return;
   }
   ++redelivered_;
+  brokerMetrics().redelivered.with({m.queue}).inc();
   write_(AttemptOp{m.id, m.attempts, "to " + consumer + ": " + detail, now_ms});
   q.ready.pushFront(std::move(m));
 }
@@ -183,9 +189,18 @@ void Dispatcher::pumpQueue(Queue& q, std::unordered_map<std::string, Session>& s
 
 std::vector<Dispatcher::QueueView> Dispatcher::queues() const {
   std::vector<QueueView> out;
+  std::map<std::string, std::int64_t> oldest_in_flight;
+  for (const auto& [id, f] : in_flight_) {
+    auto& o = oldest_in_flight[f.message.queue];
+    if (o == 0 || f.message.received_at_ms < o) o = f.message.received_at_ms;
+  }
   for (const auto& [name, q] : queues_) {
+    std::int64_t oldest = q.ready.empty() ? 0 : q.ready.front().received_at_ms;
+    if (auto it = oldest_in_flight.find(name); it != oldest_in_flight.end() && (oldest == 0 || it->second < oldest)) {
+      oldest = it->second;
+    }
     out.push_back(QueueView{name, q.depth, q.in_flight, q.dead,
-                            static_cast<std::uint32_t>(q.consumers.size())});
+                            static_cast<std::uint32_t>(q.consumers.size()), oldest});
   }
   return out;
 }

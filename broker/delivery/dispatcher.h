@@ -35,6 +35,11 @@ class Dispatcher {
   void committed(const QueuedMessage& message);
   // Stored straight into the dead-letter queue (its adapter failed): counted, not delivered.
   void committedDead(const QueuedMessage& message) { ++queue(message.queue).dead; }
+  // A dead letter left the queue's dead letters (replayed or discarded).
+  void deadLetterRemoved(const std::string& queue_name) {
+    Queue& q = queue(queue_name);
+    if (q.dead > 0) --q.dead;
+  }
   void attach(Session& session);
   // Everything the session held goes back to the front of its queue. A connection that was
   // lost or timed out counts one attempt per message; one that said BYE does not.
@@ -55,10 +60,12 @@ class Dispatcher {
     std::string name;
     std::uint64_t depth, in_flight, dead;
     std::uint32_t consumers;
+    std::int64_t oldest_received_ms = 0;  // of the messages waiting or in flight; 0: none
   };
   std::vector<QueueView> queues() const;
   std::uint64_t delivered() const { return delivered_; }
   std::uint64_t redelivered() const { return redelivered_; }
+  std::uint64_t deadLettered() const { return dead_lettered_; }
 
  private:
   struct Queue {
@@ -92,6 +99,7 @@ class Dispatcher {
   Write write_;
   std::map<std::string, Queue> queues_;
   std::unordered_map<std::uint64_t, InFlight> in_flight_;
+  std::uint64_t dead_lettered_ = 0;
   std::uint64_t delivered_ = 0;
   std::uint64_t redelivered_ = 0;
 };

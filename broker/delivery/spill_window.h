@@ -47,6 +47,7 @@ class SpillWindow {
   bool empty() const { return items_.empty(); }
   std::size_t size() const { return items_.size(); }
   T& front() { return items_.front(); }
+  const T& front() const { return items_.front(); }
   void popFront() { items_.pop_front(); }
   // An item that was handed out and came back (redelivery): it goes first.
   void pushFront(T item) { items_.push_front(std::move(item)); }

@@ -42,6 +42,7 @@ std::optional<Rejection> AdaptStage::process(Message& message) {
   } else {
     message.doc = std::move(*out);
     message.header = std::move(header);
+    message.translated = true;
     message.adapted_by = name + " (" + mapping->spec.stylesheet.filename().string() + ")";
   }
   message.note = message.dead_letter ? message.dead_letter->toString() : "by " + message.adapted_by;

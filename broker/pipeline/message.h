@@ -29,6 +29,7 @@ struct Message {
   std::string signer_subject;  // that certificate's subject, for messages
   std::shared_ptr<const std::string> delivered;  // bytes to deliver when not raw (sign stage)
   std::string adapted_by;                         // adapter and stylesheet (adapt stage)
+  bool translated = false;  // doc is no longer what raw holds: it must be serialized to store it
   // Accepted, but kept as a dead letter for this reason (a failing adapter): the remaining
   // stages but persist are skipped, and the original is stored for replay.
   std::optional<Rejection> dead_letter;
@@ -37,6 +38,11 @@ struct Message {
   // (what it decided); the pipeline adds one line per stage.
   std::string note;
   std::string history;
+
+  // A dead letter an operator replays: its stored row is updated, nobody is answered.
+  std::uint64_t replace_id = 0;
+  std::string replayed_from_queue;
+  std::string replayed_by;
 };
 
 }  // namespace ozgbus::broker

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
+#include "broker/monitoring/broker_metrics.h"
 #include "broker/store/trace_line.h"
 
 namespace ozgbus::broker {
@@ -15,19 +17,33 @@ std::int64_t wallMillis() {
       .count();
 }
 
+// What a trace shows for a stage that passed.
+std::string eventName(std::string_view stage) {
+  static const std::map<std::string_view, const char*> names = {
+      {"parse", "parsed"}, {"verify", "verified"}, {"validate", "validated"}, {"header", "header_read"},
+      {"route", "routed"}, {"adapt", "adapted"}, {"sign", "signed"}};
+  auto it = names.find(stage);
+  return it != names.end() ? it->second : std::string(stage);
+}
+
 }  // namespace
 
 std::optional<Rejection> Pipeline::run(Message& message) {
+  if (timers_.empty()) {
+    for (const auto& s : stages_) timers_.push_back(&brokerMetrics().stage_seconds.with({std::string(s->name())}));
+  }
   message.history = traceLine(message.received_at_ms, "received",
                               "from " + message.sender + ", " + std::to_string(message.raw ? message.raw->size() : 0) + " bytes");
   for (auto& stage : stages_) {
     const bool last = stage.get() == stages_.back().get();
     if (message.dead_letter && !last) continue;  // to persist
-    if (last) message.history += traceLine(wallMillis(), message.dead_letter ? "dead_lettered" : "accepted",
-                                           message.dead_letter ? message.dead_letter->toString() : "");
     message.note.clear();
-    if (auto r = stage->process(message)) return r;
-    if (!last) message.history += traceLine(wallMillis(), std::string(stage->name()), message.note);
+    const auto start = std::chrono::steady_clock::now();
+    auto r = stage->process(message);
+    timers_[static_cast<std::size_t>(&stage - stages_.data())]->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    if (r) return r;
+    // The store adds "stored" (and a dead letter's reason) once the commit is durable.
+    if (!last) message.history += traceLine(wallMillis(), eventName(stage->name()), message.note);
   }
   return std::nullopt;
 }

@@ -12,6 +12,7 @@
 #include "broker/pipeline/stage.h"
 #include "broker/routing/routing_table.h"
 #include "broker/adapt/adapter_set.h"
+#include "broker/monitoring/metrics.h"
 #include "broker/security/participant_registry.h"
 #include "core/dsig/signer.h"
 #include "core/dsig/trust_store.h"
@@ -42,6 +43,7 @@ class Pipeline {
 
  private:
   std::vector<std::unique_ptr<Stage>> stages_;
+  std::vector<metrics::Histogram*> timers_;  // per stage, ozgbus_stage_duration_seconds
 };
 
 class StageRegistry {

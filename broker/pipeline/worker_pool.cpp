@@ -57,7 +57,7 @@ void WorkerPool::run(Pipeline& pipeline, MailboxPoster& poster) {
     if (auto rejection = pipeline.run(m)) {
       auto e = std::make_unique<Event>();
       e->rejected.push_back(SubmitRejected{identity, m.correlation, m.header.message_uuid,
-                                           std::move(*rejection)});
+                                           std::move(*rejection), m.sender});
       poster.post(std::move(e));
     }
   }

@@ -13,7 +13,7 @@
 
 namespace ozgbus::broker {
 
-enum class MessageState : int { kQueued = 0, kDelivered = 1, kRejected = 2, kDeadLetter = 3 };
+enum class MessageState : int { kQueued = 0, kDelivered = 1, kRejected = 2, kDeadLetter = 3, kDiscarded = 4 };
 
 struct QueuedMessage {
   std::uint64_t id = 0;  // store row id: monotonic in commit order, also the delivery id
@@ -49,6 +49,11 @@ struct InsertOp {
   std::uint64_t correlation = 0;
   std::optional<Rejection> dead_letter;  // stored straight into the dead-letter queue
   std::string history;  // the pipeline's steps, trace lines "at_ms\tevent\tdetail\n"
+  // A dead letter replayed through the pipeline: the stored row (id) is updated instead of a
+  // new one inserted; it was a dead letter of replayed_from_queue.
+  std::uint64_t replace_id = 0;
+  std::string replayed_from_queue;
+  std::string replayed_by;
 };
 
 // A delivery ended: delivered, rejected by the receiver, or dead-lettered. The first two
@@ -76,7 +81,22 @@ struct ReceiptAckOp {
   std::uint64_t id = 0;
 };
 
-using StoreOp = std::variant<InsertOp, SettleOp, AttemptOp, ReceiptAckOp>;
+// An operator gave up on a dead letter: it is never delivered; its trace and audit entry stay.
+struct DiscardOp {
+  std::uint64_t id = 0;
+  std::string by;
+  std::int64_t at_ms = 0;
+};
+
+using StoreOp = std::variant<InsertOp, SettleOp, AttemptOp, ReceiptAckOp, DiscardOp>;
+
+// A stored message as the operator's tools see it.
+struct StoredMessage {
+  QueuedMessage message;  // payload and original loaded too, while the store keeps them
+  MessageState state = MessageState::kQueued;
+  ReasonCode reason = v1::REASON_UNSPECIFIED;
+  std::string detail;
+};
 
 struct InsertOutcome {
   InsertOp op;           // message.id set when stored
@@ -89,6 +109,8 @@ struct CommitOutcome {
   std::vector<InsertOutcome> inserts;
   std::vector<ReceiptRecord> receipts;  // created by settles in this commit
   std::vector<StoreOp> retry;           // a failed commit's non-insert operations, to apply again
+  std::vector<DiscardOp> discarded;     // done in this commit
+  std::vector<std::pair<DiscardOp, std::string>> not_discarded;  // and why not
   std::size_t operations = 0;
   std::int64_t commit_micros = 0;
 };

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -37,6 +38,18 @@ inline void exec(sqlite3* db, const char* sql) {
     sqlite3_free(err);
     throw Error(std::string(sql).substr(0, 40) + ": " + msg);
   }
+}
+
+// A connection with a busy timeout, so a reader waits for a checkpoint instead of failing.
+inline Db open(const std::filesystem::path& file, int flags) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(file.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  Db db(raw);
+  if (rc != SQLITE_OK) {
+    throw Error(file.string() + ": " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+  }
+  sqlite3_busy_timeout(raw, 5000);
+  return db;
 }
 
 class Stmt {

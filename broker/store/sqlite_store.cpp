@@ -46,16 +46,6 @@ DROP INDEX IF EXISTS messages_receipts;
 CREATE INDEX IF NOT EXISTS messages_receipt_order ON messages(sender, receipt_seq) WHERE receipt_state = 1;
 )sql";
 
-sqlite::Db openConnection(const std::filesystem::path& file, int flags) {
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(file.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
-  sqlite::Db db(raw);
-  if (rc != SQLITE_OK) {
-    throw sqlite::Error(file.string() + ": " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
-  }
-  sqlite3_busy_timeout(raw, 5000);
-  return db;
-}
 
 std::string sha256Hex(const std::string& bytes) {
   unsigned char d[SHA256_DIGEST_LENGTH];
@@ -101,6 +91,15 @@ struct SqliteStore::Statements {
         receiptAck(w, "UPDATE messages SET receipt_state = 2, history = coalesce(history, '') || ?2"
                       " WHERE id = ?1 AND receipt_state = 1"),
         auditInsert(w, kAuditInsertSql),
+        replay(w, "UPDATE messages SET queue = ?2, message_type = ?3, state = ?4, reason = ?5, detail = ?6,"
+                  " attempts = 0, settled_at_ms = ?7, history = coalesce(history, '') || ?8"
+                  " WHERE id = ?1 AND state = 3"),
+        replacePayload(w, "INSERT OR REPLACE INTO payloads(id, body, original) VALUES(?1, ?2, ?3)"),
+        discard(w, "UPDATE messages SET state = 4, settled_at_ms = ?2, history = coalesce(history, '') || ?3"
+                   " WHERE id = ?1 AND state = 3"),
+        loadOne(r, "SELECT m.id, uuid, author, sender, reader, message_type, queue, received_at_ms,"
+                   " attempts, state, reason, coalesce(detail, ''), p.body, p.original"
+                   " FROM messages m LEFT JOIN payloads p ON p.id = m.id WHERE m.id = ?1"),
         loadQueued(r,
                    "SELECT m.id, uuid, author, sender, reader, message_type, received_at_ms,"
                    " attempts, p.body, p.original FROM messages m JOIN payloads p ON p.id = m.id"
@@ -117,7 +116,8 @@ struct SqliteStore::Statements {
                       " GROUP BY sender") {}
 
   sqlite::Stmt begin, commit, rollback, insert, keyOf, allKeys, insertPayload, settle,
-      maxReceiptSeq, deletePayload, attempts, receiptAck, auditInsert;
+      maxReceiptSeq, deletePayload, attempts, receiptAck, auditInsert, replay, replacePayload, discard;
+  sqlite::Stmt loadOne;
   sqlite::Stmt loadQueued, loadReceipts, countQueued, countDead, countReceipts;
 };
 
@@ -126,7 +126,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
   std::unique_ptr<SqliteStore> s(new SqliteStore());
   try {
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
-    s->writer_ = openConnection(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    s->writer_ = sqlite::open(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     sqlite::exec(s->writer_.get(), "PRAGMA journal_mode=WAL");
     sqlite::exec(s->writer_.get(), fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
     // Checkpoints run on their own thread (below), never in the commit path.
@@ -141,7 +141,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
     sqlite::exec(s->writer_.get(), kAuditSchema);
     sqlite3_exec(s->writer_.get(), "ALTER TABLE payloads ADD COLUMN original BLOB", nullptr,
                  nullptr, nullptr);
-    s->reader_ = openConnection(file, SQLITE_OPEN_READONLY);
+    s->reader_ = sqlite::open(file, SQLITE_OPEN_READONLY);
     s->st_ = std::make_unique<Statements>(s->writer_.get(), s->reader_.get());
     s->loadDedupeIndex();
     const AuditTip tip = loadAuditTip(s->writer_.get());
@@ -150,7 +150,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
       s->next_receipt_seq_ = static_cast<std::uint64_t>(s->st_->maxReceiptSeq.integer(0)) + 1;
     }
     s->st_->maxReceiptSeq.reset();
-    s->checkpoint_db_ = openConnection(file, SQLITE_OPEN_READWRITE);
+    s->checkpoint_db_ = sqlite::open(file, SQLITE_OPEN_READWRITE);
     sqlite::exec(s->checkpoint_db_.get(),
                  fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
     s->checkpointer_ = std::thread([raw = s.get()] { raw->checkpointLoop(); });
@@ -196,9 +196,38 @@ void SqliteStore::audit(std::int64_t at_ms, const char* event, const std::string
   insertAuditEntry(st_->auditInsert, audit_->append(at_ms, event, uuid, participant, detail));
 }
 
+void SqliteStore::applyReplay(InsertOp& ins, CommitOutcome& out) {
+  QueuedMessage& m = ins.message;
+  const auto& dead = ins.dead_letter;
+  auto& s = st_->replay;
+  s.bind(1, static_cast<std::int64_t>(ins.replace_id)).bind(2, m.queue).bind(3, m.message_type);
+  s.bind(4, static_cast<std::int64_t>(dead ? MessageState::kDeadLetter : MessageState::kQueued));
+  s.bind(5, static_cast<std::int64_t>(dead ? dead->reason : v1::REASON_UNSPECIFIED));
+  s.bind(6, dead ? std::string_view(dead->detail) : std::string_view()).bind(7, dead ? m.received_at_ms : 0);
+  s.bind(8, traceLine(m.received_at_ms, "replayed", "by " + ins.replayed_by) + ins.history +
+                traceLine(m.received_at_ms, "stored", "queue " + m.queue) +
+                (dead ? traceLine(m.received_at_ms, "dead_lettered", dead->toString()) : ""));
+  s.run();
+  InsertOutcome o{std::move(ins)};
+  if (sqlite3_changes(writer_.get()) == 0) {
+    o.failed = true;
+    o.error = "dead letter " + std::to_string(o.op.replace_id) + " is no longer a dead letter";
+  } else {
+    o.op.message.id = o.op.replace_id;
+    auto& p = st_->replacePayload;
+    p.bind(1, static_cast<std::int64_t>(o.op.replace_id)).bindBlob(2, *o.op.message.payload);
+    p.bindBlob(3, o.op.message.original ? std::string_view(*o.op.message.original) : std::string_view()).run();
+    audit(o.op.message.received_at_ms, audit_event::kReplayed, o.op.message.uuid, o.op.replayed_by,
+          "into queue " + o.op.message.queue + (dead ? ", dead again: " + dead->toString() : ""));
+  }
+  out.inserts.push_back(std::move(o));
+}
+
 void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
   sqlite3* db = writer_.get();
-  if (auto* ins = std::get_if<InsertOp>(&op)) {
+  if (auto* replay = std::get_if<InsertOp>(&op); replay && replay->replace_id != 0) {
+    applyReplay(*replay, out);
+  } else if (auto* ins = std::get_if<InsertOp>(&op)) {
     QueuedMessage& m = ins->message;
     const std::uint64_t hash = DedupeIndex::hashOf(m.author, m.uuid);
     const bool duplicate = dedupe_.find(hash, [&](std::uint64_t id) {
@@ -217,7 +246,8 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
       s.bind(9, static_cast<std::int64_t>(dead ? dead->reason : v1::REASON_UNSPECIFIED));
       s.bind(10, dead ? std::string_view(dead->detail) : std::string_view());
       s.bind(11, dead ? m.received_at_ms : 0);
-      s.bind(12, ins->history + traceLine(m.received_at_ms, "stored", "queue " + m.queue));
+      s.bind(12, ins->history + traceLine(m.received_at_ms, "stored", "queue " + m.queue) +
+                     (dead ? traceLine(m.received_at_ms, "dead_lettered", dead->toString()) : ""));
       s.run();
       m.id = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db));
       // An empty view binds NULL: no separate original.
@@ -269,6 +299,20 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
     st_->attempts.bind(3, traceLine(at->at_ms, "delivery_failed",
                                     "attempt " + std::to_string(at->attempts) + ": " + at->note))
         .run();
+  } else if (auto* d = std::get_if<DiscardOp>(&op)) {
+    st_->discard.bind(1, static_cast<std::int64_t>(d->id)).bind(2, d->at_ms);
+    st_->discard.bind(3, traceLine(d->at_ms, "discarded", "by " + d->by)).run();
+    if (sqlite3_changes(db) == 0) {
+      out.not_discarded.emplace_back(*d, "dead letter " + std::to_string(d->id) +
+                                             " does not exist (already replayed or discarded?)");
+      return;
+    }
+    st_->deletePayload.bind(1, static_cast<std::int64_t>(d->id)).run();
+    auto& k = st_->keyOf;
+    k.bind(1, static_cast<std::int64_t>(d->id));
+    if (k.step()) audit(d->at_ms, audit_event::kDiscarded, k.text(1), d->by, "dead letter discarded");
+    k.reset();
+    out.discarded.push_back(*d);
   } else if (auto* ra = std::get_if<ReceiptAckOp>(&op)) {
     const std::int64_t now = nowMicros() / 1000;
     st_->receiptAck.bind(1, static_cast<std::int64_t>(ra->id));
@@ -300,6 +344,8 @@ CommitOutcome SqliteStore::apply(std::vector<StoreOp>& ops) {
       // The transaction is gone already (SQLite rolls back on some I/O errors by itself).
     }
     out.receipts.clear();
+    out.discarded.clear();
+    out.not_discarded.clear();
     next_receipt_seq_ = receipt_seq_before;
     audit_->rollback(audit_before);
     for (const auto& [hash, id] : added_) dedupe_.erase(hash, id);
@@ -362,6 +408,35 @@ std::vector<ReceiptRecord> SqliteStore::loadReceipts(const std::string& recipien
                                 static_cast<MessageState>(s.integer(2)),
                                 static_cast<ReasonCode>(s.integer(3)), s.text(4), s.text(5),
                                 s.integer(6), s.text(8)});
+  }
+  s.reset();
+  return out;
+}
+
+std::optional<StoredMessage> SqliteStore::loadMessage(std::uint64_t id) {
+  auto& s = st_->loadOne;
+  s.bind(1, static_cast<std::int64_t>(id));
+  std::optional<StoredMessage> out;
+  if (s.step()) {
+    StoredMessage r;
+    QueuedMessage& m = r.message;
+    m.id = static_cast<std::uint64_t>(s.integer(0));
+    m.uuid = s.text(1);
+    m.author = s.text(2);
+    m.sender = s.text(3);
+    m.reader = s.text(4);
+    m.message_type = s.text(5);
+    m.queue = s.text(6);
+    m.received_at_ms = s.integer(7);
+    m.attempts = static_cast<std::uint32_t>(s.integer(8));
+    r.state = static_cast<MessageState>(s.integer(9));
+    r.reason = static_cast<ReasonCode>(s.integer(10));
+    r.detail = s.text(11);
+    if (std::string body = s.blob(12); !body.empty()) m.payload = std::make_shared<const std::string>(std::move(body));
+    if (std::string original = s.blob(13); !original.empty()) {
+      m.original = std::make_shared<const std::string>(std::move(original));
+    }
+    out = std::move(r);
   }
   s.reset();
   return out;

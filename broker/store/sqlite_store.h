@@ -30,11 +30,13 @@ class SqliteStore final : public Store {
                                           std::size_t limit) override;
   std::vector<QueueCounts> queueCounts() override;
   std::vector<std::pair<std::string, std::uint64_t>> pendingReceipts() override;
+  std::optional<StoredMessage> loadMessage(std::uint64_t id) override;
 
  private:
   struct Statements;
   SqliteStore() = default;
   void applyOne(StoreOp& op, CommitOutcome& out);
+  void applyReplay(InsertOp& ins, CommitOutcome& out);
   void checkpointLoop();
   void loadDedupeIndex();
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ class Store {
   virtual std::vector<QueueCounts> queueCounts() = 0;
   // Participants with unacknowledged receipts, and how many each.
   virtual std::vector<std::pair<std::string, std::uint64_t>> pendingReceipts() = 0;
+  // One message by store id, with its documents while they are kept (dead letters keep them).
+  virtual std::optional<StoredMessage> loadMessage(std::uint64_t id) = 0;
 };
 
 }  // namespace ozgbus::broker

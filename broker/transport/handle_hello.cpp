@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "broker/transport/server.h"
+#include "broker/transport/wall_clock.h"
 
 namespace ozgbus::broker {
 
@@ -68,6 +69,7 @@ void Server::onHello(const std::string& identity, const std::string& user_id,
   s.credit = std::min(h.credit() > 0 ? h.credit() : config_.delivery.default_credit,
                       config_.delivery.max_credit);
   s.last_seen = Clock::now();
+  s.connected_at_ms = epochMillis();
   if (s.role == v1::BACKEND) {
     s.queues = std::move(queues);
     if (s.queues.empty()) s.queues.push_back(s.participant);

@@ -1,6 +1,7 @@
 // SUBMIT: hand the document to the pipeline; answer SUBMIT_RESULT once rejected or durable.
 #include <spdlog/spdlog.h>
 
+#include "broker/monitoring/broker_metrics.h"
 #include "broker/transport/server.h"
 #include "broker/transport/wall_clock.h"
 
@@ -16,7 +17,7 @@ void Server::answerSubmit(const std::string& identity, std::uint64_t correlation
 void Server::onSubmit(Session& s, wire::Frames& f) {
   const auto correlation = f.envelope.correlation_id();
   const auto refuse = [&](ReasonCode reason, std::string detail) {
-    ++counters_.rejected;
+    noteRejection(s.participant, "", reject(reason, detail));
     spdlog::info("submission from {} refused: {}: {}", s.participant, reasonName(reason), detail);
     v1::SubmitResult r;
     r.set_accepted(false);
@@ -25,6 +26,7 @@ void Server::onSubmit(Session& s, wire::Frames& f) {
     answerSubmit(s.identity, correlation, r);
   };
   ++counters_.submitted;
+  brokerMetrics().submitted.with({}).inc();
   if (s.role != v1::PORTAL && s.role != v1::PEER) {
     return refuse(v1::NOT_AUTHORIZED,
                   "participant " + s.participant + " is connected as " + v1::Role_Name(s.role) +
@@ -58,20 +60,29 @@ void Server::onCommitted(CommitOutcome& outcome) {
   counters_.committed_ops += outcome.operations;
   counters_.commit_micros += outcome.commit_micros;
   counters_.max_commit_micros = std::max(counters_.max_commit_micros, outcome.commit_micros);
+  brokerMetrics().commit_seconds.with({}).observe(static_cast<double>(outcome.commit_micros) / 1e6);
+  brokerMetrics().commit_batch.with({}).observe(static_cast<double>(outcome.operations));
   for (InsertOutcome& o : outcome.inserts) {
+    if (o.op.replace_id != 0) {
+      onReplayed(o);
+      continue;
+    }
     --in_pipeline_;
     limiter_->answered(o.op.identity);
     const QueuedMessage& m = o.op.message;
     v1::SubmitResult r;
     r.set_message_uuid(m.uuid);
     if (o.failed) {
-      ++counters_.rejected;
+      store_ok_ = false;
+      noteRejection(m.sender, m.uuid, reject(v1::STORE_FAILED, o.error));
       spdlog::error("message {} not stored: {}", m.uuid, o.error);
       r.set_accepted(false);
       r.set_reason(v1::STORE_FAILED);
       r.set_detail("the store could not commit (" + o.error + "); nothing was accepted");
     } else {
+      store_ok_ = true;
       ++counters_.accepted;
+      brokerMetrics().accepted.with({m.queue, m.message_type}).inc();
       r.set_accepted(true);
       r.set_duplicate(o.duplicate);
       r.set_destination(m.queue);
@@ -85,6 +96,8 @@ void Server::onCommitted(CommitOutcome& outcome) {
         r.set_reason(o.op.dead_letter->reason);
         r.set_detail("held in the dead-letter queue: " + o.op.dead_letter->detail);
         dispatcher_->committedDead(m);
+        ++counters_.dead_lettered;
+        brokerMetrics().dead_lettered.with({m.queue, reasonName(o.op.dead_letter->reason)}).inc();
       } else {
         spdlog::debug("message {} accepted for {}", m.uuid, m.queue);
         dispatcher_->committed(m);
@@ -93,6 +106,39 @@ void Server::onCommitted(CommitOutcome& outcome) {
     answerSubmit(o.op.identity, o.op.correlation, r);
   }
   for (const ReceiptRecord& receipt : outcome.receipts) outbox_->committed(receipt);
+  for (const DiscardOp& d : outcome.discarded) {
+    const auto key = discard_keys_.extract(d.id);
+    if (key.empty()) continue;
+    const auto it = pending_admin_.find(key.mapped());
+    if (it == pending_admin_.end()) continue;
+    dispatcher_->deadLetterRemoved(it->second.queue);
+    answerAdmin(key.mapped(), 200, "dead letter " + std::to_string(d.id) + " discarded: message " +
+                                       it->second.uuid + " will not be delivered");
+  }
+  for (const auto& [d, why] : outcome.not_discarded) {
+    const auto key = discard_keys_.extract(d.id);
+    if (!key.empty()) answerAdmin(key.mapped(), 404, why);
+  }
+}
+
+void Server::onReplayed(InsertOutcome& o) {
+  --in_pipeline_;
+  const QueuedMessage& m = o.op.message;
+  const std::uint64_t key = o.op.correlation;
+  if (o.failed) {
+    answerAdmin(key, 409, "replay not stored: " + o.error);
+    return;
+  }
+  dispatcher_->deadLetterRemoved(o.op.replayed_from_queue);
+  if (o.op.dead_letter) {
+    dispatcher_->committedDead(m);
+    answerAdmin(key, 200, "dead letter " + std::to_string(m.id) + " replayed, and held again in " + m.queue +
+                              ": " + o.op.dead_letter->toString());
+    return;
+  }
+  dispatcher_->committed(m);
+  answerAdmin(key, 200, "dead letter " + std::to_string(m.id) + " replayed: message " + m.uuid +
+                            " is queued again in " + m.queue);
 }
 
 }  // namespace ozgbus::broker

@@ -11,6 +11,7 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "broker/monitoring/admin_request.h"
 #include "broker/store/records.h"
 #include "core/result.h"
 
@@ -21,11 +22,13 @@ struct SubmitRejected {
   std::uint64_t correlation = 0;
   std::string message_uuid;
   Rejection rejection;
+  std::string sender;
 };
 
 struct Event {
   std::vector<SubmitRejected> rejected;
   std::unique_ptr<CommitOutcome> commit;
+  std::unique_ptr<AdminRequest> admin;  // from the HTTP thread
 };
 
 class MailboxPoster {

@@ -7,6 +7,7 @@
 #include <csignal>
 
 #include "broker/store/sqlite_store.h"
+#include "broker/transport/wall_clock.h"
 #include "core/wire/curve_keys.h"
 
 namespace ozgbus::broker {
@@ -103,6 +104,9 @@ Server::Server(BrokerConfig config)
       router_(ctx_, zmq::socket_type::router) {}
 
 Server::~Server() {
+  http_.reset();  // its handlers may be waiting for this thread
+  admin_poster_.reset();  // a socket: closed before the context it belongs to
+  for (auto& [key, p] : pending_admin_) p.request->answer.set_value({503, "the broker is stopping"});
   if (workers_) workers_->stop();
   if (committer_) committer_->stop();
 }
@@ -187,6 +191,22 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
   if (!workers) return workers.rejection();
   s->workers_ = std::move(*workers);
 
+  s->started_at_ms_ = epochMillis();
+  s->publishOverview();
+  if (!c.http_listen.empty()) {
+    s->registerStateGauges();
+    s->admin_poster_ = s->mailbox_->poster();
+    const auto colon = c.http_listen.rfind(':');
+    AdminHttpOptions o{c.http_listen.substr(0, colon), std::stoi(c.http_listen.substr(colon + 1)),
+                       c.dashboard_dir, c.store.path};
+    auto http = AdminHttp::start(o, s->overview_, [raw = s.get()](AdminRequest::Kind k, std::uint64_t id) {
+      return raw->askTransport(k, id);
+    });
+    if (!http) return http.rejection();
+    s->http_ = std::move(*http);
+    spdlog::info("operators: dashboard and admin API on http://{}:{}/, metrics on /metrics", o.host,
+                 s->http_->port());
+  }
   s->router_.set(zmq::sockopt::router_mandatory, 1);
   s->router_.set(zmq::sockopt::sndhwm, 0);
   s->router_.set(zmq::sockopt::rcvhwm, 100000);
@@ -303,8 +323,13 @@ void Server::handle(std::string identity, const std::string& user_id,
 void Server::handleEvent(Event& event) {
   for (SubmitRejected& r : event.rejected) {
     --in_pipeline_;
+    if (r.identity.empty()) {  // a replay: the operator gets the answer
+      answerAdmin(r.correlation, 409, "replay refused by the pipeline, the message stays a dead letter: " +
+                                          r.rejection.toString());
+      continue;
+    }
     limiter_->answered(r.identity);
-    ++counters_.rejected;
+    noteRejection(r.sender, r.message_uuid, r.rejection);
     spdlog::info("message {} rejected: {}", r.message_uuid.empty() ? "(no uuid)" : r.message_uuid,
                  r.rejection.toString());
     v1::SubmitResult result;
@@ -315,6 +340,7 @@ void Server::handleEvent(Event& event) {
     answerSubmit(r.identity, r.correlation, result);
   }
   if (event.commit) onCommitted(*event.commit);
+  if (event.admin) onAdmin(std::move(event.admin));
 }
 
 void Server::logStats(Clock::time_point now) {
@@ -334,6 +360,10 @@ void Server::logStats(Clock::time_point now) {
 
 void Server::housekeeping(Clock::time_point now) {
   logStats(now);
+  if (now >= next_overview_) {
+    publishOverview();
+    next_overview_ = now + std::chrono::milliseconds(250);
+  }
   dispatcher_->expire(now, sessions_);
   std::vector<std::string> silent;
   for (const auto& [identity, s] : sessions_) {

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -13,6 +15,8 @@
 #include "broker/config/config.h"
 #include "broker/delivery/dispatcher.h"
 #include "broker/delivery/receipt_outbox.h"
+#include "broker/monitoring/http_server.h"
+#include "broker/monitoring/overview.h"
 #include "broker/pipeline/worker_pool.h"
 #include "broker/routing/routing_table.h"
 #include "broker/store/group_committer.h"
@@ -49,6 +53,22 @@ class Server {
   void handle(std::string identity, const std::string& user_id, const std::string& curve_key,
               wire::Frames frames);
   void handleEvent(Event& event);
+  // handle_admin.cpp
+  void noteRejection(const std::string& sender, const std::string& uuid, const Rejection& r);
+  void publishOverview();
+  void registerStateGauges();
+  AdminAnswer askTransport(AdminRequest::Kind kind, std::uint64_t id);  // from the HTTP threads
+  void onAdmin(std::unique_ptr<AdminRequest> request);
+  bool answerAdmin(std::uint64_t key, int status, const std::string& text);
+  void onReplayed(InsertOutcome& o);
+  struct PendingAdmin {
+    std::unique_ptr<AdminRequest> request;
+    std::string queue;  // the dead letter's
+    std::string uuid;
+  };
+  std::map<std::uint64_t, PendingAdmin> pending_admin_;  // replays in the pipeline, discards in the store
+  std::map<std::uint64_t, std::uint64_t> discard_keys_;  // store id -> pending_admin_ key
+  std::uint64_t next_admin_ = 1;
   void housekeeping(Clock::time_point now);
   // count_attempt: false when the client left in good order (BYE, HELLO again).
   void dropSession(const std::string& identity, const char* why, bool count_attempt = true);
@@ -85,6 +105,14 @@ class Server {
   schema::CurrentRegistry schemas_;
   dsig::CurrentTrustStore trust_;
   CurrentAdapters adapters_;
+  CurrentOverview overview_;
+  std::deque<Overview::Rejection> recent_rejections_;  // newest first, at most 50
+  std::int64_t started_at_ms_ = 0;
+  bool store_ok_ = true;
+  std::unique_ptr<MailboxPoster> admin_poster_;  // the HTTP threads', under admin_mu_
+  std::mutex admin_mu_;
+  std::unique_ptr<AdminHttp> http_;
+  Clock::time_point next_overview_ = Clock::now();
   static Result<std::shared_ptr<const AdapterSet>> loadAdapters(const BrokerConfig& c);
   std::shared_ptr<const dsig::Signer> signer_;  // null without [signatures] broker_key
   void reload();
@@ -106,6 +134,7 @@ class Server {
 
   struct Counters {
     std::uint64_t submitted = 0, accepted = 0, rejected = 0, duplicates = 0, errors = 0;
+    std::uint64_t dead_lettered = 0;
     std::uint64_t commits = 0, committed_ops = 0;
     std::int64_t commit_micros = 0, max_commit_micros = 0;
   } counters_;

@@ -26,6 +26,7 @@ struct Session {
   std::unordered_set<std::uint64_t> deliveries;  // delivery ids it holds
   std::unordered_set<std::uint64_t> receipts;    // receipt ids it holds
   Clock::time_point last_seen;
+  std::int64_t connected_at_ms = 0;  // when its HELLO was accepted (wall clock)
 
   bool hasCredit() const { return deliveries.size() < credit; }
 };

@@ -31,6 +31,7 @@ class BrokerProcess {
   bool running() const { return pid_ > 0; }
 
   const std::string& endpoint() const { return endpoint_; }
+  int httpPort() const { return http_port_; }  // metrics, admin API, dashboard
   const std::filesystem::path& dir() const { return dir_.path(); }
   std::string log() const;
   pid_t pid() const { return pid_; }
@@ -45,6 +46,7 @@ class BrokerProcess {
  private:
   TempDir dir_;
   std::string endpoint_;
+  int http_port_ = 0;
   pid_t pid_ = -1;
   std::optional<client::Options> probe_;
 };

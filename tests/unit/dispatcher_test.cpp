@@ -10,6 +10,8 @@ namespace {
 // A Store that holds nothing on disk: the dispatcher only reads from it after a spill.
 class EmptyStore final : public Store {
  public:
+  std::optional<StoredMessage> loadMessage(std::uint64_t) override { return std::nullopt; }
+ public:
   CommitOutcome apply(std::vector<StoreOp>&) override { return {}; }
   std::vector<QueuedMessage> loadQueued(const std::string&, std::uint64_t, std::size_t) override {
     ++loads;

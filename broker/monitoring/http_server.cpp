@@ -1,0 +1,201 @@
+#include "broker/monitoring/http_server.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <regex>
+
+#include "broker/monitoring/broker_metrics.h"
+#include "broker/monitoring/json.h"
+#include "broker/store/sqlite_handle.h"
+
+namespace ozgbus::broker {
+namespace {
+
+const char* kJson = "application/json";
+
+void json(httplib::Response& res, int status, const std::string& body) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(body, kJson);
+}
+
+void error(httplib::Response& res, int status, const std::string& text) {
+  json(res, status, Json::object("error", text));
+}
+
+bool isUuid(std::string s) {
+  static const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return std::regex_match(s, uuid);
+}
+
+// "at_ms\tevent\tdetail\n" lines, as the pipeline and the store write them.
+void traceEvents(Json& j, const std::string& history) {
+  std::size_t pos = 0;
+  while (pos < history.size()) {
+    const std::size_t end = std::min(history.find('\n', pos), history.size());
+    const std::string line = history.substr(pos, end - pos);
+    pos = end + 1;
+    const auto t1 = line.find('\t');
+    const auto t2 = t1 == std::string::npos ? std::string::npos : line.find('\t', t1 + 1);
+    if (t2 == std::string::npos) continue;
+    j.beginObject().key("at_ms").value(static_cast<std::int64_t>(std::stoll(line.substr(0, t1))));
+    j.key("event").value(line.substr(t1 + 1, t2 - t1 - 1)).key("detail").value(line.substr(t2 + 1));
+    j.endObject();
+  }
+}
+
+const char* kSecurityHeaders[][2] = {
+    {"Content-Security-Policy",
+     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Cache-Control", "no-store"},
+};
+
+}  // namespace
+
+AdminHttp::AdminHttp(AdminHttpOptions options, const CurrentOverview& overview, Act act)
+    : options_(std::move(options)), overview_(overview), act_(std::move(act)),
+      server_(std::make_unique<httplib::Server>()) {}
+
+AdminHttp::~AdminHttp() {
+  server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+Result<std::unique_ptr<AdminHttp>> AdminHttp::start(AdminHttpOptions options, const CurrentOverview& overview,
+                                                    Act act) {
+  std::unique_ptr<AdminHttp> h(new AdminHttp(std::move(options), overview, std::move(act)));
+  h->routes();
+  h->port_ = h->options_.port == 0 ? h->server_->bind_to_any_port(h->options_.host)
+                                   : (h->server_->bind_to_port(h->options_.host, h->options_.port)
+                                          ? h->options_.port
+                                          : -1);
+  if (h->port_ <= 0) {
+    return reject(v1::INTERNAL, "http: cannot listen on " + h->options_.host + ":" +
+                                    std::to_string(h->options_.port) + " (in use?)");
+  }
+  h->thread_ = std::thread([raw = h.get()] { raw->server_->listen_after_bind(); });
+  return h;
+}
+
+void AdminHttp::routes() {
+  httplib::Server& s = *server_;
+  // cpp-httplib's default also sets SO_REUSEPORT, which would let a second broker share the
+  // port and take half the requests; an operator must get "in use" instead.
+  s.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { json(res, 200, Json::object("status", "alive")); });
+  s.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+    const auto o = overview_.get();
+    std::string missing;
+    if (!o->store_ok) missing += "store not writable (last commit failed); ";
+    if (!o->schemas_loaded) missing += "schemas not loaded; ";
+    if (!o->adapters_loaded) missing += "adapters not loaded; ";
+    if (!o->trust_loaded) missing += "trust store not loaded; ";
+    if (missing.empty()) {
+      json(res, 200, Json::object("status", "ready"));
+    } else {
+      error(res, 503, missing.substr(0, missing.size() - 2));
+    }
+  });
+  s.Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(brokerMetrics().registry.render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+  s.Get("/api/overview", [this](const httplib::Request&, httplib::Response& res) {
+    json(res, 200, overview_.get()->json());
+  });
+  s.Get(R"(/api/messages/([^/]+)/trace)", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string uuid = req.matches[1];
+    if (!isUuid(uuid)) return error(res, 400, "'" + uuid + "' is not a message id (8-4-4-4-12 hex)");
+    std::transform(uuid.begin(), uuid.end(), uuid.begin(), [](unsigned char c) { return std::tolower(c); });
+    Json j;
+    j.beginObject().key("message_uuid").value(uuid).key("events").beginArray();
+    bool known = false;
+    // Refused at submit: never stored, but the recent ones are remembered.
+    const auto o = overview_.get();
+    for (auto it = o->recent_rejections.rbegin(); it != o->recent_rejections.rend(); ++it) {
+      if (it->message_uuid != uuid) continue;
+      known = true;
+      j.beginObject().key("at_ms").value(it->at_ms).key("event").value("rejected");
+      j.key("detail").value(it->reason + ": " + it->detail + " (from " + it->sender + ")").endObject();
+    }
+    try {
+      auto db = sqlite::open(options_.store_path, SQLITE_OPEN_READONLY);
+      sqlite::Stmt q(db.get(), "SELECT coalesce(history, '') FROM messages WHERE uuid = ?1 ORDER BY id");
+      q.bind(1, uuid);
+      while (q.step()) {
+        known = true;
+        traceEvents(j, q.text(0));
+      }
+    } catch (const std::exception& e) {
+      return error(res, 503, std::string("store: ") + e.what());
+    }
+    j.endArray().endObject();
+    if (!known) return error(res, 404, "no message with id " + uuid + " is known to this broker");
+    json(res, 200, j.str());
+  });
+  s.Get("/api/dead-letters", [this](const httplib::Request&, httplib::Response& res) {
+    Json j;
+    j.beginObject().key("dead_letters").beginArray();
+    try {
+      auto db = sqlite::open(options_.store_path, SQLITE_OPEN_READONLY);
+      sqlite::Stmt q(db.get(), "SELECT id, uuid, queue, reason, coalesce(detail, ''), coalesce(settled_at_ms, 0)"
+                               " FROM messages WHERE state = 3 ORDER BY id DESC LIMIT 1000");
+      while (q.step()) {
+        j.beginObject().key("id").value(q.integer(0)).key("message_uuid").value(q.text(1));
+        j.key("queue").value(q.text(2)).key("reason").value(reasonName(static_cast<ReasonCode>(q.integer(3))));
+        j.key("detail").value(q.text(4)).key("at_ms").value(q.integer(5)).endObject();
+      }
+    } catch (const std::exception& e) {
+      return error(res, 503, std::string("store: ") + e.what());
+    }
+    j.endArray().endObject();
+    json(res, 200, j.str());
+  });
+  const auto action = [this](AdminRequest::Kind kind) {
+    return [this, kind](const httplib::Request& req, httplib::Response& res) {
+      // A custom header cannot be sent cross-site without a CORS preflight, which is never
+      // answered: a foreign page in the operator's browser cannot replay or discard.
+      if (req.get_header_value("X-Ozgbus-Dashboard") != "1") {
+        return error(res, 403, "missing header X-Ozgbus-Dashboard: 1");
+      }
+      std::uint64_t id = 0;
+      try {
+        id = std::stoull(req.matches[1].str());
+      } catch (const std::exception&) {
+        return error(res, 404, "dead letter '" + req.matches[1].str() + "' does not exist");
+      }
+      const AdminAnswer a = act_(kind, id);
+      if (a.status == 200) {
+        json(res, 200, Json::object("result", a.text));
+      } else {
+        error(res, a.status, a.text);
+      }
+    };
+  };
+  s.Post(R"(/api/dead-letters/([^/]+)/replay)", action(AdminRequest::Kind::kReplay));
+  s.Post(R"(/api/dead-letters/([^/]+)/discard)", action(AdminRequest::Kind::kDiscard));
+  s.Get(R"(/api/dead-letters/([^/]+)/(replay|discard))", [](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Allow", "POST");
+    error(res, 405, "use POST");
+  });
+  if (!options_.dashboard_dir.empty()) {
+    s.set_mount_point("/", options_.dashboard_dir.string());
+    s.set_file_extension_and_mimetype_mapping("js", "text/javascript; charset=utf-8");
+    s.set_file_extension_and_mimetype_mapping("html", "text/html; charset=utf-8");
+    s.set_file_extension_and_mimetype_mapping("css", "text/css; charset=utf-8");
+  }
+  s.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (req.path.rfind("/api/", 0) == 0 || req.path == "/metrics") return;
+    for (const auto& h : kSecurityHeaders) res.set_header(h[0], h[1]);
+  });
+}
+
+}  // namespace ozgbus::broker

@@ -1,0 +1,53 @@
+// AdminHttp: the broker's HTTP endpoint for operators — /metrics (Prometheus), /healthz,
+// /readyz, the JSON admin API (overview, message trace, dead letters with replay and discard)
+// and the dashboard's static files. Runs on its own threads (cpp-httplib's pool); it reads only
+// published snapshots and its own read-only SQLite connections, and hands actions to the
+// transport thread, so it never touches transport state.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "broker/monitoring/admin_request.h"
+#include "broker/monitoring/overview.h"
+#include "core/result.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace ozgbus::broker {
+
+struct AdminHttpOptions {
+  std::string host = "127.0.0.1";
+  int port = 7756;
+  std::filesystem::path dashboard_dir;  // index.html, app.js, style.css
+  std::filesystem::path store_path;     // read-only queries: trace, dead letters
+};
+
+class AdminHttp {
+ public:
+  using Act = std::function<AdminAnswer(AdminRequest::Kind, std::uint64_t id)>;
+
+  // Binds before returning (a port in use is an error now, not later).
+  static Result<std::unique_ptr<AdminHttp>> start(AdminHttpOptions options, const CurrentOverview& overview,
+                                                  Act act);
+  ~AdminHttp();
+  int port() const { return port_; }
+
+ private:
+  AdminHttp(AdminHttpOptions options, const CurrentOverview& overview, Act act);
+  void routes();
+
+  AdminHttpOptions options_;
+  const CurrentOverview& overview_;
+  Act act_;
+  std::unique_ptr<httplib::Server> server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace ozgbus::broker
