@@ -23,6 +23,10 @@
 #include "client/message_template.h"
 #include "tests/support/broker_process.h"
 
+#include <httplib.h>
+
+#include <atomic>
+
 using namespace ozgbus;
 
 namespace {
@@ -51,10 +55,31 @@ double zmqLoop(std::uint64_t messages, std::size_t size) {
   return rate;
 }
 
-bench::LoadResult brokerLoad(std::uint64_t messages, std::size_t size, double rate) {
-  testing::BrokerProcess broker(kUnlimited + (std::getenv("OZGBUS_BENCH_EXTRA") ? std::getenv("OZGBUS_BENCH_EXTRA") : ""),
+bench::LoadResult brokerLoad(std::uint64_t messages, std::size_t size, double rate,
+                             const std::string& extra = "", bool scrape = false) {
+  testing::BrokerProcess broker(kUnlimited + extra + (std::getenv("OZGBUS_BENCH_EXTRA") ? std::getenv("OZGBUS_BENCH_EXTRA") : ""),
                                 std::getenv("OZGBUS_BENCH_LOG") ? std::getenv("OZGBUS_BENCH_LOG") : "warn");
   broker.start();
+  // An operator's view while the load runs: Prometheus and the dashboard polling 10× a second.
+  std::atomic<bool> done{false};
+  std::thread scraper([&] {
+    if (!scrape) return;
+    httplib::Client c("127.0.0.1", broker.httpPort());
+    while (!done) {
+      (void)c.Get("/metrics");
+      (void)c.Get("/api/overview");
+      (void)c.Get("/api/dead-letters");
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  struct Join {
+    std::atomic<bool>& done;
+    std::thread& t;
+    ~Join() {
+      done = true;
+      t.join();
+    }
+  } join{done, scraper};
   bench::LoadSpec spec;
   spec.endpoint = broker.endpoint();
   spec.document_template = sampleTemplate();
@@ -71,6 +96,24 @@ long rssKiB(pid_t pid, const char* field) {
     if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::string(field).size()));
   }
   return -1;
+}
+
+// The foundation's 1 KiB benchmark with the HTTP endpoint off, and on while it is scraped, in
+// the same run, alternating to spread drift over both.
+int monitoring(std::uint64_t n, int rounds) {
+  std::printf("| round | HTTP endpoint off (msg/s) | on, scraped 10×/s (msg/s) | on / off |\n|---|---|---|---|\n");
+  double off_sum = 0, on_sum = 0;
+  for (int i = 1; i <= rounds; ++i) {
+    const auto off = brokerLoad(n, 1024, 0, "[http]\nlisten = \"\"\n");
+    const auto on = brokerLoad(n, 1024, 0, "", true);
+    off_sum += off.throughput;
+    on_sum += on.throughput;
+    std::printf("| %d | %.0f | %.0f | %.3f |\n", i, off.throughput, on.throughput, on.throughput / off.throughput);
+    std::fflush(stdout);
+  }
+  std::printf("\nmean: off %.0f msg/s, on %.0f msg/s, ratio %.3f\n", off_sum / rounds, on_sum / rounds,
+              on_sum / off_sum);
+  return 0;
 }
 
 int compare(std::uint64_t small_n, std::uint64_t large_n) {
@@ -211,6 +254,11 @@ int main(int argc, char** argv) {
   double adapt_seconds = 2;
   auto* adp = app.add_subcommand("adapt", "XSLT translation vs parse cost, one core");
   adp->add_option("--seconds", adapt_seconds, "per measurement")->capture_default_str();
+  std::uint64_t mon_n = 100000;
+  int mon_rounds = 3;
+  auto* mon = app.add_subcommand("monitoring", "1 KiB end to end, HTTP endpoint off vs on and scraped, same run");
+  mon->add_option("--messages", mon_n, "per run")->capture_default_str();
+  mon->add_option("--rounds", mon_rounds, "off/on pairs")->capture_default_str();
   auto* crv = app.add_subcommand("curve", "4 KiB end to end with CURVE off and on, same run");
   crv->add_option("--messages", curve_n)->capture_default_str();
   auto* fl = app.add_subcommand("fill", "broker memory with a deep queue");
@@ -221,6 +269,7 @@ int main(int argc, char** argv) {
   if (cmp->parsed()) return compare(small_n, large_n);
   if (sch->parsed()) return bench::runSchemaBench(schema_seconds);
   if (sig->parsed()) return bench::runSignatureBench(sig_seconds);
+  if (mon->parsed()) return monitoring(mon_n, mon_rounds);
   if (adp->parsed()) return bench::runAdapterBench(adapt_seconds);
   if (crv->parsed()) return compareCurve(curve_n);
   if (load->parsed()) {

@@ -42,7 +42,7 @@ store: .demo/data). Try, in another terminal:
       --sign-cert .demo/pki/participants/psw_02000001.cert.pem tests/fixtures/messages/gewerbe/1.0/valid-*.xml
   $bin/client/ozgbus verify --trust .demo/pki/ca --trust .demo/pki/crl /tmp/inbox/*.xml
   $bin/client/ozgbus status ${operator[*]}
-Dashboard: not built yet (issue 6); 'ozgbus status' shows queues, participants and adapters.
+Dashboard: http://127.0.0.1:7756/  (metrics: /metrics; also: $bin/client/ozgbus dlq list, ozgbus trace <uuid>)
 Ctrl-C stops the broker.
 TXT
 wait $broker

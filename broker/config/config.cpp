@@ -275,6 +275,7 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
   if (!c.http_listen.empty() && c.http_listen.rfind(':') == std::string::npos) {
     r.fail("http.listen", "must be host:port (or \"\" for no HTTP endpoint)");
   }
+  r.get(t["events"]["publish"], "events.publish", c.events_publish);
   std::string dashboard;
   r.get(t["http"]["dashboard_dir"], "http.dashboard_dir", dashboard);
   c.dashboard_dir = dashboard.empty() ? std::filesystem::path(OZGBUS_DASHBOARD_DIR) : resolve(dashboard);

@@ -9,6 +9,7 @@
 #include "broker/monitoring/broker_metrics.h"
 #include "broker/monitoring/json.h"
 #include "broker/store/sqlite_handle.h"
+#include "broker/store/trace_line.h"
 
 namespace ozgbus::broker {
 namespace {
@@ -31,20 +32,10 @@ bool isUuid(std::string s) {
   return std::regex_match(s, uuid);
 }
 
-// "at_ms\tevent\tdetail\n" lines, as the pipeline and the store write them.
 void traceEvents(Json& j, const std::string& history) {
-  std::size_t pos = 0;
-  while (pos < history.size()) {
-    const std::size_t end = std::min(history.find('\n', pos), history.size());
-    const std::string line = history.substr(pos, end - pos);
-    pos = end + 1;
-    const auto t1 = line.find('\t');
-    const auto t2 = t1 == std::string::npos ? std::string::npos : line.find('\t', t1 + 1);
-    if (t2 == std::string::npos) continue;
-    j.beginObject().key("at_ms").value(static_cast<std::int64_t>(std::stoll(line.substr(0, t1))));
-    j.key("event").value(line.substr(t1 + 1, t2 - t1 - 1)).key("detail").value(line.substr(t2 + 1));
-    j.endObject();
-  }
+  forEachTraceLine(history, [&j](std::int64_t at_ms, const std::string& event, const std::string& detail) {
+    j.beginObject().key("at_ms").value(at_ms).key("event").value(event).key("detail").value(detail).endObject();
+  });
 }
 
 const char* kSecurityHeaders[][2] = {

@@ -8,7 +8,13 @@
 
 namespace ozgbus::broker {
 
+void Server::flow(const std::string& uuid, const std::string& event, const std::string& detail,
+                  const std::string& participant, const std::string& queue) {
+  if (events_) events_->publish(epochMillis(), uuid, event, detail, participant, queue);
+}
+
 void Server::noteRejection(const std::string& sender, const std::string& uuid, const Rejection& r) {
+  flow(uuid, "rejected", r.toString(), sender);
   ++counters_.rejected;
   brokerMetrics().rejected.with({reasonName(r.reason)}).inc();
   recent_rejections_.push_front({epochMillis(), uuid, sender, reasonName(r.reason), r.detail});

@@ -105,7 +105,8 @@ Server::Server(BrokerConfig config)
 
 Server::~Server() {
   http_.reset();  // its handlers may be waiting for this thread
-  admin_poster_.reset();  // a socket: closed before the context it belongs to
+  admin_poster_.reset();  // sockets: closed before the context they belong to
+  events_.reset();
   for (auto& [key, p] : pending_admin_) p.request->answer.set_value({503, "the broker is stopping"});
   if (workers_) workers_->stop();
   if (committer_) committer_->stop();
@@ -135,6 +136,7 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
     s->router_.set(zmq::sockopt::zap_domain, "ozgbus");
     s->router_.set(zmq::sockopt::curve_server, 1);
     s->router_.set(zmq::sockopt::curve_secretkey, keys->secret_key);
+    s->curve_secret_ = keys->secret_key;
     spdlog::info("CURVE on; {} participants registered; broker public key {}",
                  c.participants.size(), keys->public_key);
   }
@@ -167,7 +169,19 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
 
   s->mailbox_ = std::make_unique<Mailbox>(
       s->ctx_, "inproc://ozgbus-mailbox-" + std::to_string(reinterpret_cast<std::uintptr_t>(s.get())));
-  auto write = [raw = s.get()](StoreOp op) { raw->committer_->enqueue(std::move(op)); };
+  // Every settle goes through here on its way to the store: the moment to tell the event stream.
+  auto write = [raw = s.get()](StoreOp op) {
+    if (const auto* st = std::get_if<SettleOp>(&op)) {
+      const char* event = st->state == MessageState::kDelivered  ? "delivered"
+                          : st->state == MessageState::kRejected ? "rejected_by_receiver"
+                                                                 : "dead_lettered";
+      raw->flow(st->message_uuid, event, st->detail, st->receiver);
+    } else if (const auto* at = std::get_if<AttemptOp>(&op)) {
+      raw->flow("", "delivery_failed", "message id " + std::to_string(at->id) + ", attempt " +
+                                           std::to_string(at->attempts) + ": " + at->note);
+    }
+    raw->committer_->enqueue(std::move(op));
+  };
   s->dispatcher_ = std::make_unique<Dispatcher>(
       c.delivery, *s->store_,
       [raw = s.get()](Session& session, const QueuedMessage& m) { return raw->sendDeliver(session, m); },
@@ -191,6 +205,10 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
   if (!workers) return workers.rejection();
   s->workers_ = std::move(*workers);
 
+  auto events = FlowEvents::open(s->ctx_, c.events_publish, s->curve_secret_);
+  if (!events) return events.rejection();
+  s->events_ = std::move(*events);
+  if (s->events_) spdlog::info("flow events published on {}", s->events_->endpoint());
   s->started_at_ms_ = epochMillis();
   s->publishOverview();
   if (!c.http_listen.empty()) {
@@ -420,6 +438,7 @@ bool Server::sendDeliver(Session& s, const QueuedMessage& m) {
   d->set_queue(m.queue);
   d->set_attempt(m.attempts + 1);
   d->set_received_at_ms(m.received_at_ms);
+  flow(m.uuid, "delivering", "attempt " + std::to_string(m.attempts + 1), s.participant, m.queue);
   // Frame 2 the document as delivered; frame 3, when the broker re-signed or translated it,
   // the author's signed original, so the back-end can check both signatures.
   zmq::message_t frames[2] = {sharedFrame(m.payload), {}};
@@ -438,6 +457,7 @@ bool Server::sendReceipt(Session& s, const ReceiptRecord& r) {
   rc->set_detail(r.detail);
   rc->set_receiver(r.receiver);
   rc->set_at_ms(r.at_ms);
+  flow(r.message_uuid, "receipt_sent", v1::ReceiptOutcome_Name(rc->outcome()), s.participant);
   // The Quittung as frame 2, signed when the broker has a key: proof of the outcome.
   std::string doc = receiptDocument(r);
   if (signer_) {

@@ -15,6 +15,7 @@
 #include "broker/config/config.h"
 #include "broker/delivery/dispatcher.h"
 #include "broker/delivery/receipt_outbox.h"
+#include "broker/monitoring/flow_events.h"
 #include "broker/monitoring/http_server.h"
 #include "broker/monitoring/overview.h"
 #include "broker/pipeline/worker_pool.h"
@@ -112,6 +113,10 @@ class Server {
   std::unique_ptr<MailboxPoster> admin_poster_;  // the HTTP threads', under admin_mu_
   std::mutex admin_mu_;
   std::unique_ptr<AdminHttp> http_;
+  std::unique_ptr<FlowEvents> events_;  // null when [events] publish = ""
+  std::string curve_secret_;            // the broker's CURVE secret key, for the events socket too
+  void flow(const std::string& uuid, const std::string& event, const std::string& detail,
+            const std::string& participant = "", const std::string& queue = "");
   Clock::time_point next_overview_ = Clock::now();
   static Result<std::shared_ptr<const AdapterSet>> loadAdapters(const BrokerConfig& c);
   std::shared_ptr<const dsig::Signer> signer_;  // null without [signatures] broker_key

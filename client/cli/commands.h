@@ -16,5 +16,7 @@ void registerSign(CLI::App& app, int& exit_code);
 void registerVerify(CLI::App& app, int& exit_code);
 void registerAdapt(CLI::App& app, int& exit_code);
 void registerAudit(CLI::App& app, int& exit_code);
+void registerAdmin(CLI::App& app, int& exit_code);  // trace, dlq
+void registerWatch(CLI::App& app, int& exit_code);
 
 }  // namespace ozgbus::cli

@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   ozgbus::cli::registerVerify(app, exit_code);
   ozgbus::cli::registerAdapt(app, exit_code);
   ozgbus::cli::registerAudit(app, exit_code);
+  ozgbus::cli::registerAdmin(app, exit_code);
+  ozgbus::cli::registerWatch(app, exit_code);
   ozgbus::xml::initXml();
   ozgbus::dsig::initDsig();
   CLI11_PARSE(app, argc, argv);

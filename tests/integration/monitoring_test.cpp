@@ -121,6 +121,26 @@ TEST_CASE("healthz, readyz and Prometheus metrics that promtool accepts") {
             .status == 0);
 }
 
+TEST_CASE("ozgbus watch prints the flow events of a message as it moves") {
+  Monitored m;
+  m.start();
+  const std::string events = "tcp://127.0.0.1:" + std::to_string(m.broker.eventsPort());
+  testing::CommandResult watched;
+  std::thread watcher([&] {
+    watched = testing::runCommand({OZGBUS_CLI_BIN, "watch", "--events", events, "--count", "6", "--timeout", "10"});
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // PUB drops what comes before SUB joins
+  std::string uuid;
+  auto portal = m.broker.connect("psw:02000001", v1::PORTAL);
+  REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid))->accepted());
+  watcher.join();
+  CHECK_MESSAGE(watched.status == 0, watched.out);
+  for (const char* event : {"received", "parsed", "validated", "routed"}) {
+    CHECK_MESSAGE(watched.out.find(std::string(event) + " ") != std::string::npos, event << " in " << watched.out);
+  }
+  CHECK(watched.out.find(uuid) != std::string::npos);
+}
+
 TEST_CASE("the overview and a message's trace from submit to acknowledgement") {
   Monitored m;
   m.start();
@@ -171,6 +191,14 @@ TEST_CASE("dead letters: replayed after the adapter is fixed, discarded, all in 
   CHECK(d->payloads[0].find("urn:xoev-de:ozgbus:bewohnerparken:2.0") != std::string::npos);
   backend->ack(d->envelope.deliver().delivery_id());
   CHECK(m.get("/api/messages/" + first + "/trace").find("\"event\":\"replayed\"") != std::string::npos);
+  const std::string admin = "http://127.0.0.1:" + std::to_string(m.broker.httpPort());
+  auto traced = testing::runCommand({OZGBUS_CLI_BIN, "trace", "--admin", admin, first});
+  CHECK(traced.status == 0);
+  CHECK(traced.out.find("replayed") != std::string::npos);
+  auto listed = testing::runCommand({OZGBUS_CLI_BIN, "dlq", "list", "--admin", admin});
+  CHECK(listed.status == 0);
+  CHECK(listed.out.find(second) != std::string::npos);
+  CHECK(listed.out.find(first) == std::string::npos);
 
   const std::string second_id = m.deadLetterId(second);
   CHECK(m.post("/api/dead-letters/" + second_id + "/discard", 200).find("will not be delivered") != std::string::npos);

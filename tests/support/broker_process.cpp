@@ -64,12 +64,20 @@ BrokerProcess::BrokerProcess(std::string extra_toml, std::string log_level,
                              std::string broker_extra) {
   endpoint_ = "tcp://127.0.0.1:" + std::to_string(freePort());
   http_port_ = freePort();
+  events_port_ = freePort();
   // TOML forbids repeating a table: extra_toml may add [delivery], [limits], [store] or routes,
   // never [broker] or [session]. The endpoint goes on the command line.
   // Tests that exercise CURVE put curve_secret_key_file in broker_extra; the others run the
   // development mode.
   std::ofstream(dir_.path() / "ozgbus.toml")
-      << extra_toml << "\n[http]\nlisten = \"127.0.0.1:" << http_port_ << "\"\n" << kBaseConfig << "log_level = \"" << log_level << "\"\n"
+      << extra_toml << "\n"
+      << (extra_toml.find("[http]") == std::string::npos
+              ? "[http]\nlisten = \"127.0.0.1:" + std::to_string(http_port_) + "\"\n"
+              : std::string())
+      << (extra_toml.find("[events]") == std::string::npos
+              ? "[events]\npublish = \"tcp://127.0.0.1:" + std::to_string(events_port_) + "\"\n"
+              : std::string())
+      << kBaseConfig << "log_level = \"" << log_level << "\"\n"
       << (broker_extra.empty() ? "insecure = true\n" : broker_extra) << "\n";
 }
 

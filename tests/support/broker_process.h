@@ -32,6 +32,7 @@ class BrokerProcess {
 
   const std::string& endpoint() const { return endpoint_; }
   int httpPort() const { return http_port_; }  // metrics, admin API, dashboard
+  int eventsPort() const { return events_port_; }  // flow events (PUB)
   const std::filesystem::path& dir() const { return dir_.path(); }
   std::string log() const;
   pid_t pid() const { return pid_; }
@@ -47,6 +48,7 @@ class BrokerProcess {
   TempDir dir_;
   std::string endpoint_;
   int http_port_ = 0;
+  int events_port_ = 0;
   pid_t pid_ = -1;
   std::optional<client::Options> probe_;
 };
