@@ -1,7 +1,6 @@
 #include "broker/monitoring/flow_events.h"
 
 #include "broker/store/trace_line.h"
-#include "ozgbus.pb.h"
 
 namespace ozgbus::broker {
 
@@ -28,17 +27,27 @@ std::string FlowEvents::endpoint() const { return socket_.get(zmq::sockopt::last
 
 void FlowEvents::publish(std::int64_t at_ms, const std::string& uuid, const std::string& event,
                          const std::string& detail, const std::string& participant, const std::string& queue) {
-  v1::FlowEvent e;
-  e.set_at_ms(at_ms);
-  e.set_message_uuid(uuid);
-  e.set_event(event);
-  e.set_detail(detail);
-  e.set_participant(participant);
-  e.set_queue(queue);
-  const std::string topic = "ozgbus.flow." + event;
-  const std::string body = e.SerializeAsString();
+  if (batch_.events_size() == 0) first_pending_ = std::chrono::steady_clock::now();
+  v1::FlowEvent* e = batch_.add_events();
+  e->set_at_ms(at_ms);
+  e->set_message_uuid(uuid);
+  e->set_event(event);
+  e->set_detail(detail);
+  e->set_participant(participant);
+  e->set_queue(queue);
+  if (batch_.events_size() >= 256) flush();
+}
+
+void FlowEvents::flushIfDue(std::chrono::steady_clock::time_point now) {
+  if (batch_.events_size() > 0 && now - first_pending_ >= std::chrono::milliseconds(20)) flush();
+}
+
+void FlowEvents::flush() {
+  if (batch_.events_size() == 0) return;
+  const std::string body = batch_.SerializeAsString();
+  batch_.Clear();
   // Never blocks: at the high-water mark PUB drops, and a monitoring gap is better than a stall.
-  socket_.send(zmq::buffer(topic), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+  socket_.send(zmq::buffer(std::string_view("ozgbus.flow")), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
   socket_.send(zmq::buffer(body), zmq::send_flags::dontwait);
 }
 

@@ -106,6 +106,7 @@ Server::Server(BrokerConfig config)
 Server::~Server() {
   http_.reset();  // its handlers may be waiting for this thread
   admin_poster_.reset();  // sockets: closed before the context they belong to
+  if (events_) events_->flush();
   events_.reset();
   for (auto& [key, p] : pending_admin_) p.request->answer.set_value({503, "the broker is stopping"});
   if (workers_) workers_->stop();
@@ -261,6 +262,7 @@ void Server::run() {
     gone_.clear();
 
     const auto now = Clock::now();
+    if (events_) events_->flushIfDue(now);
     if (now >= next_housekeeping) {
       housekeeping(now);
       next_housekeeping = now + std::chrono::milliseconds(100);

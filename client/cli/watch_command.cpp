@@ -33,25 +33,36 @@ int runWatch(const WatchArgs& a) {
     sub.set(zmq::sockopt::curve_publickey, mine->public_key);
     sub.set(zmq::sockopt::curve_secretkey, mine->secret_key);
   }
-  if (a.filters.empty()) sub.set(zmq::sockopt::subscribe, "ozgbus.flow.");
-  for (const auto& f : a.filters) sub.set(zmq::sockopt::subscribe, "ozgbus.flow." + f);
+  sub.set(zmq::sockopt::subscribe, "ozgbus.flow");
   sub.set(zmq::sockopt::rcvtimeo, a.timeout > 0 ? static_cast<int>(a.timeout * 1000) : -1);
   sub.connect(a.events);
-  for (int seen = 0; a.count == 0 || seen < a.count; ++seen) {
+  const auto wanted = [&a](const std::string& event) {
+    if (a.filters.empty()) return true;
+    for (const auto& f : a.filters) {
+      if (event.rfind(f, 0) == 0) return true;
+    }
+    return false;
+  };
+  int seen = 0;
+  while (a.count == 0 || seen < a.count) {
     zmq::message_t topic, body;
     if (!sub.recv(topic) || !sub.recv(body)) {
       std::cerr << "ozgbus watch: no event within " << a.timeout << " s\n";
       return 1;
     }
-    v1::FlowEvent e;
-    if (!e.ParseFromArray(body.data(), static_cast<int>(body.size()))) continue;
-    const std::time_t t = static_cast<std::time_t>(e.at_ms() / 1000);
-    char when[32];
-    std::strftime(when, sizeof when, "%H:%M:%S", std::localtime(&t));
-    std::printf("%s.%03d %-20s %-36s %-20s %-20s %s\n", when, static_cast<int>(e.at_ms() % 1000), e.event().c_str(),
-                e.message_uuid().empty() ? "-" : e.message_uuid().c_str(),
-                e.participant().empty() ? "-" : e.participant().c_str(), e.queue().empty() ? "-" : e.queue().c_str(),
-                e.detail().c_str());
+    v1::FlowEventBatch batch;
+    if (!batch.ParseFromArray(body.data(), static_cast<int>(body.size()))) continue;
+    for (const v1::FlowEvent& e : batch.events()) {
+      if (!wanted(e.event()) || (a.count != 0 && seen >= a.count)) continue;
+      ++seen;
+      const std::time_t t = static_cast<std::time_t>(e.at_ms() / 1000);
+      char when[32];
+      std::strftime(when, sizeof when, "%H:%M:%S", std::localtime(&t));
+      std::printf("%s.%03d %-20s %-36s %-20s %-20s %s\n", when, static_cast<int>(e.at_ms() % 1000), e.event().c_str(),
+                  e.message_uuid().empty() ? "-" : e.message_uuid().c_str(),
+                  e.participant().empty() ? "-" : e.participant().c_str(), e.queue().empty() ? "-" : e.queue().c_str(),
+                  e.detail().c_str());
+    }
     std::fflush(stdout);
   }
   return 0;
