@@ -59,6 +59,25 @@ std::string sha256Hex(const std::string& bytes) {
   return out;
 }
 
+// A message row: id, uuid, author, sender, reader, message_type, received_at_ms, attempts,
+// body, original (the first columns of loadQueued and loadOne).
+QueuedMessage messageAt(const sqlite::Stmt& s) {
+  QueuedMessage m;
+  m.id = static_cast<std::uint64_t>(s.integer(0));
+  m.uuid = s.text(1);
+  m.author = s.text(2);
+  m.sender = s.text(3);
+  m.reader = s.text(4);
+  m.message_type = s.text(5);
+  m.received_at_ms = s.integer(6);
+  m.attempts = static_cast<std::uint32_t>(s.integer(7));
+  m.payload = std::make_shared<const std::string>(s.blob(8));
+  if (std::string original = s.blob(9); !original.empty()) {
+    m.original = std::make_shared<const std::string>(std::move(original));
+  }
+  return m;
+}
+
 std::int64_t nowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -97,8 +116,9 @@ struct SqliteStore::Statements {
         replacePayload(w, "INSERT OR REPLACE INTO payloads(id, body, original) VALUES(?1, ?2, ?3)"),
         discard(w, "UPDATE messages SET state = 4, settled_at_ms = ?2, history = coalesce(history, '') || ?3"
                    " WHERE id = ?1 AND state = 3"),
-        loadOne(r, "SELECT m.id, uuid, author, sender, reader, message_type, queue, received_at_ms,"
-                   " attempts, state, reason, coalesce(detail, ''), p.body, p.original"
+        // The first ten columns as loadQueued's (messageAt reads them).
+        loadOne(r, "SELECT m.id, uuid, author, sender, reader, message_type, received_at_ms,"
+                   " attempts, p.body, p.original, queue, state, reason, coalesce(detail, '')"
                    " FROM messages m LEFT JOIN payloads p ON p.id = m.id WHERE m.id = ?1"),
         loadQueued(r,
                    "SELECT m.id, uuid, author, sender, reader, message_type, received_at_ms,"
@@ -376,20 +396,8 @@ std::vector<QueuedMessage> SqliteStore::loadQueued(const std::string& queue,
   s.bind(1, queue).bind(2, static_cast<std::int64_t>(after_id));
   s.bind(3, static_cast<std::int64_t>(limit));
   while (s.step()) {
-    QueuedMessage m;
-    m.id = static_cast<std::uint64_t>(s.integer(0));
-    m.uuid = s.text(1);
-    m.author = s.text(2);
-    m.sender = s.text(3);
-    m.reader = s.text(4);
-    m.message_type = s.text(5);
+    QueuedMessage m = messageAt(s);
     m.queue = queue;
-    m.received_at_ms = s.integer(6);
-    m.attempts = static_cast<std::uint32_t>(s.integer(7));
-    m.payload = std::make_shared<const std::string>(s.blob(8));
-    if (std::string original = s.blob(9); !original.empty()) {
-      m.original = std::make_shared<const std::string>(std::move(original));
-    }
     out.push_back(std::move(m));
   }
   s.reset();
@@ -419,23 +427,12 @@ std::optional<StoredMessage> SqliteStore::loadMessage(std::uint64_t id) {
   std::optional<StoredMessage> out;
   if (s.step()) {
     StoredMessage r;
-    QueuedMessage& m = r.message;
-    m.id = static_cast<std::uint64_t>(s.integer(0));
-    m.uuid = s.text(1);
-    m.author = s.text(2);
-    m.sender = s.text(3);
-    m.reader = s.text(4);
-    m.message_type = s.text(5);
-    m.queue = s.text(6);
-    m.received_at_ms = s.integer(7);
-    m.attempts = static_cast<std::uint32_t>(s.integer(8));
-    r.state = static_cast<MessageState>(s.integer(9));
-    r.reason = static_cast<ReasonCode>(s.integer(10));
-    r.detail = s.text(11);
-    if (std::string body = s.blob(12); !body.empty()) m.payload = std::make_shared<const std::string>(std::move(body));
-    if (std::string original = s.blob(13); !original.empty()) {
-      m.original = std::make_shared<const std::string>(std::move(original));
-    }
+    r.message = messageAt(s);
+    if (r.message.payload->empty()) r.message.payload.reset();  // settled: the document is gone
+    r.message.queue = s.text(10);
+    r.state = static_cast<MessageState>(s.integer(11));
+    r.reason = static_cast<ReasonCode>(s.integer(12));
+    r.detail = s.text(13);
     out = std::move(r);
   }
   s.reset();
