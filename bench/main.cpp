@@ -125,6 +125,64 @@ int monitoring(std::uint64_t n, int rounds) {
   return 0;
 }
 
+// Issue 7's fairness: a portal at half its submit rate, alone and while another portal floods at
+// ten times its own rate (its messages go to a queue nobody reads, so they do not touch the
+// first portal's back-end). The first portal's latency is compared between the two runs.
+int fairness(double rate, double seconds) {
+  const std::string limits = "[limits]\nsubmit_rate = " + std::to_string(rate) + "\nsubmit_burst = " +
+                             std::to_string(rate / 10) + "\n";
+  std::printf("| run | normal portal: sent / accepted | p50 / p99 / max submit→ACCEPTED (ms) | flooder: sent / RATE_LIMITED |\n"
+              "|---|---|---|---|\n");
+  double p99[2] = {0, 0};
+  for (int flood = 0; flood < 2; ++flood) {
+    testing::BrokerProcess broker(limits, "warn");
+    broker.start();
+    std::atomic<bool> done{false};
+    std::atomic<std::uint64_t> flood_sent{0}, flood_limited{0};
+    std::thread flooder([&] {
+      if (!flood) return;
+      auto c = client::Client::connect({broker.endpoint(), "psw:09000001", v1::PORTAL});
+      if (!c) return;
+      const auto tmpl = client::MessageTemplate::load(std::string(OZGBUS_SOURCE_DIR) +
+                                                      "/samples/messages/bewohnerparken-1.0-muenchen.xml");
+      const auto start = std::chrono::steady_clock::now();
+      while (!done) {
+        const auto due = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                     std::chrono::duration<double>(static_cast<double>(flood_sent) / (10 * rate)));
+        if (std::chrono::steady_clock::now() >= due) {
+          (*c)->post(tmpl.instantiate());
+          ++flood_sent;
+        }
+        while (auto in = (*c)->receive(std::chrono::milliseconds(0))) {
+          if (in->envelope.command() == v1::SUBMIT_RESULT && in->envelope.submit_result().reason() == v1::RATE_LIMITED) {
+            ++flood_limited;
+          }
+        }
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      }
+    });
+    bench::LoadSpec spec;
+    spec.endpoint = broker.endpoint();
+    spec.document_template = sampleTemplate();
+    spec.size = 1024;
+    spec.portals = 1;
+    spec.backends = 1;
+    spec.rate = rate / 2;
+    spec.messages = static_cast<std::uint64_t>(rate / 2 * seconds);
+    const auto r = bench::runLoad(spec);
+    done = true;
+    flooder.join();
+    p99[flood] = r.p99_ms;
+    std::printf("| %s | %llu / %llu | %.2f / %.2f / %.2f | %llu / %llu |\n", flood ? "with flooder" : "alone",
+                static_cast<unsigned long long>(spec.messages), static_cast<unsigned long long>(r.accepted), r.p50_ms,
+                r.p99_ms, r.max_ms, static_cast<unsigned long long>(flood_sent.load()),
+                static_cast<unsigned long long>(flood_limited.load()));
+    std::fflush(stdout);
+  }
+  std::printf("\np99 with the flooder / p99 alone: %.2f\n", p99[1] / p99[0]);
+  return 0;
+}
+
 int compare(std::uint64_t small_n, std::uint64_t large_n) {
   std::printf("| message | bare ZeroMQ loop (msg/s) | ozgbus end to end (msg/s) | ratio | "
               "submit→ACCEPTED p50 / p99 (ms) |\n|---|---|---|---|---|\n");
@@ -268,6 +326,10 @@ int main(int argc, char** argv) {
   auto* mon = app.add_subcommand("monitoring", "1 KiB end to end, HTTP endpoint off vs on and scraped, same run");
   mon->add_option("--messages", mon_n, "per run")->capture_default_str();
   mon->add_option("--rounds", mon_rounds, "off/on pairs")->capture_default_str();
+  double fair_rate = 500, fair_seconds = 10;
+  auto* fair = app.add_subcommand("fairness", "a portal's latency alone and beside one flooding at 10x its rate");
+  fair->add_option("--rate", fair_rate, "per-participant submit rate (limits.submit_rate)")->capture_default_str();
+  fair->add_option("--seconds", fair_seconds, "per run")->capture_default_str();
   auto* crv = app.add_subcommand("curve", "4 KiB end to end with CURVE off and on, same run");
   crv->add_option("--messages", curve_n)->capture_default_str();
   auto* fl = app.add_subcommand("fill", "broker memory with a deep queue");
@@ -279,6 +341,7 @@ int main(int argc, char** argv) {
   if (sch->parsed()) return bench::runSchemaBench(schema_seconds);
   if (sig->parsed()) return bench::runSignatureBench(sig_seconds);
   if (mon->parsed()) return monitoring(mon_n, mon_rounds);
+  if (fair->parsed()) return fairness(fair_rate, fair_seconds);
   if (adp->parsed()) return bench::runAdapterBench(adapt_seconds);
   if (crv->parsed()) return compareCurve(curve_n);
   if (load->parsed()) {

@@ -35,6 +35,12 @@ class Dispatcher {
   void committed(const QueuedMessage& message);
   // Stored straight into the dead-letter queue (its adapter failed): counted, not delivered.
   void committedDead(const QueuedMessage& message) { ++queue(message.queue).dead; }
+  // A replayed dead letter, queued again under its old id.
+  void replayed(const QueuedMessage& message) {
+    Queue& q = queue(message.queue);
+    ++q.depth;
+    q.ready.reinsert(message);
+  }
   // A dead letter left the queue's dead letters (replayed or discarded).
   void deadLetterRemoved(const std::string& queue_name) {
     Queue& q = queue(queue_name);

@@ -44,6 +44,10 @@ class SpillWindow {
     if (rows.size() < asked) spilled_ = false;
   }
 
+  // An item stored earlier that becomes deliverable again (a replayed dead letter): its id may
+  // be behind the refill cursor, so it goes into memory directly, at the back.
+  void reinsert(T item) { items_.push_back(std::move(item)); }
+
   bool empty() const { return items_.empty(); }
   std::size_t size() const { return items_.size(); }
   T& front() { return items_.front(); }

@@ -11,7 +11,7 @@ Result<std::unique_ptr<FlowEvents>> FlowEvents::open(zmq::context_t& ctx, const 
   f->socket_.set(zmq::sockopt::sndhwm, 100000);
   f->socket_.set(zmq::sockopt::linger, 0);
   if (!curve_secret.empty()) {
-    f->socket_.set(zmq::sockopt::zap_domain, "ozgbus");
+    f->socket_.set(zmq::sockopt::zap_domain, "ozgbus-events");  // ZapHandler::kEventsDomain: observers only
     f->socket_.set(zmq::sockopt::curve_server, 1);
     f->socket_.set(zmq::sockopt::curve_secretkey, curve_secret);
   }

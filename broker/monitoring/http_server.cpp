@@ -26,6 +26,12 @@ void error(httplib::Response& res, int status, const std::string& text) {
   json(res, status, Json::object("error", text));
 }
 
+bool equalsIgnoringCase(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+           return std::tolower(x) == std::tolower(y);
+         });
+}
+
 bool isUuid(std::string s) {
   static const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -112,14 +118,14 @@ void AdminHttp::routes() {
     // Refused at submit: never stored, but the recent ones are remembered.
     const auto o = overview_.get();
     for (auto it = o->recent_rejections.rbegin(); it != o->recent_rejections.rend(); ++it) {
-      if (it->message_uuid != uuid) continue;
+      if (!equalsIgnoringCase(it->message_uuid, uuid)) continue;
       known = true;
       j.beginObject().key("at_ms").value(it->at_ms).key("event").value("rejected");
       j.key("detail").value(it->reason + ": " + it->detail + " (from " + it->sender + ")").endObject();
     }
     try {
       auto db = sqlite::open(options_.store_path, SQLITE_OPEN_READONLY);
-      sqlite::Stmt q(db.get(), "SELECT coalesce(history, '') FROM messages WHERE uuid = ?1 ORDER BY id");
+      sqlite::Stmt q(db.get(), "SELECT coalesce(history, '') FROM messages WHERE uuid = ?1 COLLATE NOCASE ORDER BY id");
       q.bind(1, uuid);
       while (q.step()) {
         known = true;
@@ -183,6 +189,17 @@ void AdminHttp::routes() {
     s.set_file_extension_and_mimetype_mapping("html", "text/html; charset=utf-8");
     s.set_file_extension_and_mimetype_mapping("css", "text/css; charset=utf-8");
   }
+  // DNS rebinding: a foreign page whose name resolves to 127.0.0.1 is "same origin" for the
+  // browser, so the custom header alone would not stop it; its requests carry its own Host.
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    const std::string host = req.get_header_value("Host");
+    const std::string port = ":" + std::to_string(port_);
+    for (const std::string& ok : {options_.host + port, "127.0.0.1" + port, "localhost" + port, "[::1]" + port}) {
+      if (host == ok) return httplib::Server::HandlerResponse::Unhandled;
+    }
+    error(res, 421, "Host '" + host + "' is not this broker's address; use http://" + options_.host + port + "/");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   s.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     if (req.path.rfind("/api/", 0) == 0 || req.path == "/metrics") return;
     for (const auto& h : kSecurityHeaders) res.set_header(h[0], h[1]);

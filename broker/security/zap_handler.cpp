@@ -45,7 +45,13 @@ void ZapHandler::run() {
       char z85[41] = {};
       zmq_z85_encode(z85, static_cast<const uint8_t*>((*frames)[6].data()), 32);
       const auto reg = participants_.get();  // keeps the registry alive while p points into it
-      if (const Participant* p = reg->byCurveKey(z85)) {
+      const Participant* p = reg->byCurveKey(z85);
+      // The flow-event stream shows every message's way: for observers (operators) only.
+      if (p != nullptr && text(2) == kEventsDomain && p->role != v1::OBSERVER) {
+        ++refused_;
+        reason = "only observers may subscribe to flow events";
+        spdlog::warn("flow-event subscription by {} refused: role {}, not OBSERVER", p->id, v1::Role_Name(p->role));
+      } else if (p != nullptr) {
         status = "200";
         reason = "OK";
         user = p->id;

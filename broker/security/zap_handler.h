@@ -18,6 +18,8 @@ class ZapHandler {
  public:
   // Connection metadata property that carries the CURVE key the connection authenticated with.
   static constexpr const char* kCurveKeyProperty = "X-Curve-Key";
+  // ZAP domain of the flow-event socket: only OBSERVER participants are admitted there.
+  static constexpr const char* kEventsDomain = "ozgbus-events";
 
   // Binds before returning, so the ROUTER may bind right after.
   ZapHandler(zmq::context_t& ctx, const CurrentParticipants& participants);

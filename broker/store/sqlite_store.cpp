@@ -211,6 +211,17 @@ void SqliteStore::checkpointLoop() {
   }
 }
 
+std::optional<std::pair<std::string, std::string>> SqliteStore::keyOf(std::uint64_t id) {
+  // Read and reset before the caller writes: a statement left mid-step by a failing write
+  // would fail every later use.
+  auto& k = st_->keyOf;
+  k.bind(1, static_cast<std::int64_t>(id));
+  std::optional<std::pair<std::string, std::string>> out;
+  if (k.step()) out.emplace(k.text(0), k.text(1));
+  k.reset();
+  return out;
+}
+
 void SqliteStore::audit(std::int64_t at_ms, const char* event, const std::string& uuid,
                         const std::string& participant, const std::string& detail) {
   insertAuditEntry(st_->auditInsert, audit_->append(at_ms, event, uuid, participant, detail));
@@ -328,20 +339,16 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
       return;
     }
     st_->deletePayload.bind(1, static_cast<std::int64_t>(d->id)).run();
-    auto& k = st_->keyOf;
-    k.bind(1, static_cast<std::int64_t>(d->id));
-    if (k.step()) audit(d->at_ms, audit_event::kDiscarded, k.text(1), d->by, "dead letter discarded");
-    k.reset();
+    if (auto key = keyOf(d->id)) audit(d->at_ms, audit_event::kDiscarded, key->second, d->by, "dead letter discarded");
     out.discarded.push_back(*d);
   } else if (auto* ra = std::get_if<ReceiptAckOp>(&op)) {
     const std::int64_t now = nowMicros() / 1000;
     st_->receiptAck.bind(1, static_cast<std::int64_t>(ra->id));
     st_->receiptAck.bind(2, traceLine(now, "receipt_acknowledged", "by the portal")).run();
     if (sqlite3_changes(db) > 0) {
-      auto& k = st_->keyOf;
-      k.bind(1, static_cast<std::int64_t>(ra->id));
-      if (k.step()) audit(now, audit_event::kReceiptAcknowledged, k.text(1), k.text(0), "receipt acknowledged");
-      k.reset();
+      if (auto key = keyOf(ra->id)) {
+        audit(now, audit_event::kReceiptAcknowledged, key->second, key->first, "receipt acknowledged");
+      }
     }
   }
 }

@@ -37,6 +37,7 @@ class SqliteStore final : public Store {
   SqliteStore() = default;
   void applyOne(StoreOp& op, CommitOutcome& out);
   void applyReplay(InsertOp& ins, CommitOutcome& out);
+  std::optional<std::pair<std::string, std::string>> keyOf(std::uint64_t id);  // author, uuid
   void checkpointLoop();
   void loadDedupeIndex();
 

@@ -102,7 +102,17 @@ AdminAnswer Server::askTransport(AdminRequest::Kind kind, std::uint64_t id) {
 }
 
 void Server::onAdmin(std::unique_ptr<AdminRequest> request) {
-  auto stored = store_->loadMessage(request->id);
+  if (discard_keys_.count(request->id) != 0 || replaying_.count(request->id) != 0) {
+    request->answer.set_value({409, "dead letter " + std::to_string(request->id) + " is being replayed or discarded"});
+    return;
+  }
+  std::optional<StoredMessage> stored;
+  try {
+    stored = store_->loadMessage(request->id);
+  } catch (const std::exception& e) {
+    request->answer.set_value({503, std::string("store: ") + e.what()});
+    return;
+  }
   if (!stored || stored->state != MessageState::kDeadLetter) {
     request->answer.set_value({404, "dead letter " + std::to_string(request->id) +
                                         " does not exist (already replayed or discarded?)"});
@@ -112,7 +122,7 @@ void Server::onAdmin(std::unique_ptr<AdminRequest> request) {
   if (request->kind == AdminRequest::Kind::kDiscard) {
     spdlog::info("dead letter {} (message {}) discarded by {}", m.id, m.uuid, request->by);
     const std::uint64_t key = next_admin_++;
-    pending_admin_[key] = {std::move(request), m.queue, m.uuid};
+    pending_admin_[key] = {std::move(request), m.queue, m.uuid, m.id};
     committer_->enqueue(DiscardOp{m.id, pending_admin_[key].request->by, epochMillis()});
     discard_keys_[m.id] = key;
     return;
@@ -134,7 +144,8 @@ void Server::onAdmin(std::unique_ptr<AdminRequest> request) {
   msg.replace_id = m.id;
   msg.replayed_from_queue = m.queue;
   msg.replayed_by = request->by;
-  pending_admin_[key] = {std::move(request), m.queue, m.uuid};
+  pending_admin_[key] = {std::move(request), m.queue, m.uuid, m.id};
+  replaying_.insert(m.id);
   ++in_pipeline_;
   workers_->submit(std::move(msg));
 }
@@ -142,6 +153,7 @@ void Server::onAdmin(std::unique_ptr<AdminRequest> request) {
 bool Server::answerAdmin(std::uint64_t key, int status, const std::string& text) {
   auto it = pending_admin_.find(key);
   if (it == pending_admin_.end()) return false;
+  replaying_.erase(it->second.id);
   it->second.request->answer.set_value({status, text});
   pending_admin_.erase(it);
   return true;

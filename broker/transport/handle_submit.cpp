@@ -134,11 +134,13 @@ void Server::onReplayed(InsertOutcome& o) {
   dispatcher_->deadLetterRemoved(o.op.replayed_from_queue);
   if (o.op.dead_letter) {
     dispatcher_->committedDead(m);
+    ++counters_.dead_lettered;
+    brokerMetrics().dead_lettered.with({m.queue, reasonName(o.op.dead_letter->reason)}).inc();
     answerAdmin(key, 200, "dead letter " + std::to_string(m.id) + " replayed, and held again in " + m.queue +
                               ": " + o.op.dead_letter->toString());
     return;
   }
-  dispatcher_->committed(m);
+  dispatcher_->replayed(m);
   answerAdmin(key, 200, "dead letter " + std::to_string(m.id) + " replayed: message " + m.uuid +
                             " is queued again in " + m.queue);
 }

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <deque>
+#include <set>
 #include <mutex>
 #include <memory>
 #include <string>
@@ -66,7 +67,9 @@ class Server {
     std::unique_ptr<AdminRequest> request;
     std::string queue;  // the dead letter's
     std::string uuid;
+    std::uint64_t id = 0;  // the dead letter's store id
   };
+  std::set<std::uint64_t> replaying_;  // dead letters in the pipeline again
   std::map<std::uint64_t, PendingAdmin> pending_admin_;  // replays in the pipeline, discards in the store
   std::map<std::uint64_t, std::uint64_t> discard_keys_;  // store id -> pending_admin_ key
   std::uint64_t next_admin_ = 1;

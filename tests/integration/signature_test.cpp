@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <thread>
 
 #include "core/dsig/verifier.h"
 #include "core/wire/curve_keys.h"
@@ -183,9 +184,24 @@ TEST_CASE("with CURVE the connection, the header's author and the signing certif
   };
   broker.setProbe(options("ozgbus-operator", "ozgbus-operator", v1::OBSERVER));
   broker.start();
+  // Flow events show every message's way: an observer may subscribe, a portal may not.
+  const std::string events = "tcp://127.0.0.1:" + std::to_string(broker.eventsPort());
+  const auto watch = [&](const std::string& file) {
+    return testing::runCommand({OZGBUS_CLI_BIN, "watch", "--events", events, "--key", (pki / "curve" / (file + ".key")).string(),
+                                "--server-key", (pki / "curve/broker.pub").string(), "--count", "1", "--timeout", "3"});
+  };
+  testing::CommandResult as_operator, as_portal;
+  std::thread op([&] { as_operator = watch("ozgbus-operator"); });
+  std::thread po([&] { as_portal = watch("psw_01000001"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
   auto hh = client::Client::connect(options("psw:02000001", "psw_02000001", v1::PORTAL));
   REQUIRE(hh.ok());
   CHECK((*hh)->submit(testing::signedSample())->accepted());
+  op.join();
+  po.join();
+  CHECK_MESSAGE(as_operator.status == 0, as_operator.out);
+  CHECK(as_operator.out.find("received") != std::string::npos);
+  CHECK(as_portal.status == 1);
 
   // Author and signer agree with each other but not with the connection.
   const std::string sh_doc = testing::replaced(testing::unsignedSample(), "<kennung>psw:02000001</kennung>",
