@@ -193,11 +193,15 @@ void AdminHttp::routes() {
   // browser, so the custom header alone would not stop it; its requests carry its own Host.
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     const std::string host = req.get_header_value("Host");
-    const std::string port = ":" + std::to_string(port_);
-    for (const std::string& ok : {options_.host + port, "127.0.0.1" + port, "localhost" + port, "[::1]" + port}) {
-      if (host == ok) return httplib::Server::HandlerResponse::Unhandled;
+    const auto colon = host.rfind(':');
+    const std::string name = colon == std::string::npos ? host : host.substr(0, colon);
+    const bool same_port = colon != std::string::npos && host.substr(colon + 1) == std::to_string(port_);
+    if (same_port && (name == options_.host || name == "127.0.0.1" || name == "localhost" || name == "[::1]")) {
+      return httplib::Server::HandlerResponse::Unhandled;
     }
-    error(res, 421, "Host '" + host + "' is not this broker's address; use http://" + options_.host + port + "/");
+    std::string why = "Host '";
+    why.append(host).append("' is not this broker's address");
+    error(res, 421, why);
     return httplib::Server::HandlerResponse::Handled;
   });
   s.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
