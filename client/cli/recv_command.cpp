@@ -1,5 +1,6 @@
 // ozgbus recv: receive deliveries as a back-end; each document is written to DIR/<uuid>.xml
-// (fsync'd, then renamed into place) before it is acknowledged.
+// (fsync'd, then renamed into place) before it is acknowledged, and the author's original, when
+// the broker translated or re-signed it, to DIR/<uuid>.original.xml.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -65,7 +66,9 @@ int runRecv(const RecvArgs& a) {
     if (e.command() != v1::DELIVER || in->payloads.empty()) continue;
     const v1::Deliver& d = e.deliver();
     const auto target = std::filesystem::path(a.out) / (d.message_uuid() + ".xml");
-    if (!writeDurably(target, in->payloads.front())) {
+    const auto original = std::filesystem::path(a.out) / (d.message_uuid() + ".original.xml");
+    if (!writeDurably(target, in->payloads.front()) ||
+        (in->payloads.size() > 1 && !writeDurably(original, in->payloads[1]))) {
       std::cerr << d.message_uuid() << " cannot write " << target << "; asking for redelivery\n";
       (*c)->nack(d.delivery_id(), v1::INTERNAL, "receiver could not write the document", true);
       continue;

@@ -214,3 +214,22 @@ TEST_CASE("with CURVE the connection, the header's author and the signing certif
   REQUIRE(r.ok());
   CHECK(r->reason() == v1::AUTHOR_MISMATCH);
 }
+
+TEST_CASE("ozgbus recv keeps the broker's document and the author's original side by side") {
+  BrokerProcess broker(signingConfig());
+  broker.start();
+  std::string uuid;
+  const std::string submitted = testing::signedSample(&uuid);
+  REQUIRE(submit(broker, submitted).accepted());
+  const auto out = broker.dir() / "inbox";
+  auto recv = testing::runCommand({OZGBUS_CLI_BIN, "recv", "--broker", broker.endpoint(), "--as", "hh-gewerbeamt",
+                                   "--out", out.string(), "--count", "1", "--timeout", "5"});
+  CHECK(recv.status == 0);
+  CHECK(testing::readFile(out / (uuid + ".original.xml")) == submitted);
+  auto verified = testing::runCommand({OZGBUS_CLI_BIN, "verify", "--trust", (testing::pki() / "ca").string(), "--trust",
+                                       (testing::pki() / "crl").string(), (out / (uuid + ".xml")).string(),
+                                       (out / (uuid + ".original.xml")).string()});
+  CHECK(verified.status == 0);
+  CHECK(verified.out.find("VALID signer=\"CN=ozgbus-broker-ec") != std::string::npos);
+  CHECK(verified.out.find("VALID signer=\"CN=psw:02000001") != std::string::npos);
+}
