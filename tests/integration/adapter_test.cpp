@@ -10,6 +10,7 @@
 #include "core/dsig/verifier.h"
 #include "core/xml/secure_parser.h"
 #include "tests/support/broker_process.h"
+#include "tests/support/config_toml.h"
 #include "tests/support/files.h"
 #include "tests/support/forgeries.h"
 
@@ -22,24 +23,10 @@ namespace {
 const fs::path kSource = OZGBUS_SOURCE_DIR;
 
 std::string adaptConfig(const fs::path& adapters, bool sign) {
-  const auto broker = testing::brokerKeys("ec");
-  std::string toml = std::string("[pipeline]\nstages = [\"parse\", ") + (sign ? "\"verify\", " : "") +
-                     "\"validate\", \"header\", \"route\", \"adapt\", " + (sign ? "\"sign\", " : "") +
-                     "\"persist\"]\n\n[adapters]\nfolders = [\"" + adapters.string() +
-                     "\"]\n\n[schemas]\ncatalogs = [\"" + (kSource / "xsd/catalog.xml").string() +
-                     "\"]\nnamespaces = [";
-  for (const char* s : {"gewerbe", "meldewesen", "bewohnerparken"}) {
-    for (const char* v : {"1.0", "2.0"}) toml += std::string("\"urn:xoev-de:ozgbus:") + s + ":" + v + "\", ";
-  }
-  toml += "\"urn:xoev-de:ozgbus:by:gewerbe:1.0\", \"urn:xoev-de:ozgbus:by:bewohnerparken:1.0\", "
-          "\"urn:xoev-de:ozgbus:quittung:1.0\"]\n\n";
-  if (sign) {
-    toml += "[signatures]\ntrust = [\"" + (testing::pki() / "ca").string() + "\", \"" +
-            (testing::pki() / "crl").string() + "\"]\nbroker_key = \"" + broker.key.string() +
-            "\"\nbroker_certificate = \"" + broker.cert.string() + "\"\n\n" +
-            testing::readFile(testing::pki() / "curve" / "participants.toml");
-  }
-  return toml;
+  return std::string("[pipeline]\nstages = [\"parse\", ") + (sign ? "\"verify\", " : "") +
+         "\"validate\", \"header\", \"route\", \"adapt\", " + (sign ? "\"sign\", " : "") +
+         "\"persist\"]\n\n[adapters]\nfolders = [\"" + adapters.string() + "\"]\n\n" + testing::schemasToml() +
+         (sign ? testing::signaturesToml() : "");
 }
 
 // Adapters for the tests: Kiel maps only Meldewesen; München's stylesheet always refuses.

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "tests/support/broker_process.h"
+#include "tests/support/config_toml.h"
 #include "tests/support/files.h"
 
 using namespace ozgbus;
@@ -34,13 +35,9 @@ std::string config(const fs::path& adapters) {
   fs::create_directories(adapters.parent_path() / "default");
   std::ofstream(adapters.parent_path() / "default" / "adapter.toml")
       << "name = \"default\"\ndescription = \"as sent\"\nars_prefixes = [\"\"]\npass_through_unmapped = true\n";
-  std::string toml = "[pipeline]\nstages = [\"parse\", \"validate\", \"header\", \"route\", \"adapt\", \"persist\"]\n"
-                     "[adapters]\nfolders = [\"" + adapters.parent_path().string() + "\"]\n[schemas]\ncatalogs = [\"" +
-                     (kSource / "xsd/catalog.xml").string() + "\"]\nnamespaces = [";
-  for (const char* s : {"gewerbe", "meldewesen", "bewohnerparken"}) {
-    for (const char* v : {"1.0", "2.0"}) toml += std::string("\"urn:xoev-de:ozgbus:") + s + ":" + v + "\", ";
-  }
-  return toml + "]\n[delivery]\nack_timeout_ms = 60000\n";
+  return "[pipeline]\nstages = [\"parse\", \"validate\", \"header\", \"route\", \"adapt\", \"persist\"]\n"
+         "[adapters]\nfolders = [\"" + adapters.parent_path().string() + "\"]\n" + testing::schemasToml() +
+         "[delivery]\nack_timeout_ms = 60000\n";
 }
 
 std::string field(const std::string& json, const std::string& key) {

@@ -10,6 +10,7 @@
 #include "core/wire/curve_keys.h"
 #include "core/xml/secure_parser.h"
 #include "tests/support/broker_process.h"
+#include "tests/support/config_toml.h"
 #include "tests/support/files.h"
 #include "tests/support/forgeries.h"
 #include "tests/support/listener.h"
@@ -20,13 +21,8 @@ using testing::BrokerProcess;
 namespace {
 
 std::string signingConfig(bool with_participants = true) {
-  const auto broker = testing::brokerKeys("ec");
-  std::string toml = "[pipeline]\nstages = [\"parse\", \"verify\", \"header\", \"route\", \"sign\", \"persist\"]\n\n"
-                     "[signatures]\ntrust = [\"" + (testing::pki() / "ca").string() + "\", \"" +
-                     (testing::pki() / "crl").string() + "\"]\nbroker_key = \"" + broker.key.string() +
-                     "\"\nbroker_certificate = \"" + broker.cert.string() + "\"\n\n";
-  if (with_participants) toml += testing::readFile(testing::pki() / "curve" / "participants.toml");
-  return toml;
+  return "[pipeline]\nstages = [\"parse\", \"verify\", \"header\", \"route\", \"sign\", \"persist\"]\n\n" +
+         testing::signaturesToml(with_participants);
 }
 
 // xmlsec1 --verify with the root as the only trust anchor and the intermediates as helpers.
