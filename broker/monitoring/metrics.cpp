@@ -82,44 +82,31 @@ std::string formatCount(std::uint64_t v) {
 
 }  // namespace
 
-std::string escapeLabelValue(const std::string& v) {
+namespace {
+
+// The text format escapes backslash and newline everywhere, and double quotes in label values.
+std::string escaped(const std::string& text, bool quotes) {
   std::string out;
-  out.reserve(v.size());
-  for (const char c : v) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        out += c;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '"' && quotes) {
+      out += "\\\"";
+    } else {
+      out += c;
     }
   }
   return out;
 }
 
-std::string escapeHelp(const std::string& help) {
-  std::string out;
-  out.reserve(help.size());
-  for (const char c : help) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+}  // namespace
+
+std::string escapeLabelValue(const std::string& v) { return escaped(v, true); }
+
+std::string escapeHelp(const std::string& help) { return escaped(help, false); }
 
 std::string formatValue(double v) {
   if (std::isnan(v)) return "NaN";

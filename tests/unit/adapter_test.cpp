@@ -54,14 +54,20 @@ std::shared_ptr<const AdapterSet> shipped() {
   return *set;
 }
 
-// A folder with one adapter "t" whose single stylesheet is `xsl`.
-std::shared_ptr<const AdapterSet> oneAdapter(const testing::TempDir& dir, const std::string& xsl) {
+// Writes one adapter "t" into dir: a single mapping run by t.xsl (= xsl), with `extra` appended
+// to its manifest.
+void writeOneAdapter(const testing::TempDir& dir, const std::string& xsl, const std::string& extra = "") {
   fs::create_directories(dir.path() / "t");
   std::ofstream(dir.path() / "t" / "adapter.toml")
       << "name = \"t\"\ndescription = \"test\"\nars_prefixes = [\"\"]\npass_through_unmapped = false\n"
          "[[mappings]]\ninput = \"urn:x\"\nmessage_type = \"1\"\noutput = \"urn:y\"\noutput_type = \"1\"\n"
-         "stylesheet = \"t.xsl\"\n";
+         "stylesheet = \"t.xsl\"\n" << extra;
   std::ofstream(dir.path() / "t" / "t.xsl") << xsl;
+}
+
+// The set of that one adapter, loaded.
+std::shared_ptr<const AdapterSet> oneAdapter(const testing::TempDir& dir, const std::string& xsl) {
+  writeOneAdapter(dir, xsl);
   auto set = AdapterSet::load({dir.path()});
   REQUIRE_MESSAGE(set.ok(), set.rejection().detail);
   return *set;
@@ -156,14 +162,8 @@ TEST_CASE("manifest errors name the file and the key") {
 
 TEST_CASE("a stylesheet that is not XSLT or imports another file is refused at load") {
   testing::TempDir dir;
-  fs::create_directories(dir.path() / "t");
-  std::ofstream(dir.path() / "t" / "adapter.toml")
-      << "name = \"t\"\ndescription = \"d\"\nars_prefixes = [\"\"]\npass_through_unmapped = false\n"
-         "[[mappings]]\ninput = \"urn:x\"\nmessage_type = \"1\"\noutput = \"urn:y\"\noutput_type = \"1\"\n"
-         "stylesheet = \"t.xsl\"\n";
+  writeOneAdapter(dir, std::string(kXslHead) + "<xsl:import href=\"other.xsl\"/></xsl:stylesheet>");
   std::ofstream(dir.path() / "t" / "other.xsl") << kXslHead << "</xsl:stylesheet>";
-  std::ofstream(dir.path() / "t" / "t.xsl")
-      << kXslHead << "<xsl:import href=\"other.xsl\"/></xsl:stylesheet>";
   auto set = AdapterSet::load({dir.path()});
   REQUIRE_FALSE(set.ok());
   CHECK(set.rejection().detail.find("t.xsl") != std::string::npos);
@@ -207,14 +207,10 @@ TEST_CASE("xsl:message terminate refuses the message with the stylesheet's text 
   CHECK(out.rejection().detail.find("code 04 has no equivalent") != std::string::npos);
 
   testing::TempDir dir2;
-  fs::create_directories(dir2.path() / "t");
-  std::ofstream(dir2.path() / "t" / "adapter.toml")
-      << "name = \"t\"\ndescription = \"d\"\nars_prefixes = [\"\"]\npass_through_unmapped = false\n"
-         "[[mappings]]\ninput = \"urn:x\"\nmessage_type = \"1\"\noutput = \"urn:y\"\noutput_type = \"1\"\n"
-         "stylesheet = \"t.xsl\"\n[mappings.parameters]\nstelle = \"Bezirksamt 'Mitte' \\\"A\\\"\"\n";
-  std::ofstream(dir2.path() / "t" / "t.xsl")
-      << kXslHead << "<xsl:param name=\"stelle\"/><xsl:template match=\"/\"><r><xsl:value-of "
-                     "select=\"$stelle\"/></r></xsl:template></xsl:stylesheet>";
+  writeOneAdapter(dir2,
+                  std::string(kXslHead) + "<xsl:param name=\"stelle\"/><xsl:template match=\"/\"><r><xsl:value-of "
+                                          "select=\"$stelle\"/></r></xsl:template></xsl:stylesheet>",
+                  "[mappings.parameters]\nstelle = \"Bezirksamt 'Mitte' \\\"A\\\"\"\n");
   auto set2 = AdapterSet::load({dir2.path()});
   REQUIRE(set2.ok());
   auto out2 = run(**set2, "<a/>");
