@@ -62,7 +62,10 @@ std::vector<double> runPortal(const LoadSpec& spec, unsigned index, std::uint64_
         const auto due = start + std::chrono::duration_cast<Steady::duration>(
                                      std::chrono::duration<double>(static_cast<double>(next) / per_portal_rate));
         if (Steady::now() < due) {
-          wait = std::chrono::duration_cast<std::chrono::milliseconds>(due - Steady::now());
+          // At least 1 ms: a shorter wait would spin in poll and take the cores the broker
+          // needs; what became due meanwhile goes out together at the next turn.
+          wait = std::max(std::chrono::milliseconds(1),
+                          std::chrono::ceil<std::chrono::milliseconds>(due - Steady::now()));
           break;
         }
       }

@@ -105,7 +105,8 @@ std::optional<Incoming> Client::next(std::chrono::milliseconds timeout) {
   const auto deadline = Steady::now() + timeout;
   for (;;) {
     heartbeatIfDue();
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Steady::now());
+    // Rounded up: a remainder under 1 ms truncated to 0 would spin in poll until the deadline.
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Steady::now());
     if (left.count() < 0) left = std::chrono::milliseconds(0);
     const auto beat = std::chrono::milliseconds(
         welcome_.heartbeat_interval_ms() > 0 ? welcome_.heartbeat_interval_ms() : 1000);
