@@ -55,8 +55,13 @@ double zmqLoop(std::uint64_t messages, std::size_t size) {
   return rate;
 }
 
+// What watches the broker during a load: nothing, an HTTP scraper, a flow-event subscriber.
+struct Watchers {
+  bool scrape = false, subscribe = false;
+};
+
 bench::LoadResult brokerLoad(std::uint64_t messages, std::size_t size, double rate,
-                             const std::string& extra = "", bool scrape = false) {
+                             const std::string& extra = "", Watchers watch = {}) {
   testing::BrokerProcess broker(kUnlimited + extra + (std::getenv("OZGBUS_BENCH_EXTRA") ? std::getenv("OZGBUS_BENCH_EXTRA") : ""),
                                 std::getenv("OZGBUS_BENCH_LOG") ? std::getenv("OZGBUS_BENCH_LOG") : "warn");
   broker.start();
@@ -64,20 +69,22 @@ bench::LoadResult brokerLoad(std::uint64_t messages, std::size_t size, double ra
   // and a subscriber taking every flow event.
   std::atomic<bool> done{false};
   std::thread scraper([&] {
-    if (!scrape) return;
+    if (!watch.scrape && !watch.subscribe) return;
     httplib::Client c("127.0.0.1", broker.httpPort());
     zmq::context_t ctx(1);
     zmq::socket_t sub(ctx, zmq::socket_type::sub);
     sub.set(zmq::sockopt::subscribe, "");
     sub.set(zmq::sockopt::linger, 0);
-    sub.connect("tcp://127.0.0.1:" + std::to_string(broker.eventsPort()));
+    if (watch.subscribe) sub.connect("tcp://127.0.0.1:" + std::to_string(broker.eventsPort()));
     std::uint64_t events = 0;
     while (!done) {
       zmq::message_t m;
-      while (sub.recv(m, zmq::recv_flags::dontwait)) ++events;
-      (void)c.Get("/metrics");
-      (void)c.Get("/api/overview");
-      (void)c.Get("/api/dead-letters");
+      while (watch.subscribe && sub.recv(m, zmq::recv_flags::dontwait)) ++events;
+      if (watch.scrape) {
+        (void)c.Get("/metrics");
+        (void)c.Get("/api/overview");
+        (void)c.Get("/api/dead-letters");
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   });
@@ -107,21 +114,34 @@ long rssKiB(pid_t pid, const char* field) {
   return -1;
 }
 
-// The foundation's 1 KiB benchmark with the HTTP endpoint off, and on while it is scraped, in
-// the same run, alternating to spread drift over both.
+// The foundation's 1 KiB benchmark with the HTTP endpoint and event stream off, and on — idle,
+// scraped, scraped with a subscriber taking every event — in the same run, alternating to
+// spread drift over all.
 int monitoring(std::uint64_t n, int rounds) {
-  std::printf("| round | HTTP endpoint and event stream off (msg/s) | on: scraped 10×/s, events subscribed (msg/s) | on / off |\n|---|---|---|---|\n");
-  double off_sum = 0, on_sum = 0;
+  const std::string off_toml = "[http]\nlisten = \"\"\n[events]\npublish = \"\"\n";
+  const std::pair<const char*, Watchers> on[] = {
+      {"on, idle", {}}, {"on, scraped", {true, false}}, {"on, scraped + subscribed", {true, true}}};
+  std::printf("| round | off (msg/s) | on, idle | on, scraped 10×/s | on, scraped + every event subscribed | last / off |\n"
+              "|---|---|---|---|---|---|\n");
+  double off_sum = 0, on_sum[3] = {0, 0, 0};
   for (int i = 1; i <= rounds; ++i) {
-    const auto off = brokerLoad(n, 1024, 0, "[http]\nlisten = \"\"\n[events]\npublish = \"\"\n");
-    const auto on = brokerLoad(n, 1024, 0, "", true);
-    off_sum += off.throughput;
-    on_sum += on.throughput;
-    std::printf("| %d | %.0f | %.0f | %.3f |\n", i, off.throughput, on.throughput, on.throughput / off.throughput);
+    const double off = brokerLoad(n, 1024, 0, off_toml).throughput;
+    off_sum += off;
+    std::printf("| %d | %.0f |", i, off);
+    double last = 0;
+    for (std::size_t k = 0; k < 3; ++k) {
+      last = brokerLoad(n, 1024, 0, "", on[k].second).throughput;
+      on_sum[k] += last;
+      std::printf(" %.0f |", last);
+    }
+    std::printf(" %.3f |\n", last / off);
     std::fflush(stdout);
   }
-  std::printf("\nmean: off %.0f msg/s, on %.0f msg/s, ratio %.3f\n", off_sum / rounds, on_sum / rounds,
-              on_sum / off_sum);
+  std::printf("\nmean: off %.0f msg/s", off_sum / rounds);
+  for (std::size_t k = 0; k < 3; ++k) {
+    std::printf("; %s %.0f msg/s (%.3f)", on[k].first, on_sum[k] / rounds, on_sum[k] / off_sum);
+  }
+  std::printf("\n");
   return 0;
 }
 

@@ -1,42 +1,66 @@
 // FlowEvents: the broker's event stream for external monitoring — a ZeroMQ PUB socket that
 // carries one FlowEvent (proto/ozgbus.proto) per transition of a message, batched (one send per
-// 20 ms or 256 events instead of ten per message: the transport thread is the bus's bottleneck).
-// Owned and used by the transport thread only. PUB drops what slow subscribers cannot take, so
-// monitoring can never hold the bus up. With CURVE on, subscribers authenticate like every
-// other participant.
+// 20 ms or 256 events).
+// The transport thread is the bus's bottleneck, so it only notes what happened (publish,
+// publishTrace: plain copies into a local list, handed over once per loop turn by
+// flushIfDue); a publisher thread of its own builds, serializes and sends the events and is
+// the only user of the PUB socket. PUB drops what slow subscribers cannot take, so monitoring
+// can never hold the bus up. With CURVE on, subscribers authenticate like every other
+// participant.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 #include <zmq.hpp>
 
 #include "core/result.h"
-#include "ozgbus.pb.h"
 
 namespace ozgbus::broker {
 
 class FlowEvents {
  public:
-  // endpoint empty: events are off and publish() does nothing. curve_secret empty: plain text.
+  // endpoint empty: events are off (a null pointer). curve_secret empty: plain text.
   static Result<std::unique_ptr<FlowEvents>> open(zmq::context_t& ctx, const std::string& endpoint,
                                                   const std::string& curve_secret);
-  void publish(std::int64_t at_ms, const std::string& uuid, const std::string& event,
-               const std::string& detail, const std::string& participant = "", const std::string& queue = "");
+  ~FlowEvents();  // sends what is still pending, then stops the publisher thread
+  FlowEvents(const FlowEvents&) = delete;
+  FlowEvents& operator=(const FlowEvents&) = delete;
+
+  // Transport thread only.
+  void publish(std::int64_t at_ms, const std::string& uuid, const char* event, std::string detail,
+               const std::string& participant = "", const std::string& queue = "");
   // Each "at_ms<TAB>event<TAB>detail" line of a message's trace as an event.
-  void publishTrace(const std::string& history, const std::string& uuid, const std::string& participant,
+  void publishTrace(std::string history, const std::string& uuid, const std::string& participant,
                     const std::string& queue);
-  // Sends the pending batch if it is old or full enough (call every loop), or now (at exit).
+  // Hands what this thread noted to the publisher (call every loop turn).
   void flushIfDue(std::chrono::steady_clock::time_point now);
-  void flush();
-  std::string endpoint() const;
+  const std::string& endpoint() const { return endpoint_; }
 
  private:
-  explicit FlowEvents(zmq::context_t& ctx) : socket_(ctx, zmq::socket_type::pub) {}
+  // One publish() call, or a whole trace (event null, text = the trace's lines).
+  struct Noted {
+    std::int64_t at_ms;
+    const char* event;
+    std::string text, uuid, participant, queue;
+  };
+  FlowEvents(zmq::context_t& ctx) : socket_(ctx, zmq::socket_type::pub) {}
+  void run();
+  void send(const std::vector<Noted>& noted);
+
   zmq::socket_t socket_;
-  v1::FlowEventBatch batch_;
-  std::chrono::steady_clock::time_point first_pending_;
+  std::string endpoint_;
+  std::vector<Noted> local_;  // transport thread
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Noted> handed_;
+  bool stopping_ = false;
+  std::thread publisher_;
 };
 
 }  // namespace ozgbus::broker

@@ -125,11 +125,14 @@ void AdminHttp::routes() {
     }
     try {
       auto db = sqlite::open(options_.store_path, SQLITE_OPEN_READONLY);
-      sqlite::Stmt q(db.get(), "SELECT coalesce(history, '') FROM messages WHERE uuid = ?1 COLLATE NOCASE ORDER BY id");
-      q.bind(1, uuid);
-      while (q.step()) {
-        known = true;
-        traceEvents(j, q.text(0));
+      sqlite::Stmt q(db.get(), "SELECT uuid, coalesce(history, '') FROM messages WHERE id = ?1");
+      for (const std::uint64_t id : options_.candidates(uuid)) {
+        q.bind(1, static_cast<std::int64_t>(id));
+        if (q.step() && equalsIgnoringCase(q.text(0), uuid)) {
+          known = true;
+          traceEvents(j, q.text(1));
+        }
+        q.reset();
       }
     } catch (const std::exception& e) {
       return error(res, 503, std::string("store: ") + e.what());
@@ -142,9 +145,11 @@ void AdminHttp::routes() {
     Json j;
     j.beginObject().key("dead_letters").beginArray();
     try {
+      // Through the dead letters' own index: the planner would otherwise walk every message
+      // backwards for the ORDER BY (24 ms per call with 100,000 stored, on every dashboard poll).
       auto db = sqlite::open(options_.store_path, SQLITE_OPEN_READONLY);
       sqlite::Stmt q(db.get(), "SELECT id, uuid, queue, reason, coalesce(detail, ''), coalesce(settled_at_ms, 0)"
-                               " FROM messages WHERE state = 3 ORDER BY id DESC LIMIT 1000");
+                               " FROM messages INDEXED BY messages_dead WHERE state = 3 ORDER BY id DESC LIMIT 1000");
       while (q.step()) {
         j.beginObject().key("id").value(q.integer(0)).key("message_uuid").value(q.text(1));
         j.key("queue").value(q.text(2)).key("reason").value(reasonName(static_cast<ReasonCode>(q.integer(3))));

@@ -6,10 +6,13 @@
 #pragma once
 
 #include <filesystem>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "broker/monitoring/admin_request.h"
 #include "broker/monitoring/overview.h"
@@ -26,6 +29,9 @@ struct AdminHttpOptions {
   int port = 7756;
   std::filesystem::path dashboard_dir;  // index.html, app.js, style.css
   std::filesystem::path store_path;     // read-only queries: trace, dead letters
+  // Row ids that may hold a message UUID (Store::candidatesFor): a trace is found without
+  // scanning the messages.
+  std::function<std::vector<std::uint64_t>(std::string_view uuid)> candidates;
 };
 
 class AdminHttp {

@@ -1,15 +1,14 @@
 #include "broker/store/dedupe_index.h"
 
+#include <cctype>
 #include <functional>
 #include <string>
 
 namespace ozgbus::broker {
 
-std::uint64_t DedupeIndex::hashOf(std::string_view author, std::string_view uuid) {
-  std::string key;
-  key.reserve(author.size() + 1 + uuid.size());
-  key.append(author).push_back('\0');
-  key.append(uuid);
+std::uint64_t DedupeIndex::hashOf(std::string_view uuid) {
+  std::string key(uuid);
+  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return std::hash<std::string>{}(key);
 }
 

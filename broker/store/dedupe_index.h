@@ -1,9 +1,12 @@
-// DedupeIndex: (author, message UUID) -> store row id, in memory, for duplicate detection.
-// Why not a UNIQUE index in SQLite: message UUIDs are random, so every insert dirtied one
+// DedupeIndex: message UUID -> store row ids, in memory, for duplicate detection (the caller
+// confirms the author too) and for finding a message's trace by its id.
+// Why not a UNIQUE index (or any index on uuid) in SQLite: message UUIDs are random, so every insert dirtied one
 // B-tree page at a random position — a whole 4 KiB page of synchronously written WAL per
 // 1 KiB message, more than half of the store's write volume. Here a 64-bit hash of the key
 // maps to candidate row ids (16 bytes per message, open addressing); the caller confirms a
-// candidate against the stored row, so a hash collision can never drop a message.
+// candidate against the stored row, so a hash collision can never drop a message. The key is
+// the UUID alone, case folded: the same UUID from two authors shares a chain, told apart by
+// the confirmation.
 // Rebuilt from the store at start. Not thread-safe: the store's writer thread owns it.
 #pragma once
 
@@ -15,7 +18,7 @@ namespace ozgbus::broker {
 
 class DedupeIndex {
  public:
-  static std::uint64_t hashOf(std::string_view author, std::string_view uuid);
+  static std::uint64_t hashOf(std::string_view uuid);
 
   void insert(std::uint64_t hash, std::uint64_t id);
   void erase(std::uint64_t hash, std::uint64_t id);
@@ -31,6 +34,16 @@ class DedupeIndex {
       if (s.hash == 0) return 0;
       if (s.hash == hash && s.id != 0 && confirm(s.id)) return s.id;
     }
+  }
+
+  // Every row id stored under hash (candidates: the caller confirms them).
+  std::vector<std::uint64_t> candidates(std::uint64_t hash) const {
+    std::vector<std::uint64_t> out;
+    find(hash, [&out](std::uint64_t id) {
+      out.push_back(id);
+      return false;
+    });
+    return out;
   }
 
   std::size_t size() const { return used_; }

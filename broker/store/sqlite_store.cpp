@@ -5,6 +5,7 @@
 #include "broker/audit/audit_sqlite.h"
 #include "broker/store/trace_line.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -183,7 +184,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
 void SqliteStore::loadDedupeIndex() {
   auto& s = st_->allKeys;
   while (s.step()) {
-    dedupe_.insert(DedupeIndex::hashOf(s.text(1), s.text(2)), static_cast<std::uint64_t>(s.integer(0)));
+    dedupe_.insert(DedupeIndex::hashOf(s.text(2)), static_cast<std::uint64_t>(s.integer(0)));
   }
   s.reset();
 }
@@ -260,7 +261,7 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
     applyReplay(*replay, out);
   } else if (auto* ins = std::get_if<InsertOp>(&op)) {
     QueuedMessage& m = ins->message;
-    const std::uint64_t hash = DedupeIndex::hashOf(m.author, m.uuid);
+    const std::uint64_t hash = DedupeIndex::hashOf(m.uuid);
     const bool duplicate = dedupe_.find(hash, [&](std::uint64_t id) {
                              auto& k = st_->keyOf;
                              k.bind(1, static_cast<std::int64_t>(id));
@@ -285,7 +286,10 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
       st_->insertPayload.bind(1, static_cast<std::int64_t>(m.id)).bindBlob(2, *m.payload);
       st_->insertPayload.bindBlob(3, m.original ? std::string_view(*m.original) : std::string_view())
           .run();
-      dedupe_.insert(hash, m.id);
+      {
+        std::unique_lock lock(dedupe_mu_);
+        dedupe_.insert(hash, m.id);
+      }
       added_.emplace_back(hash, m.id);
       const std::string& authored = m.original ? *m.original : *m.payload;
       audit(m.received_at_ms, audit_event::kAccepted, m.uuid, m.sender,
@@ -375,7 +379,10 @@ CommitOutcome SqliteStore::apply(std::vector<StoreOp>& ops) {
     out.not_discarded.clear();
     next_receipt_seq_ = receipt_seq_before;
     audit_->rollback(audit_before);
-    for (const auto& [hash, id] : added_) dedupe_.erase(hash, id);
+    {
+      std::unique_lock lock(dedupe_mu_);
+      for (const auto& [hash, id] : added_) dedupe_.erase(hash, id);
+    }
     // Settles, attempts and receipt ACKs must not be lost: the committer applies them again.
     for (StoreOp& op : ops) {
       if (!std::holds_alternative<InsertOp>(op)) out.retry.push_back(std::move(op));
@@ -444,6 +451,16 @@ std::optional<StoredMessage> SqliteStore::loadMessage(std::uint64_t id) {
   }
   s.reset();
   return out;
+}
+
+std::vector<std::uint64_t> SqliteStore::candidatesFor(std::string_view uuid) const {
+  std::vector<std::uint64_t> ids;
+  {
+    std::shared_lock lock(dedupe_mu_);
+    ids = dedupe_.candidates(DedupeIndex::hashOf(uuid));
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 std::vector<QueueCounts> SqliteStore::queueCounts() {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <thread>
 
 #include "broker/audit/audit_chain.h"
@@ -31,6 +32,7 @@ class SqliteStore final : public Store {
   std::vector<QueueCounts> queueCounts() override;
   std::vector<std::pair<std::string, std::uint64_t>> pendingReceipts() override;
   std::optional<StoredMessage> loadMessage(std::uint64_t id) override;
+  std::vector<std::uint64_t> candidatesFor(std::string_view uuid) const override;
 
  private:
   struct Statements;
@@ -45,7 +47,8 @@ class SqliteStore final : public Store {
   sqlite::Db reader_;
   sqlite::Db checkpoint_db_;
   std::unique_ptr<Statements> st_;
-  DedupeIndex dedupe_;                                     // writer thread only
+  DedupeIndex dedupe_;  // changed by the writer thread only, under dedupe_mu_
+  mutable std::shared_mutex dedupe_mu_;  // the writer's own lookups need no lock
   std::uint64_t next_receipt_seq_ = 1;                     // writer thread only
   std::vector<std::pair<std::uint64_t, std::uint64_t>> added_;  // this batch, undone on rollback
   std::unique_ptr<AuditChain> audit_;                      // writer thread only

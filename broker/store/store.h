@@ -32,6 +32,9 @@ class Store {
   virtual std::vector<std::pair<std::string, std::uint64_t>> pendingReceipts() = 0;
   // One message by store id, with its documents while they are kept (dead letters keep them).
   virtual std::optional<StoredMessage> loadMessage(std::uint64_t id) = 0;
+  // Row ids that may hold this message UUID (any author, any letter case), ascending: the
+  // caller confirms each against its row. Any thread may call it.
+  virtual std::vector<std::uint64_t> candidatesFor(std::string_view uuid) const = 0;
 };
 
 }  // namespace ozgbus::broker

@@ -8,9 +8,9 @@
 
 namespace ozgbus::broker {
 
-void Server::flow(const std::string& uuid, const std::string& event, const std::string& detail,
+void Server::flow(const std::string& uuid, const char* event, std::string detail,
                   const std::string& participant, const std::string& queue) {
-  if (events_) events_->publish(epochMillis(), uuid, event, detail, participant, queue);
+  if (events_) events_->publish(epochMillis(), uuid, event, std::move(detail), participant, queue);
 }
 
 void Server::noteRejection(const std::string& sender, const std::string& uuid, const Rejection& r) {

@@ -106,8 +106,7 @@ Server::Server(BrokerConfig config)
 Server::~Server() {
   http_.reset();  // its handlers may be waiting for this thread
   admin_poster_.reset();  // sockets: closed before the context they belong to
-  if (events_) events_->flush();
-  events_.reset();
+  events_.reset();  // sends what is pending
   for (auto& [key, p] : pending_admin_) p.request->answer.set_value({503, "the broker is stopping"});
   if (workers_) workers_->stop();
   if (committer_) committer_->stop();
@@ -217,7 +216,8 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
     s->admin_poster_ = s->mailbox_->poster();
     const auto colon = c.http_listen.rfind(':');
     AdminHttpOptions o{c.http_listen.substr(0, colon), std::stoi(c.http_listen.substr(colon + 1)),
-                       c.dashboard_dir, c.store.path};
+                       c.dashboard_dir, c.store.path,
+                       [store = s->store_.get()](std::string_view uuid) { return store->candidatesFor(uuid); }};
     auto http = AdminHttp::start(o, s->overview_, [raw = s.get()](AdminRequest::Kind k, std::uint64_t id) {
       return raw->askTransport(k, id);
     });

@@ -118,7 +118,7 @@ class Server {
   std::unique_ptr<AdminHttp> http_;
   std::unique_ptr<FlowEvents> events_;  // null when [events] publish = ""
   std::string curve_secret_;            // the broker's CURVE secret key, for the events socket too
-  void flow(const std::string& uuid, const std::string& event, const std::string& detail,
+  void flow(const std::string& uuid, const char* event, std::string detail,
             const std::string& participant = "", const std::string& queue = "");
   Clock::time_point next_overview_ = Clock::now();
   static Result<std::shared_ptr<const AdapterSet>> loadAdapters(const BrokerConfig& c);

@@ -2,7 +2,8 @@
 """Drive the ozgbus dashboard in a real, headless Chromium and check what an operator sees.
 
     dashboard_test.py --url http://127.0.0.1:PORT --queue NAME --min-depth N
-                      --trace UUID --dead-letter-uuid UUID [--screenshot PATH]
+                      --trace UUID --deliver COMMAND --dead-letter-uuid UUID
+                      [--screenshot PATH]
 
 Checks, in this order; the first that fails ends the run:
   1. the page loads and shows live data from the API (no connection-lost banner)
@@ -10,8 +11,11 @@ Checks, in this order; the first that fails ends the run:
   3. the queue row NAME shows a depth >= N            (waits up to --timeout, 10 s)
   4. searching UUID with Enter shows >= 1 trace event  (within --trace-timeout, 5 s)
   5. searching it again with the button shows them again
-  6. searching an unknown, random UUID shows "not found" and no events
-  7. Replay on the dead letter whose row shows --dead-letter-uuid: a success status
+  6. the shown trace stays live: after COMMAND (a back-end receiving and acknowledging
+     UUID) exits, a "delivered" event appears without another search; the time it took
+     is printed                                      (within --trace-timeout)
+  7. searching an unknown, random UUID shows "not found" and no events
+  8. Replay on the dead letter whose row shows --dead-letter-uuid: a success status
      is shown and the row disappears                 (within --timeout)
 
 Exit status: 0 all checks passed; 1 a check failed (message on stderr, screenshot
@@ -26,6 +30,8 @@ address goes to a proxy that does not exist.
 import argparse
 import ipaddress
 import os
+import shlex
+import subprocess
 import sys
 import time
 import uuid as uuidlib
@@ -61,6 +67,8 @@ def parse_args():
     ap.add_argument("--queue", required=True, help="queue whose row must show a depth >= --min-depth")
     ap.add_argument("--min-depth", required=True, type=int, help="smallest depth accepted")
     ap.add_argument("--trace", required=True, type=uuid_arg, help="message id whose trace must show events")
+    ap.add_argument("--deliver", required=True,
+                    help="command that receives and acknowledges the --trace message as its back-end")
     ap.add_argument("--dead-letter-uuid", required=True, type=uuid_arg,
                     help="message id of the dead letter to replay")
     ap.add_argument("--screenshot", help="on failure, save a PNG of the page here")
@@ -296,6 +304,20 @@ class Dashboard:
                                   "(the previous trace stayed in place)")
         return self._await_trace(uuid, "button")
 
+    def check_trace_live(self):
+        if any(e["event"] == "delivered" for e in self.visible_trace_events()):
+            raise CheckFailed("the trace shows 'delivered' before the back-end received the message")
+        done = subprocess.run(shlex.split(self.args.deliver), capture_output=True, text=True, timeout=60)
+        acknowledged = time.monotonic()
+        if done.returncode != 0:
+            raise CheckFailed(f"the delivering command failed ({done.returncode}): {done.stderr.strip()[:300]}")
+        t = self.args.trace_timeout
+        if not self.wait(t, lambda: any(e["event"] == "delivered" for e in self.visible_trace_events()),
+                         interval=0.02):
+            raise CheckFailed(f"'delivered' did not appear in the shown trace within {t:g} s "
+                              f"(the page says: {self.text_of('trace-status')!r})")
+        return f"'delivered' shown {time.monotonic() - acknowledged:.2f} s after the back-end acknowledged"
+
     def check_trace_not_found(self):
         unknown = str(uuidlib.uuid4())
         box = self.one("trace-search")
@@ -405,6 +427,7 @@ def main():
         (f"queue {args.queue} depth >= {args.min_depth}", page.check_queue_depth),
         (f"trace {args.trace} via Enter", page.check_trace_enter),
         (f"trace {args.trace} via button", page.check_trace_button),
+        (f"trace {args.trace} updates live on delivery", page.check_trace_live),
         ("unknown message id shows 'not found'", page.check_trace_not_found),
         (f"replay dead letter of {args.dead_letter_uuid}", page.check_replay),
     ]

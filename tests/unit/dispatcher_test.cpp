@@ -11,7 +11,7 @@ namespace {
 class EmptyStore final : public Store {
  public:
   std::optional<StoredMessage> loadMessage(std::uint64_t) override { return std::nullopt; }
- public:
+  std::vector<std::uint64_t> candidatesFor(std::string_view) const override { return {}; }
   CommitOutcome apply(std::vector<StoreOp>&) override { return {}; }
   std::vector<QueuedMessage> loadQueued(const std::string&, std::uint64_t, std::size_t) override {
     ++loads;

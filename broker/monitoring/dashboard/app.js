@@ -14,6 +14,8 @@
 (() => {
   const POLL_INTERVAL_MS = 1000;
   const REQUEST_TIMEOUT_MS = 4000;
+  // A shown trace is fetched again this often, so a delivery appears in it well within 1 s.
+  const TRACE_REFRESH_MS = 250;
   const HISTORY_MS = 60 * 1000;          // sparkline and error-rate window
   const RATE_WINDOW_MS = 5 * 1000;       // the big numbers: average over this
   const OLDEST_AGE_WARN_MS = 5 * 60 * 1000;
@@ -574,9 +576,44 @@
     renderTrace(uuid, r.body);
   }
 
+  // Keeps the shown trace current while the page is visible (one request at a time).
+  let traceTimer = null;
+  function refreshTraceLater() {
+    clearTimeout(traceTimer);
+    traceTimer = setTimeout(async () => {
+      if (traceShown && !document.hidden) {
+        try { await refreshTrace(); } catch (e) { console.error(e); }
+      }
+      refreshTraceLater();
+    }, TRACE_REFRESH_MS);
+  }
+
+  // Not a search: an operator's search started meanwhile wins, and a failed refresh leaves the
+  // shown trace as it is (the next turn tries again).
+  async function refreshTrace() {
+    const uuid = traceShown;
+    const seq = traceSeq;
+    let r;
+    try {
+      r = await request('GET', API.trace(uuid));
+    } catch (_) {
+      return;
+    }
+    if (seq !== traceSeq || traceShown !== uuid) return;
+    if (r.ok && r.body && Array.isArray(r.body.events)) renderTrace(uuid, r.body);
+  }
+
   function renderTrace(uuid, body) {
     const list = $('trace-events');
     const events = body.events;
+    // Unchanged since the last refresh: leave the list alone (keeps the operator's selection).
+    const signature = `${uuid}|${events.length}|${events.length ? events[events.length - 1].at_ms : ''}`;
+    if (list.dataset.signature === signature && list.childElementCount === events.length) {
+      list.dataset.uuid = uuid;
+      traceShown = uuid;
+      return;
+    }
+    list.dataset.signature = signature;
     const first = events.length ? Number(events[0].at_ms) : 0;
     const items = events.map((ev) => {
       const name = String(ev.event || 'unknown');
@@ -706,6 +743,7 @@
       runTrace(m[1]);
     }
     pollNow();
+    refreshTraceLater();
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
