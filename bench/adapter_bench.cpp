@@ -50,24 +50,35 @@ int runAdapterBench(double seconds) {
     if (!out) throw std::runtime_error(out.rejection().toString());
     if (auto invalid = validator.validate(*registry, out->get())) throw std::runtime_error(invalid->toString());
   }
-  auto parsed = xml::parseSecure(doc, {});
   const double parse = rate(seconds, [&] { (void)xml::parseSecure(doc, {}); });
   // The stylesheet was compiled at load; each call makes its own transform context, as the
-  // adapt stage does per message.
-  const double translate = rate(seconds, [&] { (void)broker::AdapterSet::translate(*mapping, parsed->get()); });
+  // adapt stage does per message. Each message is a freshly parsed document there, and
+  // strip-space works on the input (in place, once): so each step below is measured as parse +
+  // step on a fresh document, less the parse.
+  const double both = rate(seconds, [&] {
+    auto fresh = xml::parseSecure(doc, {});
+    (void)broker::AdapterSet::translate(*mapping, fresh->get());
+  });
+  const double translate = 1.0 / (1.0 / both - 1.0 / parse);
   const double checked = rate(seconds, [&] {
-    auto out = broker::AdapterSet::translate(*mapping, parsed->get());
+    auto fresh = xml::parseSecure(doc, {});
+    auto out = broker::AdapterSet::translate(*mapping, fresh->get());
     (void)validator.validate(*registry, out->get());
   });
+  const double checked_alone = 1.0 / (1.0 / checked - 1.0 / parse);
   // What any stylesheet costs for this document: the XSLT identity copy, same engine and policy.
-  const double identity = rate(seconds, [&] { (void)broker::AdapterSet::translate(identityMapping(), parsed->get()); });
-  const double parse_us = 1e6 / parse, translate_us = 1e6 / translate, checked_us = 1e6 / checked;
+  const double identity_and_parse = rate(seconds, [&] {
+    auto fresh = xml::parseSecure(doc, {});
+    (void)broker::AdapterSet::translate(identityMapping(), fresh->get());
+  });
+  const double identity = 1.0 / (1.0 / identity_and_parse - 1.0 / parse);
+  const double parse_us = 1e6 / parse, translate_us = 1e6 / translate, checked_us = 1e6 / checked_alone;
   std::printf("Meldewesen 1.0 -> 2.0 (adapter hamburg), %zu B document, one core, same run.\n\n"
               "| step | per second | µs each | × parse |\n|---|---|---|---|\n"
-              "| parse | %.0f | %.1f | 1.00 |\n| translate (parsed document in, new document out) | %.0f | %.1f | %.2f |\n"
+              "| parse | %.0f | %.1f | 1.00 |\n| translate (freshly parsed document in, new document out) | %.0f | %.1f | %.2f |\n"
               "| translate + validate the output against 2.0 | %.0f | %.1f | %.2f |\n"
               "| XSLT identity copy (floor of any stylesheet) | %.0f | %.1f | %.2f |\n",
-              doc.size(), parse, parse_us, translate, translate_us, translate_us / parse_us, checked,
+              doc.size(), parse, parse_us, translate, translate_us, translate_us / parse_us, checked_alone,
               checked_us, checked_us / parse_us, identity, 1e6 / identity, 1e6 / identity / parse_us);
   return 0;
 }

@@ -1,11 +1,11 @@
 // ozgbus-broker: the daemon. Reads ozgbus.toml, serves until SIGTERM/SIGINT, exits cleanly.
 #include <CLI/CLI.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
 
 #include "broker/config/config.h"
+#include "broker/logging/log_format.h"
 #include "broker/transport/server.h"
 #include "core/dsig/xmlsec.h"
 #include "core/xml/xml_init.h"
@@ -14,17 +14,6 @@ namespace {
 
 void onSignal(int) { ozgbus::broker::Server::requestStop(); }
 void onHangup(int) { ozgbus::broker::Server::requestReload(); }
-
-void setUpLogging(const ozgbus::broker::BrokerConfig& c) {
-  auto logger = spdlog::stderr_color_mt("ozgbus");
-  if (c.log_format == "json") {
-    logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","msg":"%v"})");
-  } else {
-    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
-  }
-  logger->set_level(spdlog::level::from_str(c.log_level));
-  spdlog::set_default_logger(logger);
-}
 
 }  // namespace
 
@@ -52,7 +41,7 @@ int main(int argc, char** argv) {
     config->data_dir = data_dir;
     config->store.path = config->data_dir / "ozgbus.db";
   }
-  setUpLogging(*config);
+  ozgbus::broker::setUpLogging(config->log_format, config->log_level);
   ozgbus::xml::initXml();
   ozgbus::dsig::initDsig();
 

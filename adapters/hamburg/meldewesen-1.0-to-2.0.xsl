@@ -88,39 +88,61 @@
     </meld:meldewesen.anmeldung.0200>
   </xsl:template>
 
-  <!-- Header: unqualified elements, rebuilt without the input's namespace declarations. -->
+  <!-- Header: unqualified elements, copied one by one: xsl:copy brings only an element's own
+       namespace declarations along, copy-of would bring every one in scope (the 1.0 prefix). -->
   <xsl:template match="*" mode="kopf">
-    <xsl:element name="{local-name()}" namespace="{namespace-uri()}">
+    <xsl:copy>
       <xsl:copy-of select="@*"/>
       <xsl:apply-templates mode="kopf"/>
-    </xsl:element>
+    </xsl:copy>
   </xsl:template>
 
   <xsl:template match="in:anmeldung">
+    <!-- Translated once, written twice: the new dwelling is also the Wohnungsgeber's address. -->
+    <xsl:variable name="neue-anschrift">
+      <xsl:apply-templates select="in:neueWohnung/in:anschrift">
+        <xsl:with-param name="wo" select="'neueWohnung'"/>
+      </xsl:apply-templates>
+    </xsl:variable>
     <meld:anmeldung>
       <meld:einzugstag><xsl:value-of select="normalize-space(in:einzugsdatum)"/></meld:einzugstag>
-      <xsl:apply-templates select="in:neueWohnung"/>
+      <xsl:apply-templates select="in:neueWohnung">
+        <xsl:with-param name="anschrift" select="$neue-anschrift"/>
+      </xsl:apply-templates>
       <xsl:apply-templates select="in:bisherigeWohnung"/>
       <meld:wohnungsgeber>
         <meld:name><xsl:value-of select="normalize-space($wohnungsgeber_platzhalter)"/></meld:name>
-        <xsl:apply-templates select="in:neueWohnung/in:anschrift">
-          <xsl:with-param name="wo" select="'wohnungsgeber (from neueWohnung)'"/>
-        </xsl:apply-templates>
+        <xsl:copy-of select="$neue-anschrift"/>
         <meld:bestaetigungsdatum><xsl:value-of select="normalize-space(in:einzugsdatum)"/></meld:bestaetigungsdatum>
       </meld:wohnungsgeber>
+      <!-- PersonType is the same in both versions; its leaves are simple types (the input was
+           validated against 1.0), so text is all they carry. Written element by element: a
+           computed element name per node cost a third of the translation. -->
       <xsl:for-each select="in:person">
         <meld:meldepflichtigePerson>
-          <xsl:apply-templates select="*" mode="kopie"/>
+          <meld:name>
+            <xsl:for-each select="in:name/*"><xsl:copy><xsl:value-of select="."/></xsl:copy></xsl:for-each>
+          </meld:name>
+          <meld:geburtsdatum><xsl:value-of select="in:geburtsdatum"/></meld:geburtsdatum>
+          <meld:geburtsort><xsl:value-of select="in:geburtsort"/></meld:geburtsort>
+          <xsl:for-each select="in:geschlecht">
+            <meld:geschlecht><xsl:call-template name="code-inhalt"/></meld:geschlecht>
+          </xsl:for-each>
+          <xsl:for-each select="in:staatsangehoerigkeit">
+            <meld:staatsangehoerigkeit><xsl:call-template name="code-inhalt"/></meld:staatsangehoerigkeit>
+          </xsl:for-each>
+          <xsl:for-each select="in:familienstand">
+            <meld:familienstand><xsl:call-template name="code-inhalt"/></meld:familienstand>
+          </xsl:for-each>
         </meld:meldepflichtigePerson>
       </xsl:for-each>
     </meld:anmeldung>
   </xsl:template>
 
   <xsl:template match="in:neueWohnung">
+    <xsl:param name="anschrift"/>
     <meld:neueWohnung>
-      <xsl:apply-templates select="in:anschrift">
-        <xsl:with-param name="wo" select="'neueWohnung'"/>
-      </xsl:apply-templates>
+      <xsl:copy-of select="$anschrift"/>
       <xsl:if test="in:anschrift/in:wohnungsangabe">
         <meld:wohnungsangabe><xsl:value-of select="normalize-space(in:anschrift/in:wohnungsangabe)"/></meld:wohnungsangabe>
       </xsl:if>
@@ -183,76 +205,82 @@
     </meld:anschrift>
   </xsl:template>
 
-  <!-- Writes bdt:strasse, bdt:hausnummer and, if any, bdt:hausnummerZusatz; refuses what does not split. -->
+  <!-- Writes bdt:strasse, bdt:hausnummer and, if any, bdt:hausnummerZusatz; refuses what does not split.
+       " - " and " / " are closed up first (rare: only then a result tree fragment is made). -->
   <xsl:template name="strasse-und-hausnummer">
     <xsl:param name="text"/>
     <xsl:param name="wo"/>
-    <xsl:variable name="t1">
-      <xsl:call-template name="ersetze">
-        <xsl:with-param name="s" select="$text"/>
-        <xsl:with-param name="alt" select="' - '"/>
-        <xsl:with-param name="neu" select="'-'"/>
-      </xsl:call-template>
-    </xsl:variable>
-    <xsl:variable name="t">
-      <xsl:call-template name="ersetze">
-        <xsl:with-param name="s" select="$t1"/>
-        <xsl:with-param name="alt" select="' / '"/>
-        <xsl:with-param name="neu" select="'/'"/>
-      </xsl:call-template>
-    </xsl:variable>
-    <xsl:variable name="letztes">
-      <xsl:call-template name="letztes-wort">
-        <xsl:with-param name="s" select="$t"/>
-      </xsl:call-template>
-    </xsl:variable>
-    <xsl:variable name="davor" select="substring($t, 1, string-length($t) - string-length($letztes) - 1)"/>
-    <xsl:variable name="vorletztes">
-      <xsl:call-template name="letztes-wort">
-        <xsl:with-param name="s" select="$davor"/>
-      </xsl:call-template>
-    </xsl:variable>
-    <xsl:variable name="nummernteil">
-      <xsl:choose>
-        <xsl:when test="$letztes != '' and contains($ziffern, substring($letztes, 1, 1))">
-          <xsl:value-of select="$letztes"/>
-        </xsl:when>
-        <xsl:when test="$vorletztes != '' and contains($ziffern, substring($vorletztes, 1, 1))">
-          <xsl:value-of select="concat($vorletztes, ' ', $letztes)"/>
-        </xsl:when>
-      </xsl:choose>
-    </xsl:variable>
-    <xsl:variable name="strasse"
-                  select="normalize-space(substring($t, 1, string-length($t) - string-length($nummernteil)))"/>
-    <xsl:variable name="erstes-nicht-ziffer" select="substring(translate($nummernteil, $ziffern, ''), 1, 1)"/>
-    <xsl:variable name="nummer">
-      <xsl:choose>
-        <xsl:when test="$erstes-nicht-ziffer = ''"><xsl:value-of select="$nummernteil"/></xsl:when>
-        <xsl:otherwise><xsl:value-of select="substring-before($nummernteil, $erstes-nicht-ziffer)"/></xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
-    <xsl:variable name="zusatz" select="normalize-space(substring($nummernteil, string-length($nummer) + 1))"/>
-    <xsl:if test="$nummernteil = '' or $strasse = '' or string-length($nummer) &lt; 1
-                  or string-length($nummer) &gt; 4 or starts-with($nummer, '0')
-                  or string-length($zusatz) &gt; 10 or translate($zusatz, $zusatz-zeichen, '') != ''">
-      <xsl:message terminate="yes">meldewesen-1.0-to-2.0: strasseUndHausnummer "<xsl:value-of select="$text"/>" (<xsl:value-of select="$wo"/>) does not split into strasse and hausnummer ([1-9][0-9]{0,3}, optional zusatz of at most 10 characters), which the 2.0 address requires</xsl:message>
-    </xsl:if>
-    <bdt:strasse><xsl:value-of select="$strasse"/></bdt:strasse>
-    <bdt:hausnummer><xsl:value-of select="$nummer"/></bdt:hausnummer>
-    <xsl:if test="$zusatz != ''">
-      <bdt:hausnummerZusatz><xsl:value-of select="$zusatz"/></bdt:hausnummerZusatz>
-    </xsl:if>
-  </xsl:template>
-
-  <xsl:template name="letztes-wort">
-    <xsl:param name="s"/>
     <xsl:choose>
-      <xsl:when test="contains($s, ' ')">
-        <xsl:call-template name="letztes-wort">
-          <xsl:with-param name="s" select="substring-after($s, ' ')"/>
+      <xsl:when test="contains($text, ' - ') or contains($text, ' / ')">
+        <xsl:call-template name="strasse-und-hausnummer-teilen">
+          <xsl:with-param name="t">
+            <xsl:call-template name="ersetze">
+              <xsl:with-param name="alt" select="' / '"/>
+              <xsl:with-param name="neu" select="'/'"/>
+              <xsl:with-param name="s">
+                <xsl:call-template name="ersetze">
+                  <xsl:with-param name="s" select="$text"/>
+                  <xsl:with-param name="alt" select="' - '"/>
+                  <xsl:with-param name="neu" select="'-'"/>
+                </xsl:call-template>
+              </xsl:with-param>
+            </xsl:call-template>
+          </xsl:with-param>
+          <xsl:with-param name="wo" select="$wo"/>
+          <xsl:with-param name="original" select="$text"/>
         </xsl:call-template>
       </xsl:when>
-      <xsl:otherwise><xsl:value-of select="$s"/></xsl:otherwise>
+      <xsl:otherwise>
+        <xsl:call-template name="strasse-und-hausnummer-teilen">
+          <xsl:with-param name="t" select="$text"/>
+          <xsl:with-param name="wo" select="$wo"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Narrows s to the last two words of t, then splits t. Conditionals are written with XPath
+       1.0's substring($x, 1, 1000 * boolean) idiom, not as xsl:variable with content: each such
+       variable is a result tree fragment, a document of its own, and those were most of this
+       stylesheet's cost. -->
+  <xsl:template name="strasse-und-hausnummer-teilen">
+    <xsl:param name="t"/>
+    <xsl:param name="wo"/>
+    <xsl:param name="original" select="$t"/>
+    <xsl:param name="s" select="$t"/>
+    <xsl:variable name="rest" select="substring-after($s, ' ')"/>
+    <xsl:choose>
+      <xsl:when test="contains($rest, ' ')">
+        <xsl:call-template name="strasse-und-hausnummer-teilen">
+          <xsl:with-param name="t" select="$t"/>
+          <xsl:with-param name="wo" select="$wo"/>
+          <xsl:with-param name="original" select="$original"/>
+          <xsl:with-param name="s" select="$rest"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <!-- The last word if it starts with a digit, else the last two if the first of them does. -->
+        <xsl:variable name="letztes-ist-nummer" select="$rest != '' and contains($ziffern, substring($rest, 1, 1))"/>
+        <xsl:variable name="nummernteil"
+                      select="concat(substring($rest, 1, 1000 * $letztes-ist-nummer),
+                                     substring($s, 1, 1000 * (not($letztes-ist-nummer) and contains($ziffern, substring($s, 1, 1)))))"/>
+        <xsl:variable name="strasse"
+                      select="normalize-space(substring($t, 1, string-length($t) - string-length($nummernteil)))"/>
+        <xsl:variable name="erstes-nicht-ziffer" select="substring(translate($nummernteil, $ziffern, ''), 1, 1)"/>
+        <xsl:variable name="nummer" select="concat(substring($nummernteil, 1, 1000 * ($erstes-nicht-ziffer = '')),
+                                                   substring-before($nummernteil, $erstes-nicht-ziffer))"/>
+        <xsl:variable name="zusatz" select="normalize-space(substring($nummernteil, string-length($nummer) + 1))"/>
+        <xsl:if test="$strasse = '' or string-length($nummer) &lt; 1
+                      or string-length($nummer) &gt; 4 or starts-with($nummer, '0')
+                      or string-length($zusatz) &gt; 10 or translate($zusatz, $zusatz-zeichen, '') != ''">
+          <xsl:message terminate="yes">meldewesen-1.0-to-2.0: strasseUndHausnummer "<xsl:value-of select="$original"/>" (<xsl:value-of select="$wo"/>) does not split into strasse and hausnummer ([1-9][0-9]{0,3}, optional zusatz of at most 10 characters), which the 2.0 address requires</xsl:message>
+        </xsl:if>
+        <bdt:strasse><xsl:value-of select="$strasse"/></bdt:strasse>
+        <bdt:hausnummer><xsl:value-of select="$nummer"/></bdt:hausnummer>
+        <xsl:if test="$zusatz != ''">
+          <bdt:hausnummerZusatz><xsl:value-of select="$zusatz"/></bdt:hausnummerZusatz>
+        </xsl:if>
+      </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
@@ -273,29 +301,12 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- Copy with the 1.0 namespace replaced by 2.0; bdt and unqualified elements keep theirs. -->
-  <xsl:template match="in:*" mode="kopie">
-    <xsl:element name="meld:{local-name()}">
-      <xsl:copy-of select="@*"/>
-      <xsl:apply-templates mode="kopie"/>
-    </xsl:element>
-  </xsl:template>
-  <xsl:template match="bdt:*" mode="kopie">
-    <xsl:element name="bdt:{local-name()}">
-      <xsl:copy-of select="@*"/>
-      <xsl:apply-templates mode="kopie"/>
-    </xsl:element>
-  </xsl:template>
-  <xsl:template match="*[namespace-uri() = '']" mode="kopie">
-    <xsl:element name="{local-name()}" namespace="">
-      <xsl:copy-of select="@*"/>
-      <xsl:apply-templates mode="kopie"/>
-    </xsl:element>
+  <!-- A code-list value (listURI, listVersionID; code and name, unqualified). -->
+  <xsl:template name="code-inhalt">
+    <xsl:copy-of select="@*"/>
+    <xsl:for-each select="*"><xsl:copy><xsl:value-of select="."/></xsl:copy></xsl:for-each>
   </xsl:template>
 
-  <!-- Never copied: signatures, foreign elements, comments, processing instructions. -->
-  <xsl:template match="ds:Signature" mode="kopie"/>
-  <xsl:template match="*" mode="kopie" priority="-1"/>
+  <!-- Never copied: comments, processing instructions. -->
   <xsl:template match="comment() | processing-instruction()" mode="kopf"/>
-  <xsl:template match="comment() | processing-instruction()" mode="kopie"/>
 </xsl:stylesheet>

@@ -121,6 +121,8 @@ void Dispatcher::failed(InFlight&& f, const std::string& consumer, const std::st
     ++q.dead;
     ++dead_lettered_;
     brokerMetrics().dead_lettered.with({m.queue, reasonName(v1::MAX_ATTEMPTS)}).inc();
+    spdlog::warn("message {} is a dead letter of queue {}: {} delivery attempts failed; last to {}: {}",
+                 m.uuid, m.queue, m.attempts, consumer, detail);
     write_(SettleOp{m.id, m.sender, m.uuid, MessageState::kDeadLetter, v1::MAX_ATTEMPTS,
                     std::to_string(m.attempts) + " delivery attempts failed; last: " + detail,
                     consumer, now_ms, m.message_type});
@@ -128,6 +130,8 @@ void Dispatcher::failed(InFlight&& f, const std::string& consumer, const std::st
   }
   ++redelivered_;
   brokerMetrics().redelivered.with({m.queue}).inc();
+  spdlog::info("message {} goes back to queue {} for attempt {}: delivery to {} failed: {}", m.uuid, m.queue,
+               m.attempts + 1, consumer, detail);
   write_(AttemptOp{m.id, m.attempts, "to " + consumer + ": " + detail, now_ms});
   q.ready.pushFront(std::move(m));
 }

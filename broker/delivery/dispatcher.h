@@ -55,6 +55,12 @@ class Dispatcher {
   std::optional<Rejection> ack(Session& session, std::uint64_t id, std::int64_t now_ms);
   std::optional<Rejection> nack(Session& session, const v1::Nack& nack, Clock::time_point now,
                                 std::int64_t now_ms);
+  // The UUID of the message a delivery carries, so a log line can name it; empty when the
+  // delivery is not in flight.
+  std::string uuidOf(std::uint64_t delivery_id) const {
+    auto it = in_flight_.find(delivery_id);
+    return it == in_flight_.end() ? std::string() : it->second.message.uuid;
+  }
 
   // Redelivers what passed its ack timeout. Returns the sessions found unresponsive.
   void expire(Clock::time_point now, std::unordered_map<std::string, Session>& sessions);

@@ -11,7 +11,11 @@ void Server::onAck(Session& s, const wire::Frames& f) {
   if ((a.delivery_id() == 0) == (a.receipt_id() == 0)) {
     problem = reject(v1::MALFORMED_FRAME, "ACK needs exactly one of delivery_id and receipt_id");
   } else if (a.delivery_id() != 0) {
+    // The UUID is gone once the ACK settles the delivery; looked up only when it will be logged.
+    const bool logged = spdlog::should_log(spdlog::level::debug);
+    const std::string uuid = logged ? dispatcher_->uuidOf(a.delivery_id()) : std::string();
     problem = dispatcher_->ack(s, a.delivery_id(), epochMillis());
+    if (!problem && logged) spdlog::debug("message {} delivered to {} (delivery {})", uuid, s.participant, a.delivery_id());
   } else {
     problem = outbox_->ack(s, a.receipt_id());
   }
@@ -28,14 +32,16 @@ void Server::onNack(Session& s, const wire::Frames& f) {
     return sendError(s.identity, f.envelope.correlation_id(),
                      reject(v1::MALFORMED_FRAME, "NACK needs nack.delivery_id"));
   }
-  if (auto problem = dispatcher_->nack(s, f.envelope.nack(), Clock::now(), epochMillis())) {
+  const v1::Nack& n = f.envelope.nack();
+  const std::string uuid = dispatcher_->uuidOf(n.delivery_id());  // gone once the NACK settles it
+  if (auto problem = dispatcher_->nack(s, n, Clock::now(), epochMillis())) {
     ++counters_.errors;
     spdlog::warn("NACK from {} refused: {}", s.participant, problem->toString());
     sendError(s.identity, f.envelope.correlation_id(), *problem);
     return;
   }
-  spdlog::info("delivery {} NACKed by {} ({}): {}", f.envelope.nack().delivery_id(), s.participant,
-               f.envelope.nack().requeue() ? "requeue" : "rejected", f.envelope.nack().detail());
+  spdlog::info("message {} NACKed by {} (delivery {}, {}): {}", uuid, s.participant,
+               n.delivery_id(), n.requeue() ? "requeue" : "rejected", n.detail());
 }
 
 }  // namespace ozgbus::broker

@@ -467,7 +467,7 @@ bool Server::sendReceipt(Session& s, const ReceiptRecord& r) {
     if (signed_doc) {
       doc = std::move(*signed_doc);
     } else {
-      spdlog::error("receipt for {}: signing failed, sent unsigned: {}", r.message_uuid,
+      spdlog::error("receipt for message {}: signing failed, sent unsigned: {}", r.message_uuid,
                     signed_doc.rejection().toString());
     }
   }

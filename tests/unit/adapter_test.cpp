@@ -217,3 +217,54 @@ TEST_CASE("xsl:message terminate refuses the message with the stylesheet's text 
   REQUIRE_MESSAGE(out2.ok(), out2.rejection().toString());
   CHECK(dsig::serialize(out2->get()).find("<r>Bezirksamt 'Mitte' \"A\"</r>") != std::string::npos);
 }
+
+TEST_CASE("meldewesen 1.0 -> 2.0 splits strasseUndHausnummer or refuses it, naming the value") {
+  const auto set = shipped();
+  const broker::CompiledMapping* mapping =
+      set->forReader("020000000000")->find("urn:xoev-de:ozgbus:meldewesen:1.0", "0200");
+  REQUIRE(mapping != nullptr);
+  const std::string kiel = testing::readFile(kSource / "tests/fixtures/messages/meldewesen/1.0/valid-anmeldung-kiel.xml");
+  const std::string before = "<meld:strasseUndHausnummer>Holtenauer Straße 112<";
+  REQUIRE(kiel.find(before) != std::string::npos);
+  const auto translate = [&](const std::string& street) {
+    std::string doc = kiel;
+    doc.replace(doc.find(before), before.size(), "<meld:strasseUndHausnummer>" + street + "<");
+    auto parsed = xml::parseSecure(doc, {});
+    REQUIRE(parsed.ok());
+    return AdapterSet::translate(*mapping, parsed->get());
+  };
+  // The new dwelling's address appears twice in 2.0 (neueWohnung and wohnungsgeber).
+  const auto split = [&](const std::string& street) {
+    auto out = translate(street);
+    REQUIRE_MESSAGE(out.ok(), street << ": " << out.rejection().toString());
+    xmlChar* text = nullptr;
+    int size = 0;
+    xmlDocDumpMemory(out->get(), &text, &size);
+    xml::XmlString owner(text);
+    const std::string s(xml::chars(text), static_cast<std::size_t>(size));
+    const auto at = s.find("<meld:neueWohnung>");
+    REQUIRE(at != std::string::npos);
+    const auto field = [&](const std::string& name) {
+      const auto open = s.find("<bdt:" + name + ">", at);
+      if (open == std::string::npos || open > s.find("</meld:anschrift>", at)) return std::string("-");
+      const auto from = open + name.size() + 6;
+      return s.substr(from, s.find('<', from) - from);
+    };
+    return field("strasse") + "|" + field("hausnummer") + "|" + field("hausnummerZusatz");
+  };
+  CHECK(split("Holtenauer Straße 112") == "Holtenauer Straße|112|-");
+  CHECK(split("Fleischhauerstraße 45a") == "Fleischhauerstraße|45|a");
+  CHECK(split("Am Anger 7 b") == "Am Anger|7|b");
+  CHECK(split("Am Markt 3 - 5") == "Am Markt|3|-5");
+  CHECK(split("Am Markt 3 / 5") == "Am Markt|3|/5");
+  CHECK(split("Straße des 17. Juni 12") == "Straße des 17. Juni|12|-");
+  CHECK(split("Weg 9") == "Weg|9|-");
+  for (const char* refused : {"Am Sandtorkai", "12", "Hauptstraße 0", "Hauptstraße 12345", "Hauptstraße 12 abcdefghijk"}) {
+    auto out = translate(refused);
+    REQUIRE_FALSE(out.ok());
+    CHECK(out.rejection().reason == v1::ADAPTER_FAILED);
+    CHECK_MESSAGE(out.rejection().detail.find(std::string("\"") + refused + "\" (neueWohnung) does not split") !=
+                      std::string::npos,
+                  out.rejection().detail);
+  }
+}
