@@ -30,6 +30,7 @@ struct LoadResult {
   std::uint64_t accepted = 0, delivered = 0, rejected = 0;
   double throughput = 0;  // delivered per second
   double p50_ms = 0, p99_ms = 0, max_ms = 0;
+  double broker_cpu_s = 0;  // user + system CPU of the broker process over its life (if measured)
 };
 
 LoadResult runLoad(const LoadSpec& spec);

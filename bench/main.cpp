@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <thread>
 
@@ -54,6 +55,18 @@ double zmqLoop(std::uint64_t messages, std::size_t size) {
   const double rate = bench::runZmqLoop(endpoint, messages, size, 512);
   waitpid(child, nullptr, 0);
   return rate;
+}
+
+// User + system CPU a process has used so far (/proc/PID/stat, fields 14 and 15).
+double cpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));  // after "pid (comm) "
+  std::string skip;
+  for (int i = 3; i < 14; ++i) fields >> skip;
+  double user = 0, system = 0;
+  fields >> user >> system;
+  return (user + system) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 // What watches the broker during a load: nothing, an HTTP scraper, a flow-event subscriber.
@@ -103,7 +116,9 @@ bench::LoadResult brokerLoad(std::uint64_t messages, std::size_t size, double ra
   spec.size = size;
   spec.messages = messages;
   spec.rate = rate;
-  return bench::runLoad(spec);
+  auto r = bench::runLoad(spec);
+  r.broker_cpu_s = cpuSeconds(broker.pid());
+  return r;
 }
 
 // Issue 6's "trace within 1 s of delivery": while the 1 KiB load runs at `rate`, a probe portal
@@ -171,25 +186,28 @@ int monitoring(std::uint64_t n, int rounds) {
   const std::string off_toml = "[http]\nlisten = \"\"\n[events]\npublish = \"\"\n";
   const std::pair<const char*, Watchers> on[] = {
       {"on, idle", {}}, {"on, scraped", {true, false}}, {"on, scraped + subscribed", {true, true}}};
-  std::printf("| round | off (msg/s) | on, idle | on, scraped 10×/s | on, scraped + every event subscribed | last / off |\n"
-              "|---|---|---|---|---|---|\n");
-  double off_sum = 0, on_sum[3] = {0, 0, 0};
+  std::printf("msg/s delivered, and in brackets the broker's CPU per message (µs, user + system).\n\n"
+              "| round | off | on, idle | on, scraped 10×/s | on, scraped + every event subscribed |\n"
+              "|---|---|---|---|---|\n");
+  double rate_sum[4] = {0, 0, 0, 0}, cpu_sum[4] = {0, 0, 0, 0};
+  const auto run = [&](std::size_t k, const std::string& toml, Watchers w) {
+    const auto r = brokerLoad(n, 1024, 0, toml, w);
+    const double cpu_us = r.broker_cpu_s * 1e6 / static_cast<double>(r.delivered);
+    rate_sum[k] += r.throughput;
+    cpu_sum[k] += cpu_us;
+    std::printf(" %.0f (%.1f) |", r.throughput, cpu_us);
+  };
   for (int i = 1; i <= rounds; ++i) {
-    const double off = brokerLoad(n, 1024, 0, off_toml).throughput;
-    off_sum += off;
-    std::printf("| %d | %.0f |", i, off);
-    double last = 0;
-    for (std::size_t k = 0; k < 3; ++k) {
-      last = brokerLoad(n, 1024, 0, "", on[k].second).throughput;
-      on_sum[k] += last;
-      std::printf(" %.0f |", last);
-    }
-    std::printf(" %.3f |\n", last / off);
+    std::printf("| %d |", i);
+    run(0, off_toml, {});
+    for (std::size_t k = 0; k < 3; ++k) run(k + 1, "", on[k].second);
+    std::printf("\n");
     std::fflush(stdout);
   }
-  std::printf("\nmean: off %.0f msg/s", off_sum / rounds);
+  std::printf("\nmean: off %.0f msg/s, %.1f µs CPU per message", rate_sum[0] / rounds, cpu_sum[0] / rounds);
   for (std::size_t k = 0; k < 3; ++k) {
-    std::printf("; %s %.0f msg/s (%.3f)", on[k].first, on_sum[k] / rounds, on_sum[k] / off_sum);
+    std::printf("; %s %.0f msg/s (%.3f), %.1f µs (%.3f)", on[k].first, rate_sum[k + 1] / rounds,
+                rate_sum[k + 1] / rate_sum[0], cpu_sum[k + 1] / rounds, cpu_sum[k + 1] / cpu_sum[0]);
   }
   std::printf("\n");
   return 0;

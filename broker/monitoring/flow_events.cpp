@@ -1,7 +1,6 @@
 #include "broker/monitoring/flow_events.h"
 
 #include "broker/store/trace_line.h"
-#include "ozgbus.pb.h"
 
 namespace ozgbus::broker {
 namespace {
@@ -13,7 +12,7 @@ void sendBatch(zmq::socket_t& socket, v1::FlowEventBatch& batch) {
   if (batch.events_size() == 0) return;
   const std::string body = batch.SerializeAsString();
   batch.Clear();  // keeps the events' memory for the next batch
-  // Never blocks: at the high-water mark PUB drops, and a monitoring gap is better than a stall.
+  // Never blocks: at the high-water mark XPUB drops, and a monitoring gap is better than a stall.
   socket.send(zmq::buffer(std::string_view("ozgbus.flow")), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
   socket.send(zmq::buffer(body), zmq::send_flags::dontwait);
 }
@@ -43,12 +42,8 @@ Result<std::unique_ptr<FlowEvents>> FlowEvents::open(zmq::context_t& ctx, const 
 }
 
 FlowEvents::~FlowEvents() {
-  flushIfDue(std::chrono::steady_clock::now());
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_one();
+  handOver();
+  stopping_ = true;  // the publisher sees it within one poll interval
   if (publisher_.joinable()) publisher_.join();
 }
 
@@ -62,7 +57,7 @@ void FlowEvents::publishTrace(std::string history, const std::string& uuid, cons
   local_.push_back(Noted{0, nullptr, std::move(history), uuid, participant, queue});
 }
 
-void FlowEvents::flushIfDue(std::chrono::steady_clock::time_point) {
+void FlowEvents::handOver() {
   if (local_.empty()) return;
   {
     std::lock_guard lock(mu_);
@@ -73,32 +68,48 @@ void FlowEvents::flushIfDue(std::chrono::steady_clock::time_point) {
       local_.clear();
     }
   }
-  // No notify: the publisher looks every kBatchAge, which is the batching we want anyway.
+  // No wake-up: the publisher looks every kBatchAge, which is the batching we want anyway.
 }
 
 void FlowEvents::run() {
   std::vector<Noted> noted;
-  std::unique_lock lock(mu_);
   for (;;) {
-    cv_.wait_for(lock, kBatchAge, [this] { return stopping_; });
-    noted.swap(handed_);
     const bool last = stopping_;
-    lock.unlock();
+    zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
+    zmq::poll(&item, 1, last ? std::chrono::milliseconds(0) : kBatchAge);
+    if (item.revents & ZMQ_POLLIN) takeSubscriptions();
+    {
+      std::lock_guard lock(mu_);
+      noted.swap(handed_);
+    }
     send(noted);
     noted.clear();
     if (last) return;
-    lock.lock();
+  }
+}
+
+void FlowEvents::takeSubscriptions() {
+  zmq::message_t m;
+  while (socket_.recv(m, zmq::recv_flags::dontwait)) {
+    // XPUB: 1 + topic for a topic's first subscriber, 0 + topic when its last one left.
+    if (m.size() == 0) continue;
+    const auto kind = static_cast<const unsigned char*>(m.data())[0];
+    if (kind == 1) {
+      ++subscriptions_;
+    } else if (kind == 0 && subscriptions_ > 0) {
+      --subscriptions_;
+    }
   }
 }
 
 void FlowEvents::send(const std::vector<Noted>& noted) {
-  v1::FlowEventBatch batch;
-  const auto add = [&](std::int64_t at_ms, const std::string& event, const std::string& detail, const Noted& n) {
+  v1::FlowEventBatch& batch = batch_;
+  const auto add = [&](std::int64_t at_ms, std::string_view event, std::string_view detail, const Noted& n) {
     v1::FlowEvent* e = batch.add_events();
     e->set_at_ms(at_ms);
     e->set_message_uuid(n.uuid);
-    e->set_event(event);
-    e->set_detail(detail);
+    e->set_event(event.data(), event.size());
+    e->set_detail(detail.data(), detail.size());
     e->set_participant(n.participant);
     e->set_queue(n.queue);
     if (batch.events_size() >= kBatchEvents) sendBatch(socket_, batch);
@@ -107,7 +118,7 @@ void FlowEvents::send(const std::vector<Noted>& noted) {
     if (n.event) {
       add(n.at_ms, n.event, n.text, n);
     } else {
-      forEachTraceLine(n.text, [&](std::int64_t at_ms, const std::string& event, const std::string& detail) {
+      forEachTraceLine(n.text, [&](std::int64_t at_ms, std::string_view event, std::string_view detail) {
         add(at_ms, event, detail, n);
       });
     }

@@ -1,16 +1,17 @@
-// FlowEvents: the broker's event stream for external monitoring — a ZeroMQ PUB socket that
+// FlowEvents: the broker's event stream for external monitoring — a ZeroMQ publish socket that
 // carries one FlowEvent (proto/ozgbus.proto) per transition of a message, batched (one send per
 // 20 ms or 256 events).
 // The transport thread is the bus's bottleneck, so it only notes what happened (publish,
 // publishTrace: plain copies into a local list, handed over once per loop turn by
-// flushIfDue); a publisher thread of its own builds, serializes and sends the events and is
-// the only user of the PUB socket. PUB drops what slow subscribers cannot take, so monitoring
+// handOver), and only while someone subscribes (wanted()); a publisher thread of its own
+// builds, serializes and sends the events and is the only user of the socket, an XPUB so it
+// sees subscriptions come and go. It drops what slow subscribers cannot take, so monitoring
 // can never hold the bus up. With CURVE on, subscribers authenticate like every other
 // participant.
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -20,6 +21,7 @@
 #include <zmq.hpp>
 
 #include "core/result.h"
+#include "ozgbus.pb.h"
 
 namespace ozgbus::broker {
 
@@ -32,6 +34,8 @@ class FlowEvents {
   FlowEvents(const FlowEvents&) = delete;
   FlowEvents& operator=(const FlowEvents&) = delete;
 
+  // Whether anyone subscribes: without a subscriber, noting events would be work for nothing.
+  bool wanted() const { return subscriptions_.load(std::memory_order_relaxed) > 0; }
   // Transport thread only.
   void publish(std::int64_t at_ms, const std::string& uuid, const char* event, std::string detail,
                const std::string& participant = "", const std::string& queue = "");
@@ -39,7 +43,7 @@ class FlowEvents {
   void publishTrace(std::string history, const std::string& uuid, const std::string& participant,
                     const std::string& queue);
   // Hands what this thread noted to the publisher (call every loop turn).
-  void flushIfDue(std::chrono::steady_clock::time_point now);
+  void handOver();
   const std::string& endpoint() const { return endpoint_; }
 
  private:
@@ -49,17 +53,19 @@ class FlowEvents {
     const char* event;
     std::string text, uuid, participant, queue;
   };
-  FlowEvents(zmq::context_t& ctx) : socket_(ctx, zmq::socket_type::pub) {}
+  explicit FlowEvents(zmq::context_t& ctx) : socket_(ctx, zmq::socket_type::xpub) {}
   void run();
+  void takeSubscriptions();
   void send(const std::vector<Noted>& noted);
 
   zmq::socket_t socket_;
   std::string endpoint_;
   std::vector<Noted> local_;  // transport thread
   std::mutex mu_;
-  std::condition_variable cv_;
   std::vector<Noted> handed_;
-  bool stopping_ = false;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> subscriptions_{0};  // topics with a subscriber (XPUB passes the first and last)
+  v1::FlowEventBatch batch_;  // publisher thread; cleared, not freed, between sends (reuses its events)
   std::thread publisher_;
 };
 

@@ -39,7 +39,7 @@ bool isUuid(std::string s) {
 }
 
 void traceEvents(Json& j, const std::string& history) {
-  forEachTraceLine(history, [&j](std::int64_t at_ms, const std::string& event, const std::string& detail) {
+  forEachTraceLine(history, [&j](std::int64_t at_ms, std::string_view event, std::string_view detail) {
     j.beginObject().key("at_ms").value(at_ms).key("event").value(event).key("detail").value(detail).endObject();
   });
 }

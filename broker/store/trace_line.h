@@ -3,8 +3,10 @@
 #pragma once
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace ozgbus::broker {
 
@@ -15,18 +17,20 @@ inline std::string traceLine(std::int64_t at_ms, const std::string& event, std::
   return std::to_string(at_ms) + "\t" + event + "\t" + detail + "\n";
 }
 
-// Calls f(at_ms, event, detail) for each well-formed line of a trace.
+// Calls f(at_ms, event, detail) for each well-formed line of a trace; event and detail view
+// into history (the flow-event publisher parses every message's trace: no copies per line).
 template <typename F>
-void forEachTraceLine(const std::string& history, F&& f) {
-  std::size_t pos = 0;
-  while (pos < history.size()) {
-    const std::size_t end = std::min(history.find('\n', pos), history.size());
-    const std::string line = history.substr(pos, end - pos);
-    pos = end + 1;
+void forEachTraceLine(std::string_view history, F&& f) {
+  while (!history.empty()) {
+    const std::size_t end = std::min(history.find('\n'), history.size());
+    const std::string_view line = history.substr(0, end);
+    history.remove_prefix(std::min(end + 1, history.size()));
     const auto t1 = line.find('\t');
-    const auto t2 = t1 == std::string::npos ? std::string::npos : line.find('\t', t1 + 1);
-    if (t2 == std::string::npos) continue;
-    f(static_cast<std::int64_t>(std::stoll(line.substr(0, t1))), line.substr(t1 + 1, t2 - t1 - 1), line.substr(t2 + 1));
+    const auto t2 = t1 == std::string_view::npos ? std::string_view::npos : line.find('\t', t1 + 1);
+    if (t2 == std::string_view::npos) continue;
+    std::int64_t at_ms = 0;
+    if (std::from_chars(line.data(), line.data() + t1, at_ms).ec != std::errc()) continue;
+    f(at_ms, line.substr(t1 + 1, t2 - t1 - 1), line.substr(t2 + 1));
   }
 }
 

@@ -10,7 +10,7 @@ namespace ozgbus::broker {
 
 void Server::flow(const std::string& uuid, const char* event, std::string detail,
                   const std::string& participant, const std::string& queue) {
-  if (events_) events_->publish(epochMillis(), uuid, event, std::move(detail), participant, queue);
+  if (watched()) events_->publish(epochMillis(), uuid, event, std::move(detail), participant, queue);
 }
 
 void Server::noteRejection(const std::string& sender, const std::string& uuid, const Rejection& r) {

@@ -100,7 +100,7 @@ void Server::onCommitted(CommitOutcome& outcome) {
         brokerMetrics().dead_lettered.with({m.queue, reasonName(o.op.dead_letter->reason)}).inc();
       } else {
         spdlog::debug("message {} accepted for {}", m.uuid, m.queue);
-        if (events_) {
+        if (watched()) {
           events_->publishTrace(std::move(o.op.history), m.uuid, m.sender, m.queue);
           flow(m.uuid, "stored", "queue " + m.queue, m.sender, m.queue);
         }

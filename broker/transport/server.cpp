@@ -171,12 +171,14 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
       s->ctx_, "inproc://ozgbus-mailbox-" + std::to_string(reinterpret_cast<std::uintptr_t>(s.get())));
   // Every settle goes through here on its way to the store: the moment to tell the event stream.
   auto write = [raw = s.get()](StoreOp op) {
-    if (const auto* st = std::get_if<SettleOp>(&op)) {
+    const auto* st = std::get_if<SettleOp>(&op);
+    const auto* at = std::get_if<AttemptOp>(&op);
+    if (st && raw->watched()) {
       const char* event = st->state == MessageState::kDelivered  ? "delivered"
                           : st->state == MessageState::kRejected ? "rejected_by_receiver"
                                                                  : "dead_lettered";
       raw->flow(st->message_uuid, event, st->detail, st->receiver);
-    } else if (const auto* at = std::get_if<AttemptOp>(&op)) {
+    } else if (at && raw->watched()) {
       raw->flow("", "delivery_failed", "message id " + std::to_string(at->id) + ", attempt " +
                                            std::to_string(at->attempts) + ": " + at->note);
     }
@@ -262,7 +264,7 @@ void Server::run() {
     gone_.clear();
 
     const auto now = Clock::now();
-    if (events_) events_->flushIfDue(now);
+    if (events_) events_->handOver();
     if (now >= next_housekeeping) {
       housekeeping(now);
       next_housekeeping = now + std::chrono::milliseconds(100);
@@ -440,7 +442,7 @@ bool Server::sendDeliver(Session& s, const QueuedMessage& m) {
   d->set_queue(m.queue);
   d->set_attempt(m.attempts + 1);
   d->set_received_at_ms(m.received_at_ms);
-  flow(m.uuid, "delivering", "attempt " + std::to_string(m.attempts + 1), s.participant, m.queue);
+  if (watched()) flow(m.uuid, "delivering", "attempt " + std::to_string(m.attempts + 1), s.participant, m.queue);
   // Frame 2 the document as delivered; frame 3, when the broker re-signed or translated it,
   // the author's signed original, so the back-end can check both signatures.
   zmq::message_t frames[2] = {sharedFrame(m.payload), {}};
@@ -459,7 +461,7 @@ bool Server::sendReceipt(Session& s, const ReceiptRecord& r) {
   rc->set_detail(r.detail);
   rc->set_receiver(r.receiver);
   rc->set_at_ms(r.at_ms);
-  flow(r.message_uuid, "receipt_sent", v1::ReceiptOutcome_Name(rc->outcome()), s.participant);
+  if (watched()) flow(r.message_uuid, "receipt_sent", v1::ReceiptOutcome_Name(rc->outcome()), s.participant);
   // The Quittung as frame 2, signed when the broker has a key: proof of the outcome.
   std::string doc = receiptDocument(r);
   if (signer_) {

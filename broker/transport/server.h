@@ -118,6 +118,8 @@ class Server {
   std::unique_ptr<AdminHttp> http_;
   std::unique_ptr<FlowEvents> events_;  // null when [events] publish = ""
   std::string curve_secret_;            // the broker's CURVE secret key, for the events socket too
+  // Whether flow events are on and someone subscribes (then flow() is worth its strings).
+  bool watched() const { return events_ && events_->wanted(); }
   void flow(const std::string& uuid, const char* event, std::string detail,
             const std::string& participant = "", const std::string& queue = "");
   Clock::time_point next_overview_ = Clock::now();
