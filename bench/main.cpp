@@ -126,6 +126,10 @@ bench::LoadResult brokerLoad(std::uint64_t messages, std::size_t size, double ra
 // asked every 5 ms until it shows "delivered". The dashboard fetches a shown trace every 250 ms
 // on top of that.
 int traceVisibility(double rate, int probes) {
+  if (probes < 1) {
+    std::fprintf(stderr, "--probes must be at least 1\n");
+    return 2;
+  }
   testing::BrokerProcess broker(kUnlimited, "warn");
   broker.start();
   bench::LoadSpec spec;
@@ -145,22 +149,34 @@ int traceVisibility(double rate, int probes) {
   httplib::Client http("127.0.0.1", broker.httpPort());
   std::vector<double> ms;
   int under_load = 0;
-  for (int i = 0; i < probes; ++i) {
+  std::string failed;
+  for (int i = 0; i < probes && failed.empty(); ++i) {
     std::string uuid;
-    if (!portal->submit(testing::sampleMessage("wohnsitzanmeldung-2.0-hamburg.xml", &uuid))->accepted()) return 1;
-    auto in = testing::nextOf(*backend, v1::DELIVER);
-    if (!in) return 1;
+    auto submitted = portal->submit(testing::sampleMessage("wohnsitzanmeldung-2.0-hamburg.xml", &uuid));
+    auto in = submitted.ok() && submitted->accepted() ? testing::nextOf(*backend, v1::DELIVER) : std::nullopt;
+    if (!in) {
+      failed = "probe " + uuid + " was not accepted and delivered";
+      break;
+    }
     backend->ack(in->envelope.deliver().delivery_id());
     const auto acked = std::chrono::steady_clock::now();
     if (loaded) ++under_load;
     for (;;) {
       auto r = http.Get("/api/messages/" + uuid + "/trace");
       if (r && r->body.find("\"event\":\"delivered\"") != std::string::npos) break;
+      if (std::chrono::steady_clock::now() - acked > std::chrono::seconds(10)) {
+        failed = "probe " + uuid + ": no 'delivered' in its trace within 10 s";
+        break;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - acked).count());
   }
   loader.join();
+  if (!failed.empty()) {
+    std::fprintf(stderr, "%s\n", failed.c_str());
+    return 1;
+  }
   std::sort(ms.begin(), ms.end());
   std::printf("background load: %.0f msg/s offered, %.0f delivered; %d of %d probes while it ran\n"
               "ACK -> 'delivered' in the trace API: p50 %.1f ms, p99 %.1f ms, max %.1f ms "

@@ -88,8 +88,8 @@
     </meld:meldewesen.anmeldung.0200>
   </xsl:template>
 
-  <!-- Header: unqualified elements, copied one by one: xsl:copy brings only an element's own
-       namespace declarations along, copy-of would bring every one in scope (the 1.0 prefix). -->
+  <!-- Header: unqualified elements, copied one by one: libxslt's xsl:copy brings only an
+       element's own namespace declarations along, copy-of every one in scope (the 1.0 prefix). -->
   <xsl:template match="*" mode="kopf">
     <xsl:copy>
       <xsl:copy-of select="@*"/>

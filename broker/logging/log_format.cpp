@@ -15,15 +15,25 @@ namespace {
 std::string_view textOf(const spdlog::details::log_msg& msg) { return {msg.payload.data(), msg.payload.size()}; }
 
 // Human format: text a client chose (a NACK's detail, a participant id) must not start a line
-// of its own, which would let it forge one.
+// of its own, which would let it forge one, nor send control sequences to a terminal. Control
+// characters and the backslash are escaped, so an escape cannot be mistaken for one.
 class OneLine final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    static constexpr char kHex[] = "0123456789abcdef";
     for (const char c : textOf(msg)) {
-      if (c == '\n') {
+      const auto u = static_cast<unsigned char>(c);
+      if (c == '\\') {
+        dest.append(std::string_view("\\\\"));
+      } else if (c == '\n') {
         dest.append(std::string_view("\\n"));
       } else if (c == '\r') {
         dest.append(std::string_view("\\r"));
+      } else if (c == '\t') {
+        dest.push_back(c);
+      } else if (u < 0x20 || u == 0x7f) {
+        const char esc[] = {'\\', 'x', kHex[u >> 4], kHex[u & 15]};
+        dest.append(esc, esc + 4);
       } else {
         dest.push_back(c);
       }
@@ -54,19 +64,18 @@ bool isUuidAt(std::string_view s, std::size_t at) {
 }
 
 // JSON format: ,"message_uuid":"…" when the line is about one message. Every such line says
-// "message <uuid>" (tests/integration/logging_test.cpp holds the broker to it), so log
-// collectors can select a message's lines by field.
+// "message <uuid>" before any text a client chose (tests/integration/logging_test.cpp holds the
+// broker to it), so log collectors can select a message's lines by field. Only the first
+// "message " counts: a UUID inside a client's text must not become the field.
 class JsonMessageUuid final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
     const std::string_view text = textOf(msg);
-    for (auto at = text.find("message "); at != std::string_view::npos; at = text.find("message ", at + 1)) {
-      if (!isUuidAt(text, at + 8)) continue;
-      dest.append(std::string_view(",\"message_uuid\":\""));
-      dest.append(text.substr(at + 8, 36));
-      dest.push_back('"');
-      return;
-    }
+    const auto at = text.find("message ");
+    if (at == std::string_view::npos || !isUuidAt(text, at + 8)) return;
+    dest.append(std::string_view(",\"message_uuid\":\""));
+    dest.append(text.substr(at + 8, 36));
+    dest.push_back('"');
   }
   std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonMessageUuid>(); }
 };

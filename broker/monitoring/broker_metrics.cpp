@@ -16,6 +16,8 @@ BrokerMetrics::BrokerMetrics()
                                    {"destination"})),
       dead_lettered(registry.counter("ozgbus_messages_dead_lettered_total",
                                      "Messages moved to the dead-letter queue.", {"destination", "reason"})),
+      flow_events_dropped(registry.counter("ozgbus_flow_events_dropped_total",
+                                           "Transitions not published because the event publisher fell behind.")),
       stage_seconds(registry.histogram("ozgbus_stage_duration_seconds", "Time a pipeline stage took per message.",
                                        metrics::decadeBuckets(-5, 0), {"stage"})),
       commit_seconds(registry.histogram("ozgbus_store_commit_duration_seconds",

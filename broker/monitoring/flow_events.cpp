@@ -1,5 +1,8 @@
 #include "broker/monitoring/flow_events.h"
 
+#include <cerrno>
+
+#include "broker/monitoring/broker_metrics.h"
 #include "broker/store/trace_line.h"
 
 namespace ozgbus::broker {
@@ -7,13 +10,17 @@ namespace {
 
 constexpr int kBatchEvents = 256;
 constexpr auto kBatchAge = std::chrono::milliseconds(20);
+constexpr std::string_view kTopic = "ozgbus.flow";
+// Noted transitions waiting for the publisher (about ten per message); a publisher that falls
+// further behind loses the rest rather than growing the broker's memory.
+constexpr std::size_t kMaxHanded = 200000;
 
 void sendBatch(zmq::socket_t& socket, v1::FlowEventBatch& batch) {
   if (batch.events_size() == 0) return;
   const std::string body = batch.SerializeAsString();
   batch.Clear();  // keeps the events' memory for the next batch
   // Never blocks: at the high-water mark XPUB drops, and a monitoring gap is better than a stall.
-  socket.send(zmq::buffer(std::string_view("ozgbus.flow")), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+  socket.send(zmq::buffer(kTopic), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
   socket.send(zmq::buffer(body), zmq::send_flags::dontwait);
 }
 
@@ -43,7 +50,7 @@ Result<std::unique_ptr<FlowEvents>> FlowEvents::open(zmq::context_t& ctx, const 
 
 FlowEvents::~FlowEvents() {
   handOver();
-  stopping_ = true;  // the publisher sees it within one poll interval
+  stopping_ = true;  // the publisher sends what was handed over and stops within one poll interval
   if (publisher_.joinable()) publisher_.join();
 }
 
@@ -59,15 +66,19 @@ void FlowEvents::publishTrace(std::string history, const std::string& uuid, cons
 
 void FlowEvents::handOver() {
   if (local_.empty()) return;
+  std::size_t dropped = 0;
   {
     std::lock_guard lock(mu_);
     if (handed_.empty()) {
       handed_.swap(local_);
-    } else {
+    } else if (handed_.size() + local_.size() <= kMaxHanded) {
       handed_.insert(handed_.end(), std::make_move_iterator(local_.begin()), std::make_move_iterator(local_.end()));
-      local_.clear();
+    } else {
+      dropped = local_.size();
     }
   }
+  local_.clear();
+  if (dropped > 0) brokerMetrics().flow_events_dropped.with({}).inc(dropped);
   // No wake-up: the publisher looks every kBatchAge, which is the batching we want anyway.
 }
 
@@ -76,7 +87,11 @@ void FlowEvents::run() {
   for (;;) {
     const bool last = stopping_;
     zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
-    zmq::poll(&item, 1, last ? std::chrono::milliseconds(0) : kBatchAge);
+    try {
+      zmq::poll(&item, 1, last ? std::chrono::milliseconds(0) : kBatchAge);
+    } catch (const zmq::error_t& e) {
+      if (e.num() != EINTR) throw;  // a signal meant for the main thread: just look again
+    }
     if (item.revents & ZMQ_POLLIN) takeSubscriptions();
     {
       std::lock_guard lock(mu_);
@@ -84,22 +99,32 @@ void FlowEvents::run() {
     }
     send(noted);
     noted.clear();
-    if (last) return;
+    if (last) {
+      socket_.set(zmq::sockopt::linger, 200);  // the last batch may still leave
+      return;
+    }
   }
 }
 
 void FlowEvents::takeSubscriptions() {
   zmq::message_t m;
   while (socket_.recv(m, zmq::recv_flags::dontwait)) {
-    // XPUB: 1 + topic for a topic's first subscriber, 0 + topic when its last one left.
+    // XPUB: 1 + topic for a topic's first subscriber, 0 + topic when its last one left. A set,
+    // not a count: libzmq also passes on an unsubscription from a peer that never subscribed.
+    // Such a stray one can still switch events off until the next subscription; under CURVE
+    // only observers can connect to this socket.
     if (m.size() == 0) continue;
-    const auto kind = static_cast<const unsigned char*>(m.data())[0];
-    if (kind == 1) {
-      ++subscriptions_;
-    } else if (kind == 0 && subscriptions_ > 0) {
-      --subscriptions_;
+    const auto* bytes = static_cast<const char*>(m.data());
+    std::string topic(bytes + 1, m.size() - 1);
+    if (bytes[0] == 1) {
+      topics_.insert(std::move(topic));
+    } else if (bytes[0] == 0) {
+      topics_.erase(topic);
     }
   }
+  bool any = false;
+  for (const std::string& t : topics_) any = any || kTopic.substr(0, t.size()) == t;
+  wanted_ = any;
 }
 
 void FlowEvents::send(const std::vector<Noted>& noted) {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,9 +35,10 @@ class FlowEvents {
   FlowEvents(const FlowEvents&) = delete;
   FlowEvents& operator=(const FlowEvents&) = delete;
 
-  // Whether anyone subscribes: without a subscriber, noting events would be work for nothing.
-  bool wanted() const { return subscriptions_.load(std::memory_order_relaxed) > 0; }
-  // Transport thread only.
+  // Whether anyone subscribes to these events: without a subscriber, noting them would be
+  // work for nothing.
+  bool wanted() const { return wanted_.load(std::memory_order_relaxed); }
+  // Transport thread only. event must be a string literal: it is kept by pointer until sent.
   void publish(std::int64_t at_ms, const std::string& uuid, const char* event, std::string detail,
                const std::string& participant = "", const std::string& queue = "");
   // Each "at_ms<TAB>event<TAB>detail" line of a message's trace as an event.
@@ -64,7 +66,8 @@ class FlowEvents {
   std::mutex mu_;
   std::vector<Noted> handed_;
   std::atomic<bool> stopping_{false};
-  std::atomic<int> subscriptions_{0};  // topics with a subscriber (XPUB passes the first and last)
+  std::set<std::string> topics_;  // publisher thread: topics subscribed (XPUB passes first and last)
+  std::atomic<bool> wanted_{false};  // some subscribed topic matches ours
   v1::FlowEventBatch batch_;  // publisher thread; cleared, not freed, between sends (reuses its events)
   std::thread publisher_;
 };

@@ -60,3 +60,24 @@ TEST_CASE("flow events are wanted while a subscriber is there, and a trace arriv
   sub.reset();  // the last subscriber leaves
   CHECK(eventually([&] { return !f.wanted(); }));
 }
+
+TEST_CASE("only a subscription that matches the events' topic makes them wanted") {
+  zmq::context_t ctx(1);
+  auto events = FlowEvents::open(ctx, "inproc://flow-events-topics", "");
+  REQUIRE(events.ok());
+  FlowEvents& f = **events;
+  zmq::socket_t sub(ctx, zmq::socket_type::sub);
+  sub.set(zmq::sockopt::linger, 0);
+  sub.connect(f.endpoint());
+  sub.set(zmq::sockopt::subscribe, "other");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK_FALSE(f.wanted());
+  sub.set(zmq::sockopt::subscribe, "ozgbus");
+  CHECK(eventually([&] { return f.wanted(); }));
+  sub.set(zmq::sockopt::subscribe, "ozgbus.flow");
+  sub.set(zmq::sockopt::unsubscribe, "ozgbus");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(f.wanted());  // still subscribed to ozgbus.flow
+  sub.set(zmq::sockopt::unsubscribe, "ozgbus.flow");
+  CHECK(eventually([&] { return !f.wanted(); }));
+}

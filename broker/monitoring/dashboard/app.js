@@ -539,7 +539,10 @@
     const uuid = String(raw || '').trim();
     const list = $('trace-events');
     const seq = ++traceSeq;
-    if (!quiet) list.replaceChildren();
+    if (!quiet) {
+      list.replaceChildren();
+      traceShown = null;   // no refresh of the previous trace while this search runs
+    }
     list.dataset.uuid = '';
     if (!uuid) {
       traceShown = null;
@@ -608,12 +611,23 @@
     const events = body.events;
     // Unchanged since the last refresh: leave the list alone (keeps the operator's selection).
     const signature = `${uuid}|${events.length}|${events.length ? events[events.length - 1].at_ms : ''}`;
-    if (list.dataset.signature === signature && list.childElementCount === events.length) {
-      list.dataset.uuid = uuid;
-      traceShown = uuid;
-      return;
+    if (list.dataset.signature !== signature || list.childElementCount !== events.length) {
+      list.dataset.signature = signature;
+      renderTraceEvents(list, events);
     }
-    list.dataset.signature = signature;
+    list.dataset.uuid = uuid;
+    traceShown = uuid;
+    const shownUuid = body.message_uuid || uuid;
+    if (events.length === 0) {
+      setTraceStatus('empty', `Message ${shownUuid} is known, but no events are recorded for it.`);
+    } else {
+      const last = events[events.length - 1];
+      setTraceStatus('found', `Message ${shownUuid}: ${events.length} event${events.length === 1 ? '' : 's'}, ` +
+        `latest “${last.event}” at ${fmtTime(last.at_ms)}.`);
+    }
+  }
+
+  function renderTraceEvents(list, events) {
     const first = events.length ? Number(events[0].at_ms) : 0;
     const items = events.map((ev) => {
       const name = String(ev.event || 'unknown');
@@ -630,16 +644,6 @@
       return li;
     });
     list.replaceChildren(...items);
-    list.dataset.uuid = uuid;
-    traceShown = uuid;
-    const shownUuid = body.message_uuid || uuid;
-    if (events.length === 0) {
-      setTraceStatus('empty', `Message ${shownUuid} is known, but no events are recorded for it.`);
-    } else {
-      const last = events[events.length - 1];
-      setTraceStatus('found', `Message ${shownUuid}: ${events.length} event${events.length === 1 ? '' : 's'}, ` +
-        `latest “${last.event}” at ${fmtTime(last.at_ms)}.`);
-    }
   }
 
   // ---------------------------------------------------------------- polling
