@@ -31,6 +31,7 @@ inline constexpr const char* kDeadLettered = "dead_lettered";
 inline constexpr const char* kReceiptAcknowledged = "receipt_acknowledged";
 inline constexpr const char* kReplayed = "replayed";
 inline constexpr const char* kDiscarded = "discarded";
+inline constexpr const char* kPurged = "purged";  // retention removed settled messages (no uuid)
 }  // namespace audit_event
 
 // prev_hash of entry 1: 64 zeros.

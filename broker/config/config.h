@@ -26,6 +26,9 @@ struct StoreConfig {
   std::filesystem::path path;       // SQLite file; default <data_dir>/ozgbus.db
   std::size_t batch_max = 4096;     // most operations in one group commit
   bool fsync = true;                // synchronous=FULL; off only for throwaway tests
+  // Settled messages (delivered, rejected by the receiver, discarded) with no receipt waiting
+  // are removed this long after they were received; 0 keeps them for ever.
+  std::uint32_t retain_days = 90;
 };
 
 struct DeliveryConfig {

@@ -88,7 +88,15 @@ struct DiscardOp {
   std::int64_t at_ms = 0;
 };
 
-using StoreOp = std::variant<InsertOp, SettleOp, AttemptOp, ReceiptAckOp, DiscardOp>;
+// Retention: settled messages received before received_before_ms, looked at in id order from
+// after_id on, at most limit rows per operation (a commit stays short).
+struct PurgeOp {
+  std::int64_t received_before_ms = 0;
+  std::uint64_t after_id = 0;
+  std::size_t limit = 1000;
+};
+
+using StoreOp = std::variant<InsertOp, SettleOp, AttemptOp, ReceiptAckOp, DiscardOp, PurgeOp>;
 
 // A stored message as the operator's tools see it.
 struct StoredMessage {
@@ -111,6 +119,9 @@ struct CommitOutcome {
   std::vector<StoreOp> retry;           // a failed commit's non-insert operations, to apply again
   std::vector<DiscardOp> discarded;     // done in this commit
   std::vector<std::pair<DiscardOp, std::string>> not_discarded;  // and why not
+  // A PurgeOp in this commit: rows removed, and where the next one goes on (0: from the start,
+  // everything before the cut-off was looked at).
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> purged;  // {removed, next after_id}
   std::size_t operations = 0;
   std::int64_t commit_micros = 0;
 };

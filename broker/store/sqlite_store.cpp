@@ -117,6 +117,10 @@ struct SqliteStore::Statements {
         replacePayload(w, "INSERT OR REPLACE INTO payloads(id, body, original) VALUES(?1, ?2, ?3)"),
         discard(w, "UPDATE messages SET state = 4, settled_at_ms = ?2, history = coalesce(history, '') || ?3"
                    " WHERE id = ?1 AND state = 3"),
+        purgeScan(w, "SELECT id, uuid, state, receipt_state, received_at_ms FROM messages"
+                     " WHERE id > ?1 ORDER BY id LIMIT ?2"),
+        // The conditions again, so no other row can ever go: only what is settled for good.
+        purgeOne(w, "DELETE FROM messages WHERE id = ?1 AND state IN (1, 2, 4) AND receipt_state != 1"),
         // The first ten columns as loadQueued's (messageAt reads them).
         loadOne(r, "SELECT m.id, uuid, author, sender, reader, message_type, received_at_ms,"
                    " attempts, p.body, p.original, queue, state, reason, coalesce(detail, '')"
@@ -137,7 +141,8 @@ struct SqliteStore::Statements {
                       " GROUP BY sender") {}
 
   sqlite::Stmt begin, commit, rollback, insert, keyOf, allKeys, insertPayload, settle,
-      maxReceiptSeq, deletePayload, attempts, receiptAck, auditInsert, replay, replacePayload, discard;
+      maxReceiptSeq, deletePayload, attempts, receiptAck, auditInsert, replay, replacePayload, discard,
+      purgeScan, purgeOne;
   sqlite::Stmt loadOne;
   sqlite::Stmt loadQueued, loadReceipts, countQueued, countDead, countReceipts;
 };
@@ -345,6 +350,8 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
     st_->deletePayload.bind(1, static_cast<std::int64_t>(d->id)).run();
     if (auto key = keyOf(d->id)) audit(d->at_ms, audit_event::kDiscarded, key->second, d->by, "dead letter discarded");
     out.discarded.push_back(*d);
+  } else if (auto* purge = std::get_if<PurgeOp>(&op)) {
+    applyPurge(*purge, out);
   } else if (auto* ra = std::get_if<ReceiptAckOp>(&op)) {
     const std::int64_t now = nowMicros() / 1000;
     st_->receiptAck.bind(1, static_cast<std::int64_t>(ra->id));
@@ -357,17 +364,63 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
   }
 }
 
+void SqliteStore::applyPurge(const PurgeOp& p, CommitOutcome& out) {
+  auto& scan = st_->purgeScan;
+  scan.bind(1, static_cast<std::int64_t>(p.after_id)).bind(2, static_cast<std::int64_t>(p.limit));
+  std::vector<std::pair<std::uint64_t, std::string>> settled;
+  std::uint64_t last = p.after_id;
+  std::size_t rows = 0;
+  bool reached_cutoff = false;
+  while (scan.step()) {
+    ++rows;
+    if (scan.integer(4) >= p.received_before_ms) {
+      reached_cutoff = true;
+      break;
+    }
+    last = static_cast<std::uint64_t>(scan.integer(0));
+    const auto state = static_cast<MessageState>(scan.integer(2));
+    const bool receipt_waiting = scan.integer(3) == 1;
+    if ((state == MessageState::kDelivered || state == MessageState::kRejected ||
+         state == MessageState::kDiscarded) && !receipt_waiting) {
+      settled.emplace_back(last, scan.text(1));
+    }
+  }
+  scan.reset();
+  std::uint64_t removed = 0;
+  for (const auto& [id, uuid] : settled) {
+    st_->purgeOne.bind(1, static_cast<std::int64_t>(id)).run();
+    if (sqlite3_changes(writer_.get()) == 0) continue;
+    st_->deletePayload.bind(1, static_cast<std::int64_t>(id)).run();
+    purged_.emplace_back(DedupeIndex::hashOf(uuid), id);
+    ++removed;
+  }
+  if (removed > 0) {
+    audit(nowMicros() / 1000, audit_event::kPurged, "", "retention",
+          std::to_string(removed) + " settled messages received before " + std::to_string(p.received_before_ms) +
+              " (ms since 1970), ids " + std::to_string(settled.front().first) + " to " +
+              std::to_string(settled.back().first));
+  }
+  const std::uint64_t next = reached_cutoff || rows < p.limit ? 0 : last;
+  out.purged = std::make_pair(removed, next);
+}
+
 CommitOutcome SqliteStore::apply(std::vector<StoreOp>& ops) {
   CommitOutcome out;
   out.operations = ops.size();
   const auto start = nowMicros();
   added_.clear();
+  purged_.clear();
   const std::uint64_t receipt_seq_before = next_receipt_seq_;
   const AuditChain::Mark audit_before = audit_->mark();
   try {
     st_->begin.run();
     for (StoreOp& op : ops) applyOne(op, out);
     st_->commit.run();
+    if (!purged_.empty()) {
+      // Only once the rows are gone for good: a rolled-back purge keeps them findable.
+      std::unique_lock lock(dedupe_mu_);
+      for (const auto& [hash, id] : purged_) dedupe_.erase(hash, id);
+    }
   } catch (const std::exception& e) {
     try {
       st_->rollback.run();
@@ -375,6 +428,7 @@ CommitOutcome SqliteStore::apply(std::vector<StoreOp>& ops) {
       // The transaction is gone already (SQLite rolls back on some I/O errors by itself).
     }
     out.receipts.clear();
+    out.purged.reset();
     out.discarded.clear();
     out.not_discarded.clear();
     next_receipt_seq_ = receipt_seq_before;

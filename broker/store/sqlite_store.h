@@ -39,6 +39,7 @@ class SqliteStore final : public Store {
   SqliteStore() = default;
   void applyOne(StoreOp& op, CommitOutcome& out);
   void applyReplay(InsertOp& ins, CommitOutcome& out);
+  void applyPurge(const PurgeOp& p, CommitOutcome& out);
   std::optional<std::pair<std::string, std::string>> keyOf(std::uint64_t id);  // author, uuid
   void checkpointLoop();
   void loadDedupeIndex();
@@ -51,6 +52,7 @@ class SqliteStore final : public Store {
   mutable std::shared_mutex dedupe_mu_;  // the writer's own lookups need no lock
   std::uint64_t next_receipt_seq_ = 1;                     // writer thread only
   std::vector<std::pair<std::uint64_t, std::uint64_t>> added_;  // this batch, undone on rollback
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> purged_;  // this batch, forgotten on commit
   std::unique_ptr<AuditChain> audit_;                      // writer thread only
   void audit(std::int64_t at_ms, const char* event, const std::string& uuid,
              const std::string& participant, const std::string& detail);

@@ -62,6 +62,7 @@ void Server::onCommitted(CommitOutcome& outcome) {
   counters_.max_commit_micros = std::max(counters_.max_commit_micros, outcome.commit_micros);
   brokerMetrics().commit_seconds.with({}).observe(static_cast<double>(outcome.commit_micros) / 1e6);
   brokerMetrics().commit_batch.with({}).observe(static_cast<double>(outcome.operations));
+  if (outcome.purged) onPurged(outcome.purged->first, outcome.purged->second, Clock::now());
   for (InsertOutcome& o : outcome.inserts) {
     if (o.op.replace_id != 0) {
       onReplayed(o);

@@ -387,11 +387,29 @@ void Server::housekeeping(Clock::time_point now) {
     next_overview_ = now + std::chrono::milliseconds(250);
   }
   dispatcher_->expire(now, sessions_);
+  purgeIfDue(now);
   std::vector<std::string> silent;
   for (const auto& [identity, s] : sessions_) {
     if (now - s.last_seen > config_.session.timeout) silent.push_back(identity);
   }
   for (const std::string& identity : silent) dropSession(identity, "heartbeat timeout");
+}
+
+void Server::purgeIfDue(Clock::time_point now) {
+  if (config_.store.retain_days == 0 || purge_in_flight_ || draining_ || now < next_purge_) return;
+  constexpr std::int64_t kDayMs = 24LL * 60 * 60 * 1000;
+  committer_->enqueue(PurgeOp{epochMillis() - config_.store.retain_days * kDayMs, purge_after_, 1000});
+  purge_in_flight_ = true;
+}
+
+void Server::onPurged(std::uint64_t removed, std::uint64_t next_after, Clock::time_point now) {
+  purge_in_flight_ = false;
+  purge_after_ = next_after;
+  if (removed > 0) {
+    spdlog::info("retention: removed {} settled messages received more than {} days ago", removed,
+                 config_.store.retain_days);
+  }
+  next_purge_ = now + (next_after != 0 ? std::chrono::milliseconds(100) : std::chrono::milliseconds(60000));
 }
 
 void Server::dropSession(const std::string& identity, const char* why, bool count_attempt) {

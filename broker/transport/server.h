@@ -149,6 +149,13 @@ class Server {
     std::int64_t commit_micros = 0, max_commit_micros = 0;
   } counters_;
   Clock::time_point next_stats_ = Clock::now();
+  // Retention ([store] retain_days): one PurgeOp at a time, going through the messages in id
+  // order; soon again while there is more, else once a minute.
+  void purgeIfDue(Clock::time_point now);
+  void onPurged(std::uint64_t removed, std::uint64_t next_after, Clock::time_point now);
+  Clock::time_point next_purge_ = Clock::now() + std::chrono::seconds(10);
+  std::uint64_t purge_after_ = 0;
+  bool purge_in_flight_ = false;
   void logStats(Clock::time_point now);
 };
 

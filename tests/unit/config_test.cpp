@@ -37,6 +37,7 @@ TEST_CASE("defaults apply to an empty file") {
   CHECK(c->listen == "tcp://127.0.0.1:7755");
   CHECK(c->store.path == "/etc/ozgbus/data/ozgbus.db");
   CHECK(c->delivery.max_attempts == 5);
+  CHECK(c->store.retain_days == 90);
 }
 
 TEST_CASE("errors name the file and key") {
@@ -46,6 +47,14 @@ TEST_CASE("errors name the file and key") {
 
   auto zero = parseConfig("[broker]\ninsecure = true\nworkers = 0\n", "x.toml");
   CHECK(zero.rejection().detail == "x.toml: broker.workers must be greater than 0");
+
+  auto retain = parseConfig(kDev + "[store]\nretain_days = -1\n", "x.toml");
+  REQUIRE_FALSE(retain.ok());
+  CHECK(retain.rejection().detail ==
+        "x.toml: store.retain_days must be a number of days (0: keep settled messages for ever)");
+  auto forever = parseConfig(kDev + "[store]\nretain_days = 0\n", "x.toml");
+  REQUIRE(forever.ok());
+  CHECK(forever->store.retain_days == 0);
 
   auto route = parseConfig(kDev + "[[routes]]\nars_prefix = \"02\"\n", "x.toml");
   CHECK(route.rejection().detail == "x.toml: routes[0].destination is required");

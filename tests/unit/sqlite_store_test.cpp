@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
+
 #include "tests/support/temp_dir.h"
 
 using namespace ozgbus;
@@ -139,4 +141,50 @@ TEST_CASE("an unwritable store is refused at open with the path in the message")
   REQUIRE_FALSE(s.ok());
   CHECK(s.rejection().reason == v1::STORE_FAILED);
   CHECK(s.rejection().detail.find("ozgbus-cannot-be-here") != std::string::npos);
+}
+
+TEST_CASE("retention removes only what is settled for good and received before the cut-off") {
+  testing::TempDir dir;
+  auto opened = SqliteStore::open(dir.path() / "s.db", true);
+  REQUIRE(opened.ok());
+  SqliteStore& s = **opened;
+  // received_at_ms 1 (old) for all but "new"; ids follow the insert order.
+  auto fresh = insert("new", "q");
+  fresh.message.received_at_ms = 5000;
+  auto in = apply(s, {insert("acked", "q"), insert("receipt-waiting", "q"), insert("dead", "q"),
+                      insert("queued", "q"), insert("rejected", "q"), fresh});
+  REQUIRE(in.inserts.size() == 6);
+  std::map<std::string, std::uint64_t> id;
+  for (const auto& o : in.inserts) id[o.op.message.uuid] = o.op.message.id;
+  const auto settle = [&](const std::string& uuid, MessageState state) {
+    return SettleOp{id[uuid], "psw:1", uuid, state, v1::REASON_UNSPECIFIED, "", "be", 2, "0100"};
+  };
+  apply(s, {settle("acked", MessageState::kDelivered), settle("receipt-waiting", MessageState::kDelivered),
+            settle("dead", MessageState::kDeadLetter), settle("rejected", MessageState::kRejected),
+            settle("new", MessageState::kDelivered)});
+  apply(s, {ReceiptAckOp{id["acked"]}, ReceiptAckOp{id["rejected"]}, ReceiptAckOp{id["new"]}});
+
+  // Two rows per operation: the purge goes on where the last one stopped.
+  std::uint64_t after = 0, removed = 0;
+  int rounds = 0;
+  do {
+    auto out = apply(s, {PurgeOp{1000, after, 2}});
+    REQUIRE(out.purged);
+    removed += out.purged->first;
+    after = out.purged->second;
+  } while (after != 0 && ++rounds < 10);
+  CHECK(removed == 2);
+  CHECK_FALSE(s.loadMessage(id["acked"]));
+  CHECK_FALSE(s.loadMessage(id["rejected"]));
+  for (const char* kept : {"receipt-waiting", "dead", "queued", "new"}) CHECK_MESSAGE(s.loadMessage(id[kept]), kept);
+  CHECK(s.candidatesFor("acked").empty());
+  CHECK(s.candidatesFor("dead") == std::vector<std::uint64_t>{id["dead"]});
+  // Duplicates are recognised within the retention window only.
+  CHECK_FALSE(apply(s, {insert("acked", "q")}).inserts[0].duplicate);
+  CHECK(apply(s, {insert("dead", "q")}).inserts[0].duplicate);
+  // Nothing more to do: one look, nothing removed, start over next time.
+  auto again = apply(s, {PurgeOp{1000, 0, 100}});
+  REQUIRE(again.purged);
+  CHECK(again.purged->first == 0);
+  CHECK(again.purged->second == 0);
 }
