@@ -166,16 +166,13 @@
   <!-- wohnungsstatus: code list version 1 -> version 2 -->
   <xsl:template match="in:wohnungsstatus">
     <xsl:variable name="alt" select="normalize-space(code)"/>
-    <xsl:variable name="beibehalten"
-                  select="normalize-space(../../in:bisherigeWohnung/in:wirdBeibehalten)"/>
-    <xsl:variable name="neu">
-      <xsl:choose>
-        <xsl:when test="$alt = 'H' and ($beibehalten = 'true' or $beibehalten = '1')">2</xsl:when>
-        <xsl:when test="$alt = 'H'">1</xsl:when>
-        <xsl:when test="$alt = 'N'">3</xsl:when>
-      </xsl:choose>
-    </xsl:variable>
-    <xsl:if test="$neu = ''">
+    <!-- H -> 1, N -> 3 (translate); H -> 2 (the second character) when the person keeps the
+         previous dwelling (wirdBeibehalten true or 1). -->
+    <xsl:variable name="neu"
+                  select="substring(concat(translate($alt, 'HN', '13'), '2'),
+                                    1 + ($alt = 'H' and contains(' true 1 ', concat(' ', normalize-space(../../in:bisherigeWohnung/in:wirdBeibehalten), ' '))),
+                                    1)"/>
+    <xsl:if test="not($alt = 'H' or $alt = 'N')">
       <xsl:message terminate="yes">meldewesen-1.0-to-2.0: wohnungsstatus code '<xsl:value-of select="$alt"/>' is not in code list wohnungsstatus version 1</xsl:message>
     </xsl:if>
     <meld:wohnungsstatus listURI="urn:xoev-de:ozgbus:codeliste:wohnungsstatus" listVersionID="2">
@@ -195,52 +192,68 @@
   <!-- 1.0 anschrift -> bdt:AnschriftInlandType -->
   <xsl:template match="in:anschrift">
     <xsl:param name="wo"/>
+    <xsl:variable name="text" select="normalize-space(in:strasseUndHausnummer)"/>
+    <xsl:variable name="vor-ziffer" select="substring-before(translate($text, $ziffern, '##########'), '#')"/>
+    <xsl:variable name="ab-ziffer" select="substring($text, string-length($vor-ziffer) + 1)"/>
     <meld:anschrift>
-      <xsl:call-template name="strasse-und-hausnummer">
-        <xsl:with-param name="text" select="normalize-space(in:strasseUndHausnummer)"/>
-        <xsl:with-param name="wo" select="$wo"/>
-      </xsl:call-template>
+      <xsl:choose>
+        <xsl:when test="contains($text, ' - ') or contains($text, ' / ')">
+          <xsl:call-template name="strasse-und-hausnummer-schliessen">
+            <xsl:with-param name="text" select="$text"/>
+            <xsl:with-param name="wo" select="$wo"/>
+          </xsl:call-template>
+        </xsl:when>
+        <!-- Most addresses: the first digit starts the last word ("Holtenauer Straße 112",
+             "Fleischhauerstraße 45a"); that word is the number part, what precedes it the street.
+             The same split as the general one below, found without recursion. -->
+        <xsl:when test="substring($vor-ziffer, string-length($vor-ziffer)) = ' ' and not(contains($ab-ziffer, ' '))
+                        and contains($ziffern, substring($ab-ziffer, 1, 1))">
+          <xsl:call-template name="hausnummer-schreiben">
+            <xsl:with-param name="strasse" select="normalize-space($vor-ziffer)"/>
+            <xsl:with-param name="nummernteil" select="$ab-ziffer"/>
+            <xsl:with-param name="original" select="$text"/>
+            <xsl:with-param name="wo" select="$wo"/>
+          </xsl:call-template>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:call-template name="strasse-und-hausnummer-teilen">
+            <xsl:with-param name="t" select="$text"/>
+            <xsl:with-param name="wo" select="$wo"/>
+          </xsl:call-template>
+        </xsl:otherwise>
+      </xsl:choose>
       <bdt:postleitzahl><xsl:value-of select="normalize-space(in:postleitzahl)"/></bdt:postleitzahl>
       <bdt:ort><xsl:value-of select="normalize-space(in:ort)"/></bdt:ort>
     </meld:anschrift>
   </xsl:template>
 
-  <!-- Writes bdt:strasse, bdt:hausnummer and, if any, bdt:hausnummerZusatz; refuses what does not split.
-       " - " and " / " are closed up first (rare: only then a result tree fragment is made). -->
-  <xsl:template name="strasse-und-hausnummer">
+  <!-- " - " and " / " closed up to "-" and "/" (rare: only then a result tree fragment is made),
+       then split as any other. -->
+  <xsl:template name="strasse-und-hausnummer-schliessen">
     <xsl:param name="text"/>
     <xsl:param name="wo"/>
-    <xsl:choose>
-      <xsl:when test="contains($text, ' - ') or contains($text, ' / ')">
-        <xsl:call-template name="strasse-und-hausnummer-teilen">
-          <xsl:with-param name="t">
+    <xsl:call-template name="strasse-und-hausnummer-teilen">
+      <xsl:with-param name="t">
+        <xsl:call-template name="ersetze">
+          <xsl:with-param name="alt" select="' / '"/>
+          <xsl:with-param name="neu" select="'/'"/>
+          <xsl:with-param name="s">
             <xsl:call-template name="ersetze">
-              <xsl:with-param name="alt" select="' / '"/>
-              <xsl:with-param name="neu" select="'/'"/>
-              <xsl:with-param name="s">
-                <xsl:call-template name="ersetze">
-                  <xsl:with-param name="s" select="$text"/>
-                  <xsl:with-param name="alt" select="' - '"/>
-                  <xsl:with-param name="neu" select="'-'"/>
-                </xsl:call-template>
-              </xsl:with-param>
+              <xsl:with-param name="s" select="$text"/>
+              <xsl:with-param name="alt" select="' - '"/>
+              <xsl:with-param name="neu" select="'-'"/>
             </xsl:call-template>
           </xsl:with-param>
-          <xsl:with-param name="wo" select="$wo"/>
-          <xsl:with-param name="original" select="$text"/>
         </xsl:call-template>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:call-template name="strasse-und-hausnummer-teilen">
-          <xsl:with-param name="t" select="$text"/>
-          <xsl:with-param name="wo" select="$wo"/>
-        </xsl:call-template>
-      </xsl:otherwise>
-    </xsl:choose>
+      </xsl:with-param>
+      <xsl:with-param name="wo" select="$wo"/>
+      <xsl:with-param name="original" select="$text"/>
+    </xsl:call-template>
   </xsl:template>
 
-  <!-- Narrows s to the last two words of t, then splits t. Conditionals are written with XPath
-       1.0's substring($x, 1, 1000 * boolean) idiom, not as xsl:variable with content: each such
+  <!-- Narrows s to the last two words of t; their number part is the last word if it starts with
+       a digit, else both if the first of them does. Conditionals are written with XPath 1.0's
+       substring($x, 1, 1000 * boolean) idiom, not as xsl:variable with content: each such
        variable is a result tree fragment, a document of its own, and those were most of this
        stylesheet's cost. -->
   <xsl:template name="strasse-und-hausnummer-teilen">
@@ -259,29 +272,43 @@
         </xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
-        <!-- The last word if it starts with a digit, else the last two if the first of them does. -->
         <xsl:variable name="letztes-ist-nummer" select="$rest != '' and contains($ziffern, substring($rest, 1, 1))"/>
         <xsl:variable name="nummernteil"
                       select="concat(substring($rest, 1, 1000 * $letztes-ist-nummer),
                                      substring($s, 1, 1000 * (not($letztes-ist-nummer) and contains($ziffern, substring($s, 1, 1)))))"/>
-        <xsl:variable name="strasse"
-                      select="normalize-space(substring($t, 1, string-length($t) - string-length($nummernteil)))"/>
-        <xsl:variable name="erstes-nicht-ziffer" select="substring(translate($nummernteil, $ziffern, ''), 1, 1)"/>
-        <xsl:variable name="nummer" select="concat(substring($nummernteil, 1, 1000 * ($erstes-nicht-ziffer = '')),
-                                                   substring-before($nummernteil, $erstes-nicht-ziffer))"/>
-        <xsl:variable name="zusatz" select="normalize-space(substring($nummernteil, string-length($nummer) + 1))"/>
-        <xsl:if test="$strasse = '' or string-length($nummer) &lt; 1
-                      or string-length($nummer) &gt; 4 or starts-with($nummer, '0')
-                      or string-length($zusatz) &gt; 10 or translate($zusatz, $zusatz-zeichen, '') != ''">
-          <xsl:message terminate="yes">meldewesen-1.0-to-2.0: strasseUndHausnummer "<xsl:value-of select="$original"/>" (<xsl:value-of select="$wo"/>) does not split into strasse and hausnummer ([1-9][0-9]{0,3}, optional zusatz of at most 10 characters), which the 2.0 address requires</xsl:message>
-        </xsl:if>
-        <bdt:strasse><xsl:value-of select="$strasse"/></bdt:strasse>
-        <bdt:hausnummer><xsl:value-of select="$nummer"/></bdt:hausnummer>
-        <xsl:if test="$zusatz != ''">
-          <bdt:hausnummerZusatz><xsl:value-of select="$zusatz"/></bdt:hausnummerZusatz>
-        </xsl:if>
+        <xsl:call-template name="hausnummer-schreiben">
+          <xsl:with-param name="strasse"
+                          select="normalize-space(substring($t, 1, string-length($t) - string-length($nummernteil)))"/>
+          <xsl:with-param name="nummernteil" select="$nummernteil"/>
+          <xsl:with-param name="original" select="$original"/>
+          <xsl:with-param name="wo" select="$wo"/>
+        </xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+
+  <!-- Writes bdt:strasse, bdt:hausnummer (the leading digits of the number part) and, if any,
+       bdt:hausnummerZusatz (the rest); refuses what the 2.0 address cannot hold. -->
+  <xsl:template name="hausnummer-schreiben">
+    <xsl:param name="strasse"/>
+    <xsl:param name="nummernteil"/>
+    <xsl:param name="original"/>
+    <xsl:param name="wo"/>
+    <!-- Everything before the first non-digit; the '#' appended ends the search when there is none. -->
+    <xsl:variable name="nummer"
+                  select="substring-before(concat($nummernteil, '#'),
+                                           substring(concat(translate($nummernteil, $ziffern, ''), '#'), 1, 1))"/>
+    <xsl:variable name="zusatz" select="normalize-space(substring($nummernteil, string-length($nummer) + 1))"/>
+    <xsl:if test="$strasse = '' or string-length($nummer) &lt; 1
+                  or string-length($nummer) &gt; 4 or starts-with($nummer, '0')
+                  or string-length($zusatz) &gt; 10 or translate($zusatz, $zusatz-zeichen, '') != ''">
+      <xsl:message terminate="yes">meldewesen-1.0-to-2.0: strasseUndHausnummer "<xsl:value-of select="$original"/>" (<xsl:value-of select="$wo"/>) does not split into strasse and hausnummer ([1-9][0-9]{0,3}, optional zusatz of at most 10 characters), which the 2.0 address requires</xsl:message>
+    </xsl:if>
+    <bdt:strasse><xsl:value-of select="$strasse"/></bdt:strasse>
+    <bdt:hausnummer><xsl:value-of select="$nummer"/></bdt:hausnummer>
+    <xsl:if test="$zusatz != ''">
+      <bdt:hausnummerZusatz><xsl:value-of select="$zusatz"/></bdt:hausnummerZusatz>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template name="ersetze">

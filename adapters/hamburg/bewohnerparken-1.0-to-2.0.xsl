@@ -67,12 +67,14 @@
     </bwp:bewohnerparken.antrag.0300>
   </xsl:template>
 
-  <!-- Header: unqualified elements, rebuilt without the input's namespace declarations. -->
+  <!-- Header: unqualified elements, copied one by one: libxslt's xsl:copy brings only an
+       element's own namespace declarations along (copy-of would bring every one in scope, the
+       input's prefix too), and costs far less than xsl:element with a computed name. -->
   <xsl:template match="*" mode="kopf">
-    <xsl:element name="{local-name()}" namespace="{namespace-uri()}">
+    <xsl:copy>
       <xsl:copy-of select="@*"/>
       <xsl:apply-templates mode="kopf"/>
-    </xsl:element>
+    </xsl:copy>
   </xsl:template>
 
   <xsl:template match="in:antrag">
@@ -138,21 +140,24 @@
     </xsl:element>
   </xsl:template>
   <xsl:template match="bdt:*" mode="kopie">
-    <xsl:element name="bdt:{local-name()}">
+    <xsl:copy>
       <xsl:copy-of select="@*"/>
       <xsl:apply-templates mode="kopie"/>
-    </xsl:element>
+    </xsl:copy>
   </xsl:template>
-  <xsl:template match="*[namespace-uri() = '']" mode="kopie">
-    <xsl:element name="{local-name()}" namespace="">
-      <xsl:copy-of select="@*"/>
-      <xsl:apply-templates mode="kopie"/>
-    </xsl:element>
+  <!-- Unqualified elements are copied, foreign ones are not: tested here rather than with a
+       predicate in a match pattern, which libxslt evaluates for every element of the mode. -->
+  <xsl:template match="*" mode="kopie" priority="-1">
+    <xsl:if test="namespace-uri() = ''">
+      <xsl:copy>
+        <xsl:copy-of select="@*"/>
+        <xsl:apply-templates mode="kopie"/>
+      </xsl:copy>
+    </xsl:if>
   </xsl:template>
 
-  <!-- Never copied: signatures, foreign elements, comments, processing instructions. -->
+  <!-- Never copied: signatures, comments, processing instructions. -->
   <xsl:template match="ds:Signature" mode="kopie"/>
-  <xsl:template match="*" mode="kopie" priority="-1"/>
   <xsl:template match="comment() | processing-instruction()" mode="kopf"/>
   <xsl:template match="comment() | processing-instruction()" mode="kopie"/>
 </xsl:stylesheet>
