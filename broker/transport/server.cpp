@@ -8,6 +8,7 @@
 
 #include "broker/store/sqlite_store.h"
 #include "broker/transport/wall_clock.h"
+#include "core/dsig/signing_certificate.h"
 #include "core/wire/curve_keys.h"
 
 namespace ozgbus::broker {
@@ -158,6 +159,10 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
   if (!c.signatures.key.empty()) {
     auto signer = dsig::Signer::load(c.signatures.key, c.signatures.certificate);
     if (!signer) return signer.rejection();
+    // Back-ends hold the broker's signatures to the same rules the broker holds portals to.
+    if (auto unfit = dsig::checkSigningCertificateFile(c.signatures.certificate)) {
+      return reject(unfit->reason, "signatures.certificate: " + unfit->detail);
+    }
     s->signer_ = std::move(*signer);
     spdlog::info("broker signs as '{}' ({})", s->signer_->subject(),
                  s->signer_->ecdsa() ? "ECDSA P-256" : "RSA");

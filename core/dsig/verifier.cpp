@@ -7,6 +7,7 @@
 #include <xmlsec/x509.h>
 
 #include "core/dsig/signature_policy.h"
+#include "core/dsig/signing_certificate.h"
 
 namespace ozgbus::dsig {
 namespace {
@@ -77,6 +78,7 @@ Result<const Verifier::Cached*> Verifier::trustedKey(const std::string& der,
                                           lastOpensslError());
   }
   if (auto r = trust.verify(cert.get())) return *r;
+  if (auto r = checkSigningCertificate(cert.get())) return *r;
   auto key = xmlsecKeyOf(cert.get());
   if (!key) return key.rejection();
   // Checked again after the TTL (a new CRL may revoke it) and never past its notAfter.

@@ -119,6 +119,23 @@ TEST_CASE("a document signed by the xmlsec1 tool is accepted") {
   CHECK_MESSAGE(r.accepted(), reasonName(r.reason()) << " " << r.detail());
 }
 
+TEST_CASE("the broker refuses to start with a signing certificate it would refuse from a portal") {
+  const auto broker_keys = testing::brokerKeys("ec");
+  const auto weak = testing::rsa1024Certificate();
+  std::string config = signingConfig();
+  config = testing::replaced(config, broker_keys.key.string(), weak.key.string());
+  config = testing::replaced(config, broker_keys.cert.string(), weak.cert.string());
+  BrokerProcess broker(config);
+  std::string failure;
+  try {
+    broker.start();
+  } catch (const std::runtime_error& e) {
+    failure = e.what();
+  }
+  CHECK(failure.find("signatures.certificate") != std::string::npos);
+  CHECK_MESSAGE(failure.find("RSA key of 1024 bits") != std::string::npos, failure);
+}
+
 TEST_CASE("every forgery is rejected with its reason and nothing is stored while the broker serves on") {
   BrokerProcess broker(signingConfig());
   broker.start();

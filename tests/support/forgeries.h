@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
@@ -59,6 +60,35 @@ inline KeyPair selfSigned() {
           .c_str());
   REQUIRE(made == 0);
   return keys;
+}
+
+// A key and a certificate for psw:02000001 that the development PKI's Hamburg CA issued — so
+// the chain is trusted — made unfit to sign by the key (`genpkey` options) or the extensions.
+inline KeyPair issuedByHamburg(const std::string& name, const std::string& genpkey,
+                               const std::string& extensions) {
+  static TempDir dir;
+  static int serial = 0x7e570;
+  const KeyPair keys{dir.path() / (name + ".key.pem"), dir.path() / (name + ".cert.pem")};
+  if (std::filesystem::exists(keys.cert)) return keys;
+  const std::string base = (dir.path() / name).string();
+  std::ofstream(base + ".ext") << "[e]\n" << extensions << "\n";
+  const std::string ca = (pki() / "ca").string();
+  const std::string cmd =
+      "openssl genpkey " + genpkey + " -out " + keys.key.string() + " && openssl req -new -key " +
+      keys.key.string() + " -subj '/C=DE/ST=Hamburg/OU=portal/CN=psw:02000001' -out " + base + ".csr" +
+      " && openssl x509 -req -in " + base + ".csr -CA " + ca + "/hh.cert.pem -CAkey " + ca +
+      "/private/hh.key.pem -set_serial " + std::to_string(++serial) + " -days 30 -extfile " + base +
+      ".ext -extensions e -out " + keys.cert.string() + " >/dev/null 2>&1";
+  REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
+  return keys;
+}
+
+inline constexpr const char* kRsa2048 = "-algorithm RSA -pkeyopt rsa_keygen_bits:2048";
+inline constexpr const char* kSignerExtensions =
+    "basicConstraints = critical, CA:false\nkeyUsage = critical, digitalSignature, nonRepudiation";
+
+inline KeyPair rsa1024Certificate() {
+  return issuedByHamburg("rsa1024", "-algorithm RSA -pkeyopt rsa_keygen_bits:1024", kSignerExtensions);
 }
 
 struct Forgery {
@@ -138,6 +168,29 @@ inline std::vector<Forgery> forgeries() {
                 "<ds:KeyInfo><ds:KeyValue><ds:RSAKeyValue><ds:Modulus>AQAB</ds:Modulus>"
                 "<ds:Exponent>AQAB</ds:Exponent></ds:RSAKeyValue></ds:KeyValue></ds:KeyInfo>" +
                 s.substr(s.find("</ds:KeyInfo>") + 13);
+       },
+       v1::CERT_UNTRUSTED},
+      {"RSA-1024 certificate issued by a trusted CA",
+       [](const std::string& x) { return signWith(rsa1024Certificate(), x); }, v1::CERT_UNTRUSTED},
+      {"EC certificate on a 192-bit curve issued by a trusted CA",
+       [](const std::string& x) {
+         return signWith(issuedByHamburg("p192", "-algorithm EC -pkeyopt ec_paramgen_curve:P-192",
+                                         kSignerExtensions), x);
+       },
+       v1::CERT_UNTRUSTED},
+      {"trusted certificate whose keyUsage does not allow signing",
+       [](const std::string& x) {
+         return signWith(issuedByHamburg("encipher-only", kRsa2048,
+                                         "basicConstraints = critical, CA:false\nkeyUsage = critical, keyEncipherment"),
+                         x);
+       },
+       v1::CERT_UNTRUSTED},
+      {"CA certificate as the signer",
+       [](const std::string& x) {
+         return signWith(issuedByHamburg("ca", kRsa2048,
+                                         "basicConstraints = critical, CA:true, pathlen:0\n"
+                                         "keyUsage = critical, keyCertSign, cRLSign, digitalSignature"),
+                         x);
        },
        v1::CERT_UNTRUSTED},
       {"self-signed certificate in KeyInfo",

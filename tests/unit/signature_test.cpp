@@ -1,6 +1,7 @@
 // core/dsig: the verifier against every forgery class, the signer, the certificate cache.
 #include <doctest/doctest.h>
 
+#include "core/dsig/signing_certificate.h"
 #include "core/dsig/verifier.h"
 #include "core/xml/secure_parser.h"
 #include "core/xoev/header.h"
@@ -61,6 +62,44 @@ TEST_CASE("rejections name what is wrong") {
             .find("xmldsig-more#rsa-sha512") != std::string::npos);
   CHECK(detail(testing::replaced(testing::signedSample(), "URI=\"\"", "URI=\"http://127.0.0.1:9/x\""))
             .find("only URI=\"\"") != std::string::npos);
+}
+
+TEST_CASE("certificates of a trusted CA that are unfit to sign are refused, naming subject and fault") {
+  const std::string x = testing::unsignedSample();
+  const auto detail = [](const std::string& bytes) { return verify(bytes).rejection().detail; };
+  const std::string rsa1024 = detail(testing::signWith(testing::rsa1024Certificate(), x));
+  CHECK(rsa1024.find("CN=psw:02000001") != std::string::npos);
+  CHECK(rsa1024.find("RSA key of 1024 bits; at least 2048 are required") != std::string::npos);
+  for (const auto& f : testing::forgeries()) {
+    const std::string name = f.name;
+    if (name.find("192-bit") != std::string::npos) {
+      CHECK(detail(f.make(x)).find("EC key on a 192-bit curve") != std::string::npos);
+    } else if (name.find("keyUsage") != std::string::npos) {
+      CHECK(detail(f.make(x)).find("is not for signing") != std::string::npos);
+    } else if (name.find("CA certificate") != std::string::npos) {
+      CHECK(detail(f.make(x)).find("is a CA certificate") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("every participant and broker certificate of the development PKI is fit to sign") {
+  int checked = 0;
+  for (const char* folder : {"participants", "broker"}) {
+    for (const auto& e : std::filesystem::directory_iterator(testing::pki() / folder)) {
+      const std::string name = e.path().filename().string();
+      if (name.size() < 9 || name.substr(name.size() - 9) != ".cert.pem") continue;
+      CAPTURE(name);
+      const auto unfit = dsig::checkSigningCertificateFile(e.path());
+      CHECK_MESSAGE(!unfit, (unfit ? unfit->detail : ""));
+      ++checked;
+    }
+  }
+  CHECK(checked >= 10);
+  const auto weak = dsig::checkSigningCertificateFile(testing::rsa1024Certificate().cert);
+  REQUIRE(weak);
+  CHECK(weak->reason == v1::CERT_UNTRUSTED);
+  CHECK(dsig::checkSigningCertificateFile("/nonexistent/cert.pem")->detail.find("/nonexistent/cert.pem") !=
+        std::string::npos);
 }
 
 TEST_CASE("a comment added inside a signed value changes neither the verdict nor the value read") {
