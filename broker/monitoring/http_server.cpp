@@ -138,7 +138,15 @@ void AdminHttp::routes() {
       return error(res, 503, std::string("store: ") + e.what());
     }
     j.endArray().endObject();
-    if (!known) return error(res, 404, "no message with id " + uuid + " is known to this broker");
+    if (!known) {
+      std::string why = "no message with id " + uuid + " is known to this broker: never received here, or "
+                        "rejected before the last " + std::to_string(kRecentRejections) + " rejections it keeps";
+      if (options_.retain_days != 0) {
+        why += ", or settled and removed " + std::to_string(options_.retain_days) +
+               " days after it arrived (store.retain_days)";
+      }
+      return error(res, 404, why);
+    }
     json(res, 200, j.str());
   });
   s.Get("/api/dead-letters", [this](const httplib::Request&, httplib::Response& res) {

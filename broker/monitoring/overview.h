@@ -12,6 +12,8 @@
 
 namespace ozgbus::broker {
 
+inline constexpr std::size_t kRecentRejections = 50;  // kept for the dashboard and the trace API
+
 struct Overview {
   struct Queue {
     std::string name;

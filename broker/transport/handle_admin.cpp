@@ -18,7 +18,7 @@ void Server::noteRejection(const std::string& sender, const std::string& uuid, c
   ++counters_.rejected;
   brokerMetrics().rejected.with({reasonName(r.reason)}).inc();
   recent_rejections_.push_front({epochMillis(), uuid, sender, reasonName(r.reason), r.detail});
-  if (recent_rejections_.size() > 50) recent_rejections_.pop_back();
+  if (recent_rejections_.size() > kRecentRejections) recent_rejections_.pop_back();
 }
 
 void Server::publishOverview() {

@@ -224,7 +224,8 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
     const auto colon = c.http_listen.rfind(':');
     AdminHttpOptions o{c.http_listen.substr(0, colon), std::stoi(c.http_listen.substr(colon + 1)),
                        c.dashboard_dir, c.store.path,
-                       [store = s->store_.get()](std::string_view uuid) { return store->candidatesFor(uuid); }};
+                       [store = s->store_.get()](std::string_view uuid) { return store->candidatesFor(uuid); },
+                       c.store.retain_days};
     auto http = AdminHttp::start(o, s->overview_, [raw = s.get()](AdminRequest::Kind k, std::uint64_t id) {
       return raw->askTransport(k, id);
     });

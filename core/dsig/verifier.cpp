@@ -55,15 +55,16 @@ DSigCtx verifyContext() {
 
 }  // namespace
 
-Result<const Verifier::Cached*> Verifier::trustedKey(const std::string& der,
-                                                     const TrustStore& trust) {
+Result<const Verifier::Cached*> Verifier::trustedKey(const std::string& der, const TrustStore& trust,
+                                                     Periods periods) {
   if (trust.generation() != generation_) {
     cache_.clear();
     generation_ = trust.generation();
   }
   const std::string digest = sha256(der);
   const auto now = std::chrono::steady_clock::now();
-  if (auto it = cache_.find(digest); it != cache_.end()) {
+  const bool cached = periods == Periods::kCheckedNow;
+  if (auto it = cached ? cache_.find(digest) : cache_.end(); it != cache_.end()) {
     if (now < it->second.until) {
       ++hits_;
       return &it->second;
@@ -77,10 +78,14 @@ Result<const Verifier::Cached*> Verifier::trustedKey(const std::string& der,
     return reject(v1::CERT_UNTRUSTED, "ds:X509Certificate is not a DER certificate: " +
                                           lastOpensslError());
   }
-  if (auto r = trust.verify(cert.get())) return *r;
+  if (auto r = trust.verify(cert.get(), periods)) return *r;
   if (auto r = checkSigningCertificate(cert.get())) return *r;
   auto key = xmlsecKeyOf(cert.get());
   if (!key) return key.rejection();
+  if (!cached) {
+    uncached_ = Cached{std::move(*key), {subjectOf(cert.get()), commonNameOf(cert.get())}, now};
+    return &uncached_;
+  }
   // Checked again after the TTL (a new CRL may revoke it) and never past its notAfter.
   auto until = now + options_.cache_ttl;
   const auto left = notAfter(cert.get()) - std::chrono::system_clock::now();
@@ -90,10 +95,10 @@ Result<const Verifier::Cached*> Verifier::trustedKey(const std::string& der,
   return &cache_.insert_or_assign(digest, std::move(entry)).first->second;
 }
 
-Result<SignerInfo> Verifier::verify(xmlDoc* doc, const TrustStore& trust) {
+Result<SignerInfo> Verifier::verify(xmlDoc* doc, const TrustStore& trust, Periods periods) {
   auto parts = checkSignaturePolicy(doc);
   if (!parts) return parts.rejection();
-  auto cached = trustedKey(parts->certificate_der, trust);
+  auto cached = trustedKey(parts->certificate_der, trust, periods);
   if (!cached) return cached.rejection();
 
   DSigCtx ctx = verifyContext();

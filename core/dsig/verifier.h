@@ -30,9 +30,10 @@ class Verifier {
  public:
   explicit Verifier(VerifierOptions options = {}) : options_(options) {}
 
-  // The policy (signature_policy.h), the certificate's chain, then xmlsec's verification with
-  // that certificate's key only; the context's and the reference's status must both say valid.
-  Result<SignerInfo> verify(xmlDoc* doc, const TrustStore& trust);
+  // The policy (signature_policy.h), the certificate's chain and fitness to sign, then xmlsec's
+  // verification with that certificate's key only; the context's and the reference's status must
+  // both say valid. With Periods::kIgnored the certificate cache is neither read nor filled.
+  Result<SignerInfo> verify(xmlDoc* doc, const TrustStore& trust, Periods periods = Periods::kCheckedNow);
 
   std::uint64_t cacheHits() const { return hits_; }
   std::uint64_t cacheMisses() const { return misses_; }
@@ -43,10 +44,11 @@ class Verifier {
     SignerInfo signer;
     std::chrono::steady_clock::time_point until;
   };
-  Result<const Cached*> trustedKey(const std::string& der, const TrustStore& trust);
+  Result<const Cached*> trustedKey(const std::string& der, const TrustStore& trust, Periods periods);
 
   VerifierOptions options_;
   std::unordered_map<std::string, Cached> cache_;  // SHA-256 of the certificate's DER → key
+  Cached uncached_;                                // the last one checked with periods ignored
   std::uint64_t generation_ = 0;                   // trust store the cache was filled from
   std::uint64_t hits_ = 0;
   std::uint64_t misses_ = 0;

@@ -164,7 +164,8 @@ TEST_CASE("the overview and a message's trace from submit to acknowledgement") {
     CHECK_MESSAGE(trace.find(std::string("\"event\":\"") + event + "\"") != std::string::npos, event << " in " << trace);
   }
   CHECK(trace.find("by hh-gewerbeamt") != std::string::npos);
-  m.get("/api/messages/00000000-0000-4000-8000-000000000000/trace", 404);
+  CHECK(m.get("/api/messages/00000000-0000-4000-8000-000000000000/trace", 404)
+            .find("removed 90 days after it arrived (store.retain_days)") != std::string::npos);
   m.get("/api/messages/not-a-uuid/trace", 400);
 }
 

@@ -102,6 +102,28 @@ TEST_CASE("every participant and broker certificate of the development PKI is fi
         std::string::npos);
 }
 
+TEST_CASE("a replay ignores validity periods but not revocation, and leaves the cache alone") {
+  const std::string x = testing::unsignedSample();
+  const std::string expired = testing::signWith(participantKeys("psw:02000002"), x);
+  const std::string revoked = testing::signWith(participantKeys("psw:02000003"), x);
+  dsig::Verifier v;
+  const auto replay = [&](const std::string& bytes) {
+    auto doc = xml::parseSecure(bytes, {});
+    REQUIRE(doc.ok());
+    return v.verify(doc->get(), trust(), dsig::Periods::kIgnored);
+  };
+  CHECK(verify(expired, v).rejection().reason == v1::CERT_EXPIRED);
+  auto again = replay(expired);
+  REQUIRE_MESSAGE(again.ok(), again.rejection().toString());
+  CHECK(again->common_name == "psw:02000002");
+  auto still_revoked = replay(revoked);
+  REQUIRE_FALSE(still_revoked.ok());
+  CHECK(still_revoked.rejection().reason == v1::CERT_REVOKED);
+  CHECK(replay(testing::signWith(testing::rsa1024Certificate(), x)).rejection().reason == v1::CERT_UNTRUSTED);
+  // What a replay let through is not remembered for messages checked now.
+  CHECK(verify(expired, v).rejection().reason == v1::CERT_EXPIRED);
+}
+
 TEST_CASE("a comment added inside a signed value changes neither the verdict nor the value read") {
   // Comments are outside exclusive C14N, so they may be added after signing; the header must
   // still read the whole value.
