@@ -166,12 +166,12 @@
   <!-- wohnungsstatus: code list version 1 -> version 2 -->
   <xsl:template match="in:wohnungsstatus">
     <xsl:variable name="alt" select="normalize-space(code)"/>
+    <xsl:variable name="beibehalten" select="normalize-space(../../in:bisherigeWohnung/in:wirdBeibehalten)"/>
     <!-- H -> 1, N -> 3 (translate); H -> 2 (the second character) when the person keeps the
          previous dwelling (wirdBeibehalten true or 1). -->
     <xsl:variable name="neu"
                   select="substring(concat(translate($alt, 'HN', '13'), '2'),
-                                    1 + ($alt = 'H' and contains(' true 1 ', concat(' ', normalize-space(../../in:bisherigeWohnung/in:wirdBeibehalten), ' '))),
-                                    1)"/>
+                                    1 + ($alt = 'H' and ($beibehalten = 'true' or $beibehalten = '1')), 1)"/>
     <xsl:if test="not($alt = 'H' or $alt = 'N')">
       <xsl:message terminate="yes">meldewesen-1.0-to-2.0: wohnungsstatus code '<xsl:value-of select="$alt"/>' is not in code list wohnungsstatus version 1</xsl:message>
     </xsl:if>

@@ -41,6 +41,7 @@ struct Message {
 
   // A dead letter an operator replays: its stored row is updated, nobody is answered.
   std::uint64_t replace_id = 0;
+  std::int64_t first_received_at_ms = 0;  // when it arrived (received_at_ms is the replay's time)
   std::string replayed_from_queue;
   std::string replayed_by;
 };

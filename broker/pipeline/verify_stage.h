@@ -21,10 +21,12 @@ class VerifyStage final : public Stage {
     const auto trust = trust_.get();
     if (!trust) return reject(v1::INTERNAL, "no trust store loaded");
     // A replayed dead letter was verified when it arrived; its author's certificate may have
-    // expired while it waited for a fix, which must not make it undeliverable. Revocation counts.
+    // expired while it waited for a fix, which must not make it undeliverable. Only that is
+    // forgiven: revocation and the CRLs' own validity are checked as for any message.
     const bool replay = message.replace_id != 0;
-    auto signer = verifier_.verify(message.doc.get(), *trust,
-                                   replay ? dsig::Periods::kIgnored : dsig::Periods::kCheckedNow);
+    std::optional<std::chrono::system_clock::time_point> received_at;
+    if (replay) received_at = std::chrono::system_clock::time_point(std::chrono::milliseconds(message.first_received_at_ms));
+    auto signer = verifier_.verify(message.doc.get(), *trust, received_at);
     if (!signer) return signer.rejection();
     const Participant* p = participants_.get()->bySubject(signer->subject);
     if (p == nullptr) {
@@ -34,7 +36,7 @@ class VerifyStage final : public Stage {
     }
     message.signer = p->id;
     message.note = "signed by " + p->id + " (" + signer->subject + ")" +
-                   (replay ? "; validity periods not checked again on replay" : "");
+                   (replay ? "; on replay a certificate valid when the message arrived counts as valid" : "");
     message.signer_subject = std::move(signer->subject);
     return std::nullopt;
   }

@@ -142,6 +142,7 @@ void Server::onAdmin(std::unique_ptr<AdminRequest> request) {
   msg.received_at_ms = epochMillis();
   msg.raw = original;
   msg.replace_id = m.id;
+  msg.first_received_at_ms = m.received_at_ms;
   msg.replayed_from_queue = m.queue;
   msg.replayed_by = request->by;
   pending_admin_[key] = {std::move(request), m.queue, m.uuid, m.id};

@@ -10,11 +10,12 @@ namespace ozgbus::dsig {
 
 std::optional<Rejection> checkSigningCertificate(X509* cert) {
   const std::string who = "certificate '" + subjectOf(cert) + "'";
-  if ((X509_get_extension_flags(cert) & EXFLAG_CA) != 0) {
+  const std::uint32_t usage = X509_get_key_usage(cert);  // UINT32_MAX: no keyUsage extension
+  const bool signs_certificates = usage != UINT32_MAX && (usage & KU_KEY_CERT_SIGN) != 0;
+  if ((X509_get_extension_flags(cert) & EXFLAG_CA) != 0 || signs_certificates) {
     return reject(v1::CERT_UNTRUSTED,
                   who + " is a CA certificate; messages are signed with a participant's own certificate");
   }
-  const std::uint32_t usage = X509_get_key_usage(cert);  // UINT32_MAX: no keyUsage extension
   if (usage != UINT32_MAX && (usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0) {
     return reject(v1::CERT_UNTRUSTED,
                   who + " is not for signing: its keyUsage has neither digitalSignature nor nonRepudiation");
@@ -37,8 +38,8 @@ std::optional<Rejection> checkSigningCertificate(X509* cert) {
                                             " bits are required");
     default: {
       const char* type = OBJ_nid2sn(EVP_PKEY_get_base_id(key));
-      return reject(v1::CERT_UNTRUSTED, who + ": a " + (type != nullptr ? type : "unknown") +
-                                            " key; messages are signed with RSA or EC keys");
+      return reject(v1::CERT_UNTRUSTED, who + ": its key is " + (type != nullptr ? type : "of an unknown type") +
+                                            "; messages are signed with RSA (PKCS #1 v1.5) or EC keys");
     }
   }
 }

@@ -9,7 +9,7 @@
 
 namespace ozgbus::dsig {
 
-// A participant's or the broker's own certificate, not a CA's; meant for signing (keyUsage
+// A participant's or the broker's own certificate, not a CA's (no CA flag, no keyCertSign); meant for signing (keyUsage
 // digitalSignature or nonRepudiation, when the certificate restricts its key usage at all); and a
 // key nobody can forge with today: RSA of at least kMinRsaBits, or EC on a curve of at least
 // kMinEcBits (P-256, brainpoolP256r1 and larger). CERT_UNTRUSTED naming the subject and the fault.

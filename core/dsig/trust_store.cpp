@@ -36,6 +36,22 @@ Rejection chainFailure(int error, X509* failing, X509* leaf) {
   }
 }
 
+int receivedAtIndex() {
+  static const int index = X509_STORE_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+// Verify callback for a replay: forgives "certificate has expired" for a certificate whose
+// notAfter was not yet past when the message arrived. Every other verdict stands.
+int forgiveExpiredSinceArrival(int ok, X509_STORE_CTX* ctx) {
+  if (ok != 0 || X509_STORE_CTX_get_error(ctx) != X509_V_ERR_CERT_HAS_EXPIRED) return ok;
+  const auto* arrival = static_cast<const std::time_t*>(X509_STORE_CTX_get_ex_data(ctx, receivedAtIndex()));
+  X509* cert = X509_STORE_CTX_get_current_cert(ctx);
+  if (arrival == nullptr || cert == nullptr) return ok;
+  std::time_t at = *arrival;
+  return X509_cmp_time(X509_get0_notAfter(cert), &at) > 0 ? 1 : ok;  // 0 (unreadable) and -1 stand
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const TrustStore>> TrustStore::load(
@@ -80,12 +96,18 @@ Result<std::shared_ptr<const TrustStore>> TrustStore::load(
   return std::shared_ptr<const TrustStore>(std::move(t));
 }
 
-std::optional<Rejection> TrustStore::verify(X509* cert, Periods periods) const {
+std::optional<Rejection> TrustStore::verify(X509* cert,
+                                            std::optional<std::chrono::system_clock::time_point> received_at) const {
   X509StoreCtx ctx(X509_STORE_CTX_new());
   if (!ctx || X509_STORE_CTX_init(ctx.get(), store_.get(), cert, nullptr) != 1) {
     return reject(v1::INTERNAL, "X509_STORE_CTX_init: " + lastOpensslError());
   }
-  if (periods == Periods::kIgnored) X509_STORE_CTX_set_flags(ctx.get(), X509_V_FLAG_NO_CHECK_TIME);
+  std::time_t arrival = 0;
+  if (received_at) {
+    arrival = std::chrono::system_clock::to_time_t(*received_at);
+    X509_STORE_CTX_set_ex_data(ctx.get(), receivedAtIndex(), &arrival);
+    X509_STORE_CTX_set_verify_cb(ctx.get(), forgiveExpiredSinceArrival);
+  }
   if (X509_verify_cert(ctx.get()) == 1) return std::nullopt;
   const int error = X509_STORE_CTX_get_error(ctx.get());
   Rejection r = chainFailure(error, X509_STORE_CTX_get_current_cert(ctx.get()), cert);

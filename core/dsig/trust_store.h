@@ -15,11 +15,6 @@
 
 namespace ozgbus::dsig {
 
-// Whether the validity periods of a chain's certificates and CRLs are checked against now.
-// kIgnored is for a message the broker received and verified earlier (a dead letter replayed):
-// its author's certificate may have expired since. Chain, CA flags and revocation still count.
-enum class Periods { kCheckedNow, kIgnored };
-
 class TrustStore {
  public:
   // Every *.pem in the given folders, and the given files, may hold certificates and CRLs.
@@ -27,9 +22,12 @@ class TrustStore {
   static Result<std::shared_ptr<const TrustStore>> load(
       const std::vector<std::filesystem::path>& paths);
 
-  // The chain from cert to a trusted root: validity periods (unless ignored), CRLs, CA flags.
+  // The chain from cert to a trusted root checked now: validity periods, CRLs, CA flags.
   // CERT_EXPIRED, CERT_REVOKED or CERT_UNTRUSTED with what failed and for which subject.
-  std::optional<Rejection> verify(X509* cert, Periods periods = Periods::kCheckedNow) const;
+  // received_at: the message arrived then, and was verified (a dead letter replayed); a
+  // certificate that was valid then and has expired since is accepted, nothing else changes.
+  std::optional<Rejection> verify(X509* cert,
+                                  std::optional<std::chrono::system_clock::time_point> received_at = {}) const;
 
   std::size_t certificates() const { return certificates_; }
   std::size_t crls() const { return crls_; }

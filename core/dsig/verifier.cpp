@@ -55,15 +55,15 @@ DSigCtx verifyContext() {
 
 }  // namespace
 
-Result<const Verifier::Cached*> Verifier::trustedKey(const std::string& der, const TrustStore& trust,
-                                                     Periods periods) {
+Result<const Verifier::Cached*> Verifier::trustedKey(
+    const std::string& der, const TrustStore& trust, std::optional<std::chrono::system_clock::time_point> received_at) {
   if (trust.generation() != generation_) {
     cache_.clear();
     generation_ = trust.generation();
   }
   const std::string digest = sha256(der);
   const auto now = std::chrono::steady_clock::now();
-  const bool cached = periods == Periods::kCheckedNow;
+  const bool cached = !received_at;
   if (auto it = cached ? cache_.find(digest) : cache_.end(); it != cache_.end()) {
     if (now < it->second.until) {
       ++hits_;
@@ -71,14 +71,14 @@ Result<const Verifier::Cached*> Verifier::trustedKey(const std::string& der, con
     }
     cache_.erase(it);
   }
-  ++misses_;
+  if (cached) ++misses_;
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
   if (!cert) {
     return reject(v1::CERT_UNTRUSTED, "ds:X509Certificate is not a DER certificate: " +
                                           lastOpensslError());
   }
-  if (auto r = trust.verify(cert.get(), periods)) return *r;
+  if (auto r = trust.verify(cert.get(), received_at)) return *r;
   if (auto r = checkSigningCertificate(cert.get())) return *r;
   auto key = xmlsecKeyOf(cert.get());
   if (!key) return key.rejection();
@@ -95,10 +95,11 @@ Result<const Verifier::Cached*> Verifier::trustedKey(const std::string& der, con
   return &cache_.insert_or_assign(digest, std::move(entry)).first->second;
 }
 
-Result<SignerInfo> Verifier::verify(xmlDoc* doc, const TrustStore& trust, Periods periods) {
+Result<SignerInfo> Verifier::verify(xmlDoc* doc, const TrustStore& trust,
+                                    std::optional<std::chrono::system_clock::time_point> received_at) {
   auto parts = checkSignaturePolicy(doc);
   if (!parts) return parts.rejection();
-  auto cached = trustedKey(parts->certificate_der, trust, periods);
+  auto cached = trustedKey(parts->certificate_der, trust, received_at);
   if (!cached) return cached.rejection();
 
   DSigCtx ctx = verifyContext();

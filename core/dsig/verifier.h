@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -32,8 +33,10 @@ class Verifier {
 
   // The policy (signature_policy.h), the certificate's chain and fitness to sign, then xmlsec's
   // verification with that certificate's key only; the context's and the reference's status must
-  // both say valid. With Periods::kIgnored the certificate cache is neither read nor filled.
-  Result<SignerInfo> verify(xmlDoc* doc, const TrustStore& trust, Periods periods = Periods::kCheckedNow);
+  // both say valid. received_at: as TrustStore::verify; such a check neither reads nor fills the
+  // certificate cache.
+  Result<SignerInfo> verify(xmlDoc* doc, const TrustStore& trust,
+                            std::optional<std::chrono::system_clock::time_point> received_at = {});
 
   std::uint64_t cacheHits() const { return hits_; }
   std::uint64_t cacheMisses() const { return misses_; }
@@ -44,11 +47,12 @@ class Verifier {
     SignerInfo signer;
     std::chrono::steady_clock::time_point until;
   };
-  Result<const Cached*> trustedKey(const std::string& der, const TrustStore& trust, Periods periods);
+  Result<const Cached*> trustedKey(const std::string& der, const TrustStore& trust,
+                                   std::optional<std::chrono::system_clock::time_point> received_at);
 
   VerifierOptions options_;
   std::unordered_map<std::string, Cached> cache_;  // SHA-256 of the certificate's DER → key
-  Cached uncached_;                                // the last one checked with periods ignored
+  Cached uncached_;                                // the last one checked for a message received earlier
   std::uint64_t generation_ = 0;                   // trust store the cache was filled from
   std::uint64_t hits_ = 0;
   std::uint64_t misses_ = 0;

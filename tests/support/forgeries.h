@@ -73,12 +73,13 @@ inline KeyPair issuedByHamburg(const std::string& name, const std::string& genpk
   const std::string base = (dir.path() / name).string();
   std::ofstream(base + ".ext") << "[e]\n" << extensions << "\n";
   const std::string ca = (pki() / "ca").string();
+  const auto q = [](const std::string& path) { return "'" + path + "'"; };
   const std::string cmd =
-      "openssl genpkey " + genpkey + " -out " + keys.key.string() + " && openssl req -new -key " +
-      keys.key.string() + " -subj '/C=DE/ST=Hamburg/OU=portal/CN=psw:02000001' -out " + base + ".csr" +
-      " && openssl x509 -req -in " + base + ".csr -CA " + ca + "/hh.cert.pem -CAkey " + ca +
-      "/private/hh.key.pem -set_serial " + std::to_string(++serial) + " -days 30 -extfile " + base +
-      ".ext -extensions e -out " + keys.cert.string() + " >/dev/null 2>&1";
+      "openssl genpkey " + genpkey + " -out " + q(keys.key.string()) + " && openssl req -new -key " +
+      q(keys.key.string()) + " -subj '/C=DE/ST=Hamburg/OU=portal/CN=psw:02000001' -out " + q(base + ".csr") +
+      " && openssl x509 -req -in " + q(base + ".csr") + " -CA " + q(ca + "/hh.cert.pem") + " -CAkey " +
+      q(ca + "/private/hh.key.pem") + " -set_serial " + std::to_string(++serial) + " -days 30 -extfile " +
+      q(base + ".ext") + " -extensions e -out " + q(keys.cert.string()) + " >/dev/null 2>&1";
   REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
   return keys;
 }

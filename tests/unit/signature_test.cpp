@@ -1,11 +1,15 @@
 // core/dsig: the verifier against every forgery class, the signer, the certificate cache.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include "core/dsig/signing_certificate.h"
 #include "core/dsig/verifier.h"
 #include "core/xml/secure_parser.h"
 #include "core/xoev/header.h"
 #include "tests/support/forgeries.h"
+#include "tests/support/temp_dir.h"
 
 using namespace ozgbus;
 using testing::participantKeys;
@@ -70,15 +74,29 @@ TEST_CASE("certificates of a trusted CA that are unfit to sign are refused, nami
   const std::string rsa1024 = detail(testing::signWith(testing::rsa1024Certificate(), x));
   CHECK(rsa1024.find("CN=psw:02000001") != std::string::npos);
   CHECK(rsa1024.find("RSA key of 1024 bits; at least 2048 are required") != std::string::npos);
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"192-bit", "EC key on a 192-bit curve"},
+      {"keyUsage", "is not for signing"},
+      {"CA certificate", "is a CA certificate"},
+  };
+  std::size_t matched = 0;
   for (const auto& f : testing::forgeries()) {
-    const std::string name = f.name;
-    if (name.find("192-bit") != std::string::npos) {
-      CHECK(detail(f.make(x)).find("EC key on a 192-bit curve") != std::string::npos);
-    } else if (name.find("keyUsage") != std::string::npos) {
-      CHECK(detail(f.make(x)).find("is not for signing") != std::string::npos);
-    } else if (name.find("CA certificate") != std::string::npos) {
-      CHECK(detail(f.make(x)).find("is a CA certificate") != std::string::npos);
+    for (const auto& [in_name, in_detail] : expected) {
+      if (std::string(f.name).find(in_name) == std::string::npos) continue;
+      CAPTURE(f.name);
+      CHECK(detail(f.make(x)).find(in_detail) != std::string::npos);
+      ++matched;
     }
+  }
+  CHECK(matched == expected.size());
+  // The same CA, fit certificates: RSA-2048 for signing, and one that does not restrict its key usage.
+  const char* no_key_usage = "basicConstraints = critical, CA:false";
+  for (const auto& keys : {testing::issuedByHamburg("fit", testing::kRsa2048, testing::kSignerExtensions),
+                           testing::issuedByHamburg("unrestricted", "-algorithm EC -pkeyopt ec_paramgen_curve:P-256",
+                                                    no_key_usage)}) {
+    CAPTURE(keys.cert);
+    auto fit = verify(testing::signWith(keys, x));
+    CHECK_MESSAGE(fit.ok(), (fit.ok() ? "" : fit.rejection().toString()));
   }
 }
 
@@ -102,26 +120,59 @@ TEST_CASE("every participant and broker certificate of the development PKI is fi
         std::string::npos);
 }
 
-TEST_CASE("a replay ignores validity periods but not revocation, and leaves the cache alone") {
+TEST_CASE("a replay forgives a certificate that expired after the message arrived, nothing else") {
   const std::string x = testing::unsignedSample();
-  const std::string expired = testing::signWith(participantKeys("psw:02000002"), x);
+  const std::string expired = testing::signWith(participantKeys("psw:02000002"), x);  // valid -30 d .. -1 d
   const std::string revoked = testing::signWith(participantKeys("psw:02000003"), x);
+  const auto now = std::chrono::system_clock::now();
   dsig::Verifier v;
-  const auto replay = [&](const std::string& bytes) {
+  const auto replay = [&](const std::string& bytes, std::chrono::system_clock::time_point received_at) {
     auto doc = xml::parseSecure(bytes, {});
     REQUIRE(doc.ok());
-    return v.verify(doc->get(), trust(), dsig::Periods::kIgnored);
+    return v.verify(doc->get(), trust(), received_at);
   };
   CHECK(verify(expired, v).rejection().reason == v1::CERT_EXPIRED);
-  auto again = replay(expired);
-  REQUIRE_MESSAGE(again.ok(), again.rejection().toString());
-  CHECK(again->common_name == "psw:02000002");
-  auto still_revoked = replay(revoked);
-  REQUIRE_FALSE(still_revoked.ok());
-  CHECK(still_revoked.rejection().reason == v1::CERT_REVOKED);
-  CHECK(replay(testing::signWith(testing::rsa1024Certificate(), x)).rejection().reason == v1::CERT_UNTRUSTED);
+  auto arrived_in_time = replay(expired, now - std::chrono::hours(24 * 10));
+  REQUIRE_MESSAGE(arrived_in_time.ok(), arrived_in_time.rejection().toString());
+  CHECK(arrived_in_time->common_name == "psw:02000002");
+  CHECK(replay(expired, now).rejection().reason == v1::CERT_EXPIRED);  // arrived after it expired
+  CHECK(replay(revoked, now - std::chrono::hours(1)).rejection().reason == v1::CERT_REVOKED);
+  CHECK(replay(testing::signWith(testing::rsa1024Certificate(), x), now).rejection().reason == v1::CERT_UNTRUSTED);
   // What a replay let through is not remembered for messages checked now.
   CHECK(verify(expired, v).rejection().reason == v1::CERT_EXPIRED);
+}
+
+TEST_CASE("a replay still needs current CRLs") {
+  // The trust store as the development PKI's, but Hamburg's CRL ran out in 2020.
+  testing::TempDir dir;
+  namespace fs = std::filesystem;
+  const fs::path pki = testing::pki();
+  fs::create_directories(dir.path() / "ca");
+  fs::create_directories(dir.path() / "crl");
+  for (const char* c : {"root", "hh", "sh", "by", "broker"}) {
+    fs::copy_file(pki / "ca" / (std::string(c) + ".cert.pem"), dir.path() / "ca" / (std::string(c) + ".cert.pem"));
+    if (std::string(c) != "hh") {
+      fs::copy_file(pki / "crl" / (std::string(c) + ".crl.pem"), dir.path() / "crl" / (std::string(c) + ".crl.pem"));
+    }
+  }
+  fs::copy(pki / "ca" / "db" / "hh", dir.path() / "hhdb", fs::copy_options::recursive);
+  const std::string cmd = "CA_DIR='" + (dir.path() / "hhdb").string() + "' openssl ca -batch -config '" +
+                          (pki / "ca" / "db" / "openssl.cnf").string() + "' -cert '" + (pki / "ca" / "hh.cert.pem").string() +
+                          "' -keyfile '" + (pki / "ca" / "private" / "hh.key.pem").string() +
+                          "' -gencrl -crl_lastupdate 20200101000000Z -crl_nextupdate 20200201000000Z -out '" +
+                          (dir.path() / "crl" / "hh.crl.pem").string() + "' >/dev/null 2>&1";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  auto stale = dsig::TrustStore::load({dir.path() / "ca", dir.path() / "crl"});
+  REQUIRE_MESSAGE(stale.ok(), stale.rejection().detail);
+  auto doc = xml::parseSecure(testing::signedSample(), {});
+  REQUIRE(doc.ok());
+  dsig::Verifier v;
+  auto now = v.verify(doc->get(), **stale);
+  REQUIRE_FALSE(now.ok());
+  CHECK(now.rejection().detail.find("CRL has expired") != std::string::npos);
+  auto replayed = v.verify(doc->get(), **stale, std::chrono::system_clock::now() - std::chrono::hours(1));
+  REQUIRE_FALSE(replayed.ok());
+  CHECK(replayed.rejection().detail.find("CRL has expired") != std::string::npos);
 }
 
 TEST_CASE("a comment added inside a signed value changes neither the verdict nor the value read") {
