@@ -297,9 +297,13 @@ curve_keys() {
     read -r id role desc <<<"$m"
     f=$(fname "$id")
     curve_pair "$f" "${desc:-participant} $id"; pub=$CURVE_PUB
-    subject=$(openssl x509 -in "$OUT/participants/$f.cert.pem" -noout -subject -nameopt RFC2253) \
+    # RFC 2253 with UTF-8 left as it is: the form the broker compares (subjectOf / issuerOf).
+    subject=$(openssl x509 -in "$OUT/participants/$f.cert.pem" -noout -subject -nameopt RFC2253,-esc_msb) \
       || die "cannot read the subject of participants/$f.cert.pem"
     subject=${subject#subject=}
+    issuer=$(openssl x509 -in "$OUT/participants/$f.cert.pem" -noout -issuer -nameopt RFC2253,-esc_msb) \
+      || die "cannot read the issuer of participants/$f.cert.pem"
+    issuer=${issuer#issuer=}
     { echo
       [[ -z $desc ]] || echo "# $desc certificate (participants/$f.cert.pem): for rejection tests only"
       echo "[[participants]]"
@@ -307,10 +311,11 @@ curve_keys() {
       echo "role = $(toml_str "$role")"
       echo "curve_public_key = $(toml_str "$pub")"
       echo "certificate_subject = $(toml_str "$subject")"
+      echo "certificate_issuer = $(toml_str "$issuer")"
       [[ $role != backend ]] || echo "queues = [$(toml_str "$id")]"
     } >>"$toml"
   done
-  note curve/participants.toml "[[participants]] tables (id, role, CURVE public key, certificate subject) to paste into ozgbus.toml"
+  note curve/participants.toml "[[participants]] tables (id, role, CURVE public key, certificate subject and issuer) to paste into ozgbus.toml"
 }
 
 write_manifest() {

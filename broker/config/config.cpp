@@ -124,6 +124,7 @@ void readParticipants(const toml::table& root, Reader& r, std::vector<Participan
     r.get(v["role"], key + ".role", role);
     r.get(v["curve_public_key"], key + ".curve_public_key", p.curve_public_key);
     r.get(v["certificate_subject"], key + ".certificate_subject", p.certificate_subject);
+    r.get(v["certificate_issuer"], key + ".certificate_issuer", p.certificate_issuer);
     if (const auto* queues = v["queues"].as_array()) {
       for (const auto& q : *queues) p.queues.push_back(q.value_or(std::string()));
     }

@@ -34,6 +34,13 @@ class VerifyStage final : public Stage {
                                             "' is trusted but is no participant's "
                                             "certificate_subject in the registry");
     }
+    // With several CAs in the trust store, any of them could issue a certificate with another
+    // participant's subject; the registry may name the one that issues this participant's.
+    if (!p->certificate_issuer.empty() && p->certificate_issuer != signer->issuer) {
+      return reject(v1::NOT_AUTHORIZED, "certificate '" + signer->subject + "' was issued by '" + signer->issuer +
+                                            "', but participant " + p->id + "'s certificates come from '" +
+                                            p->certificate_issuer + "' (certificate_issuer)");
+    }
     message.signer = p->id;
     message.note = "signed by " + p->id + " (" + signer->subject + ")" +
                    (replay ? "; on replay a certificate valid when the message arrived counts as valid" : "");

@@ -19,6 +19,7 @@ struct Participant {
   v1::Role role = v1::ROLE_UNSPECIFIED;
   std::string curve_public_key;   // Z85, 40 characters
   std::string certificate_subject;
+  std::string certificate_issuer;  // RFC 2253; empty: any CA of the trust store may have issued it
   std::vector<std::string> queues;  // back-end: queues it may receive from
   std::vector<std::string> services;  // portal: service keys it may submit; empty = any
 };

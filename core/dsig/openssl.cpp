@@ -13,16 +13,23 @@ std::string lastOpensslError() {
   return buf;
 }
 
-std::string subjectOf(X509* cert) {
+namespace {
+
+std::string rfc2253(const X509_NAME* name) {
   Bio bio(BIO_new(BIO_s_mem()));
-  if (!bio || X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0,
-                                 XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0) {
+  if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0) {
     return {};
   }
   char* data = nullptr;
   const long n = BIO_get_mem_data(bio.get(), &data);
   return n > 0 ? std::string(data, static_cast<std::size_t>(n)) : std::string();
 }
+
+}  // namespace
+
+std::string subjectOf(X509* cert) { return rfc2253(X509_get_subject_name(cert)); }
+
+std::string issuerOf(X509* cert) { return rfc2253(X509_get_issuer_name(cert)); }
 
 std::string commonNameOf(X509* cert) {
   X509_NAME* name = X509_get_subject_name(cert);

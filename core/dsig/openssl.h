@@ -46,6 +46,8 @@ std::string lastOpensslError();
 
 // Subject in RFC 2253 form ("CN=psw:02000001,OU=portal,..."), the form the registry uses.
 std::string subjectOf(X509* cert);
+// The issuer's distinguished name, in the same form.
+std::string issuerOf(X509* cert);
 // The subject's common name, or empty.
 std::string commonNameOf(X509* cert);
 

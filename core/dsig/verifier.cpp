@@ -83,7 +83,7 @@ Result<const Verifier::Cached*> Verifier::trustedKey(
   auto key = xmlsecKeyOf(cert.get());
   if (!key) return key.rejection();
   if (!cached) {
-    uncached_ = Cached{std::move(*key), {subjectOf(cert.get()), commonNameOf(cert.get())}, now};
+    uncached_ = Cached{std::move(*key), {subjectOf(cert.get()), commonNameOf(cert.get()), issuerOf(cert.get())}, now};
     return &uncached_;
   }
   // Checked again after the TTL (a new CRL may revoke it) and never past its notAfter.
@@ -91,7 +91,7 @@ Result<const Verifier::Cached*> Verifier::trustedKey(
   const auto left = notAfter(cert.get()) - std::chrono::system_clock::now();
   if (now + left < until) until = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(left);
   if (cache_.size() >= options_.cache_entries) cache_.erase(cache_.begin());
-  Cached entry{std::move(*key), {subjectOf(cert.get()), commonNameOf(cert.get())}, until};
+  Cached entry{std::move(*key), {subjectOf(cert.get()), commonNameOf(cert.get()), issuerOf(cert.get())}, until};
   return &cache_.insert_or_assign(digest, std::move(entry)).first->second;
 }
 

@@ -20,6 +20,7 @@ namespace ozgbus::dsig {
 struct SignerInfo {
   std::string subject;      // RFC 2253, the form the participant registry uses
   std::string common_name;  // CN
+  std::string issuer;       // RFC 2253: the CA that issued the certificate
 };
 
 struct VerifierOptions {

@@ -160,6 +160,14 @@ TEST_CASE("the header's author must be the signer and the signer a registered pa
   CHECK(r.detail().find("'psw:02000001' did not sign") != std::string::npos);
   CHECK(r.detail().find("'psw:01000001'") != std::string::npos);
 
+  // Another CA of the trust store (Bayern's) issued a certificate with psw:02000001's exact
+  // subject: the registry names the CA that issues psw:02000001's certificates.
+  r = submit(broker, testing::signWith(testing::impostorOf("psw:02000001", "by"), testing::unsignedSample()));
+  CHECK(r.reason() == v1::NOT_AUTHORIZED);
+  CHECK_MESSAGE(r.detail().find("was issued by") != std::string::npos, r.detail());
+  CHECK(r.detail().find("Bayern") != std::string::npos);
+  CHECK(r.detail().find("certificate_issuer") != std::string::npos);
+
   BrokerProcess unregistered(signingConfig(false));
   unregistered.start();
   r = submit(unregistered, testing::signedSample());

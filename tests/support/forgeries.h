@@ -84,6 +84,28 @@ inline KeyPair issuedByHamburg(const std::string& name, const std::string& genpk
   return keys;
 }
 
+// A new key and a certificate with exactly the subject of `participant`'s own, issued by the
+// development PKI's CA `ca` (hh, sh, by): trusted, and claiming to be that participant.
+inline KeyPair impostorOf(const std::string& participant, const std::string& ca) {
+  static TempDir dir;
+  const std::string base = (dir.path() / (ca + "-" + participant)).string();
+  const KeyPair keys{base + ".key.pem", base + ".cert.pem"};
+  if (std::filesystem::exists(keys.cert)) return keys;
+  const auto q = [](const std::string& path) { return "'" + path + "'"; };
+  const std::string cas = (pki() / "ca").string();
+  std::ofstream(base + ".ext") << "[e]\nbasicConstraints = critical, CA:false\n"
+                                  "keyUsage = critical, digitalSignature, nonRepudiation\n";
+  const std::string cmd =
+      "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + q(keys.key.string()) +
+      " && openssl x509 -x509toreq -in " + q(participantKeys(participant).cert.string()) + " -signkey " +
+      q(keys.key.string()) + " -out " + q(base + ".csr") + " && openssl x509 -req -in " + q(base + ".csr") +
+      " -CA " + q(cas + "/" + ca + ".cert.pem") + " -CAkey " + q(cas + "/private/" + ca + ".key.pem") +
+      " -set_serial 515151 -days 30 -extfile " + q(base + ".ext") + " -extensions e -out " +
+      q(keys.cert.string()) + " >/dev/null 2>&1";
+  REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
+  return keys;
+}
+
 inline constexpr const char* kRsa2048 = "-algorithm RSA -pkeyopt rsa_keygen_bits:2048";
 inline constexpr const char* kSignerExtensions =
     "basicConstraints = critical, CA:false\nkeyUsage = critical, digitalSignature, nonRepudiation";

@@ -24,6 +24,10 @@ TEST_CASE("the sample configuration loads next to a development PKI") {
   CHECK(c->schemas.namespaces.size() == 9);
   CHECK_FALSE(c->insecure);
   CHECK(c->participants.size() >= 8);  // from pki/curve/participants.toml
+  for (const auto& p : c->participants) {
+    CAPTURE(p.id);
+    CHECK(p.certificate_issuer.find("CN=ozgbus DEV ") == 0);  // the CA that issued its certificate
+  }
   CHECK(c->signatures.trust.size() == 2);
   CHECK(c->adapter_folders.size() == 1);
   CHECK(c->store.fsync);
