@@ -38,7 +38,7 @@ struct Shared {
 };
 
 std::vector<double> runPortal(const LoadSpec& spec, unsigned index, std::uint64_t count,
-                              Shared& shared) {
+                              const std::vector<std::string>& presigned, Shared& shared) {
   // One padded document; each submission overwrites its UUID in a copy (cheap next to the
   // broker's work, so the load generator measures the broker, not itself).
   std::string uuid;
@@ -69,9 +69,13 @@ std::vector<double> runPortal(const LoadSpec& spec, unsigned index, std::uint64_
           break;
         }
       }
-      doc.replace(uuid_at, uuid.size(), xoev::newUuid());
+      if (presigned.empty()) {
+        doc.replace(uuid_at, uuid.size(), xoev::newUuid());
+        sent_at.emplace(c->post(doc), Steady::now());
+      } else {
+        sent_at.emplace(c->post(presigned[next]), Steady::now());
+      }
       ++next;
-      sent_at.emplace(c->post(doc), Steady::now());
     }
     auto in = c->receive(wait);
     if (!in) continue;
@@ -115,11 +119,20 @@ LoadResult runLoad(const LoadSpec& spec) {
   std::vector<std::thread> backends;
   for (unsigned i = 0; i < spec.backends; ++i) backends.emplace_back(runBackend, std::cref(spec), i, std::ref(shared));
   std::vector<std::vector<double>> latencies(spec.portals);
+  std::vector<std::vector<std::string>> presigned(spec.portals);
+  const auto shareOf = [&](unsigned i) {
+    return spec.messages / spec.portals + (i < spec.messages % spec.portals ? 1 : 0);
+  };
+  if (spec.sign) {
+    const client::MessageTemplate tmpl(spec.document_template);
+    for (unsigned i = 0; i < spec.portals; ++i) {
+      for (std::uint64_t k = 0; k < shareOf(i); ++k) presigned[i].push_back(spec.sign(tmpl.instantiateSized(spec.size)));
+    }
+  }
   std::vector<std::thread> portals;
   const auto start = Steady::now();
   for (unsigned i = 0; i < spec.portals; ++i) {
-    const std::uint64_t share = spec.messages / spec.portals + (i < spec.messages % spec.portals ? 1 : 0);
-    portals.emplace_back([&, i, share] { latencies[i] = runPortal(spec, i, share, shared); });
+    portals.emplace_back([&, i] { latencies[i] = runPortal(spec, i, shareOf(i), presigned[i], shared); });
   }
   const auto deadline = Steady::now() + 600s;
   while (shared.delivered < spec.messages - shared.rejected && Steady::now() < deadline) {

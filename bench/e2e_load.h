@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "core/wire/curve_keys.h"
@@ -23,6 +24,9 @@ struct LoadSpec {
   // Portals connect as psw:02000001 (the template's author), back-ends as hh-gewerbeamt.
   std::string server_key;
   wire::CurveKeys portal_keys, backend_keys;
+  // Signs a document as its portal (XML signature); each message is made and signed before the
+  // clock starts, so the load generator's signing is not measured. Empty: unsigned.
+  std::function<std::string(const std::string&)> sign;
 };
 
 struct LoadResult {
