@@ -33,7 +33,7 @@ std::unique_ptr<client::Client> connect(const LoadSpec& spec, v1::Role role, std
 }
 
 struct Shared {
-  std::atomic<std::uint64_t> accepted{0}, delivered{0}, rejected{0};
+  std::atomic<std::uint64_t> accepted{0}, delivered{0}, rejected{0}, receipts{0};
   std::atomic<bool> done{false};
 };
 
@@ -89,6 +89,7 @@ std::vector<double> runPortal(const LoadSpec& spec, unsigned index, std::uint64_
       (e.submit_result().accepted() ? shared.accepted : shared.rejected)++;
     } else if (e.command() == v1::RECEIPT) {
       c->ackReceipt(e.receipt().receipt_id());
+      shared.receipts++;
     }
   }
   return latencies;
@@ -135,9 +136,11 @@ LoadResult runLoad(const LoadSpec& spec) {
     portals.emplace_back([&, i] { latencies[i] = runPortal(spec, i, shareOf(i), presigned[i], shared); });
   }
   const auto deadline = Steady::now() + 600s;
-  while (shared.delivered < spec.messages - shared.rejected && Steady::now() < deadline) {
-    std::this_thread::sleep_for(1ms);
-  }
+  const auto finished = [&] {
+    const std::uint64_t expected = spec.messages - shared.rejected;
+    return shared.delivered >= expected && (!spec.await_receipts || shared.receipts >= expected);
+  };
+  while (!finished() && Steady::now() < deadline) std::this_thread::sleep_for(1ms);
   const auto end = Steady::now();
   shared.done = true;
   for (auto& t : portals) t.join();
@@ -148,6 +151,7 @@ LoadResult runLoad(const LoadSpec& spec) {
   r.accepted = shared.accepted;
   r.delivered = shared.delivered;
   r.rejected = shared.rejected;
+  r.receipts = shared.receipts;
   r.throughput = static_cast<double>(r.delivered) / r.seconds;
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());

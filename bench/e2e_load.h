@@ -27,11 +27,12 @@ struct LoadSpec {
   // Signs a document as its portal (XML signature); each message is made and signed before the
   // clock starts, so the load generator's signing is not measured. Empty: unsigned.
   std::function<std::string(const std::string&)> sign;
+  bool await_receipts = false;  // the run ends when every delivered message's receipt arrived
 };
 
 struct LoadResult {
   double seconds = 0;
-  std::uint64_t accepted = 0, delivered = 0, rejected = 0;
+  std::uint64_t accepted = 0, delivered = 0, rejected = 0, receipts = 0;
   double throughput = 0;  // delivered per second
   double p50_ms = 0, p99_ms = 0, max_ms = 0;
   double broker_cpu_s = 0;  // user + system CPU of the broker process over its life (if measured)

@@ -141,6 +141,14 @@ void readParticipants(const toml::table& root, Reader& r, std::vector<Participan
     if (p.curve_public_key.size() != 40 && !(insecure && p.curve_public_key.empty())) {
       r.fail(key + ".curve_public_key", "must be a 40-character Z85 key");
     }
+    for (const Participant& other : out) {
+      if (!p.certificate_subject.empty() && other.certificate_subject == p.certificate_subject) {
+        std::string why = "is also ";  // built by appends: GCC 12 -O3 warns (-Wrestrict) on "…" + string
+        why += other.id;
+        why += "'s: a certificate must name one participant";
+        r.fail(key + ".certificate_subject", why);
+      }
+    }
     out.push_back(std::move(p));
   }
 }

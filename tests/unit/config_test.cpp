@@ -76,6 +76,12 @@ TEST_CASE("errors name the file and key") {
 
   auto participant = parseConfig(kDev + "[[participants]]\nid = \"p\"\nrole = \"king\"\n", "x.toml");
   CHECK(participant.rejection().detail == "x.toml: participants[0].role must be portal, backend, peer or observer");
+  auto twice = parseConfig(kDev + "[[participants]]\nid = \"a\"\nrole = \"portal\"\ncertificate_subject = \"CN=x\"\n"
+                                  "[[participants]]\nid = \"b\"\nrole = \"portal\"\ncertificate_subject = \"CN=x\"\n",
+                           "x.toml");
+  REQUIRE_FALSE(twice.ok());
+  CHECK(twice.rejection().detail ==
+        "x.toml: participants[1].certificate_subject is also a's: a certificate must name one participant");
 
   auto syntax = parseConfig("[broker\n", "x.toml");
   REQUIRE_FALSE(syntax.ok());
