@@ -40,8 +40,6 @@ struct ReceiptRecord {
   std::string receiver;
   std::int64_t at_ms = 0;
   std::string message_type;  // of the message answered (the signed Quittung names it)
-  // The signed Quittung, once the receipt signer made it; not stored (made again after a restart).
-  std::shared_ptr<const std::string> quittung;
 };
 
 // Store a newly accepted message; identity and correlation say whom to answer.

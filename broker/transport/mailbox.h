@@ -29,7 +29,6 @@ struct Event {
   std::vector<SubmitRejected> rejected;
   std::unique_ptr<CommitOutcome> commit;
   std::unique_ptr<AdminRequest> admin;  // from the HTTP thread
-  std::vector<ReceiptRecord> signed_receipts;  // new receipts, their Quittung signed (receipt signer)
 };
 
 class MailboxPoster {

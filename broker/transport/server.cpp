@@ -5,7 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
-#include <utility>
 
 #include "broker/store/sqlite_store.h"
 #include "broker/transport/wall_clock.h"
@@ -112,7 +111,6 @@ Server::~Server() {
   for (auto& [key, p] : pending_admin_) p.request->answer.set_value({503, "the broker is stopping"});
   if (workers_) workers_->stop();
   if (committer_) committer_->stop();
-  if (receipt_signer_) receipt_signer_->stop();
 }
 
 Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
@@ -202,20 +200,9 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
   s->dispatcher_->restore(s->store_->queueCounts());
   s->outbox_->restore(s->store_->pendingReceipts());
 
-  if (s->signer_) {
-    std::shared_ptr<MailboxPoster> receipts_poster = s->mailbox_->poster();
-    s->receipt_signer_ = std::make_unique<ReceiptSigner>(
-        s->signer_, [receipts_poster](std::vector<ReceiptRecord>&& signed_receipts) {
-          auto e = std::make_unique<Event>();
-          e->signed_receipts = std::move(signed_receipts);
-          receipts_poster->post(std::move(e));
-        });
-  }
   std::shared_ptr<MailboxPoster> poster = s->mailbox_->poster();
   s->committer_ = std::make_unique<GroupCommitter>(
-      *s->store_, c.store.batch_max, [poster, receipts = s->receipt_signer_.get()](CommitOutcome&& outcome) {
-        // New receipts reach the outbox by way of the receipt signer, the rest goes straight on.
-        if (receipts != nullptr && !outcome.receipts.empty()) receipts->post(std::exchange(outcome.receipts, {}));
+      *s->store_, c.store.batch_max, [poster](CommitOutcome&& outcome) {
         auto e = std::make_unique<Event>();
         e->commit = std::make_unique<CommitOutcome>(std::move(outcome));
         poster->post(std::move(e));
@@ -298,7 +285,6 @@ void Server::run() {
   receiveFrames();  // what arrived meanwhile gets SHUTTING_DOWN rather than silence
   workers_->stop();
   committer_->stop();
-  if (receipt_signer_) receipt_signer_->stop();  // receipts still queued are in the store
   while (auto e = mailbox_->tryTake()) handleEvent(*e);
   spdlog::info("broker stopped: submitted {}, accepted {}, rejected {}, delivered {}",
                counters_.submitted, counters_.accepted, counters_.rejected,
@@ -363,7 +349,6 @@ void Server::handle(std::string identity, const std::string& user_id,
 }
 
 void Server::handleEvent(Event& event) {
-  for (const ReceiptRecord& receipt : event.signed_receipts) outbox_->committed(receipt);
   for (SubmitRejected& r : event.rejected) {
     --in_pipeline_;
     if (r.identity.empty()) {  // a replay: the operator gets the answer
@@ -501,25 +486,18 @@ bool Server::sendReceipt(Session& s, const ReceiptRecord& r) {
   rc->set_receiver(r.receiver);
   rc->set_at_ms(r.at_ms);
   if (watched()) flow(r.message_uuid, "receipt_sent", v1::ReceiptOutcome_Name(rc->outcome()), s.participant);
-  // The Quittung as frame 2, signed when the broker has a key: proof of the outcome. The receipt
-  // signer made it for a new receipt; one read back from the store (after a restart, or past the
-  // memory window) is signed here.
-  std::string made;
-  const std::string* doc = r.quittung.get();
-  if (doc == nullptr) {
-    made = receiptDocument(r);
-    if (signer_) {
-      auto signed_doc = signedReceiptDocument(r, *signer_);
-      if (signed_doc) {
-        made = std::move(*signed_doc);
-      } else {
-        spdlog::error("receipt for message {}: signing failed, sent unsigned: {}", r.message_uuid,
-                      signed_doc.rejection().toString());
-      }
+  // The Quittung as frame 2, signed when the broker has a key: proof of the outcome.
+  std::string doc = receiptDocument(r);
+  if (signer_) {
+    auto signed_doc = signedReceiptDocument(r, *signer_);
+    if (signed_doc) {
+      doc = std::move(*signed_doc);
+    } else {
+      spdlog::error("receipt for message {}: signing failed, sent unsigned: {}", r.message_uuid,
+                    signed_doc.rejection().toString());
     }
-    doc = &made;
   }
-  zmq::message_t frame(doc->data(), doc->size());
+  zmq::message_t frame(doc.data(), doc.size());
   return sendTo(s.identity, e, std::span<zmq::message_t>(&frame, 1));
 }
 

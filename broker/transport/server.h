@@ -16,7 +16,6 @@
 #include "broker/config/config.h"
 #include "broker/delivery/dispatcher.h"
 #include "broker/delivery/receipt_outbox.h"
-#include "broker/delivery/receipt_signer.h"
 #include "broker/monitoring/flow_events.h"
 #include "broker/monitoring/http_server.h"
 #include "broker/monitoring/overview.h"
@@ -136,7 +135,6 @@ class Server {
   std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<ReceiptOutbox> outbox_;
-  std::unique_ptr<ReceiptSigner> receipt_signer_;  // null without a broker key
   std::unordered_map<std::string, Session> sessions_;
   std::unique_ptr<SubmitLimiter> limiter_;
   std::vector<std::string> gone_;  // sessions whose peer vanished during a send
