@@ -10,6 +10,7 @@
 #include <string>
 
 #include "bench/rate.h"
+#include "broker/delivery/receipt_document.h"
 #include "client/message_template.h"
 #include "client/signing.h"
 #include "core/dsig/openssl.h"
@@ -140,6 +141,19 @@ int runSignatureBench(double seconds) {
                 sign, floor, sign / floor);
     std::printf("| broker signs and serializes, %s | %.0f | | |\n",
                 broker->ecdsa() ? "ECDSA P-256" : "RSA-2048", sign_out);
+    // Done on the transport thread for every receipt it sends (server.cpp, sendReceipt).
+    broker::ReceiptRecord receipt;
+    receipt.id = 1;
+    receipt.recipient = "psw:02000001";
+    receipt.message_uuid = "46f2f771-0aea-4269-90f7-c5ae5ea28856";
+    receipt.receiver = "hh-gewerbeamt";
+    receipt.at_ms = 1764460800000;
+    receipt.message_type = "0100";
+    const double quittung = rate(seconds, [&] {
+      if (!broker::signedReceiptDocument(receipt, *broker)) throw std::runtime_error("receipt signing failed");
+    });
+    std::printf("| broker writes and signs a Quittung (receipt), %s | %.0f | | |\n",
+                broker->ecdsa() ? "ECDSA P-256" : "RSA-2048", quittung);
   }
   std::printf("\ncertificate cache: %llu hits, %llu misses (cached verifier); %llu misses (uncached)\n",
               static_cast<unsigned long long>(cached.cacheHits()),

@@ -3,6 +3,7 @@
 // forgery rejected with its reason while the broker serves on.
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <fstream>
 #include <thread>
 
@@ -92,6 +93,21 @@ TEST_CASE("a signed submission is delivered re-signed by the broker together wit
   CHECK(v->common_name == "ozgbus-broker-ec");
   std::ofstream(broker.dir() / "quittung.xml", std::ios::binary) << quittung;
   CHECK(xmlsec1Verify(broker.dir() / "quittung.xml") == 0);
+
+  // Not ACKed: after a restart the receipt is read back from the store and comes again, signed.
+  portal.reset();
+  CHECK(broker.stop(SIGTERM) == 0);
+  broker.start();
+  portal = broker.connect("psw:02000001", v1::PORTAL);
+  auto again = testing::nextOf(*portal, v1::RECEIPT);
+  REQUIRE(again);
+  REQUIRE(again->payloads.size() == 1);
+  auto doc_again = xml::parseSecure(again->payloads[0], {});
+  REQUIRE(doc_again.ok());
+  auto v_again = verifier.verify(doc_again->get(), **trust);
+  REQUIRE_MESSAGE(v_again.ok(), v_again.rejection().toString());
+  CHECK(v_again->common_name == "ozgbus-broker-ec");
+  CHECK(again->payloads[0].find(uuid) != std::string::npos);
 }
 
 TEST_CASE("a document signed by the xmlsec1 tool is accepted") {
