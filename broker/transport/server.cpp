@@ -14,6 +14,18 @@
 namespace ozgbus::broker {
 namespace {
 
+// Participants whose certificate_issuer is the subject of no certificate in the trust store:
+// every message they sign would be refused. Empty when there are none.
+std::string unknownIssuers(const std::vector<Participant>& participants, const dsig::TrustStore& trust) {
+  std::string out;
+  for (const Participant& p : participants) {
+    if (p.certificate_issuer.empty() || trust.hasCertificateWithSubject(p.certificate_issuer)) continue;
+    out += (out.empty() ? "" : "; ") + std::string("participant ") + p.id + ": certificate_issuer '" +
+           p.certificate_issuer + "' is the subject of no CA certificate in the trust store";
+  }
+  return out;
+}
+
 std::atomic<bool> g_stop{false};
 std::atomic<bool> g_reload{false};
 
@@ -54,6 +66,9 @@ void Server::reload() {
       trust_.replace(std::move(*trust));
       spdlog::info("trust store reloaded: {} CA certificates, {} CRLs", trust_.get()->certificates(),
                    trust_.get()->crls());
+      if (const std::string unknown = unknownIssuers(file->participants, *trust_.get()); !unknown.empty()) {
+        spdlog::error("after the reload: {}", unknown);
+      }
     } else {
       spdlog::error("trust store reload failed; the previous one stays in force: {}",
                     trust.rejection().detail);
@@ -149,6 +164,9 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
     }
     spdlog::info("trust store: {} CA certificates, {} CRLs", (*trust)->certificates(),
                  (*trust)->crls());
+    if (const std::string unknown = unknownIssuers(c.participants, **trust); !unknown.empty()) {
+      return reject(v1::CERT_UNTRUSTED, unknown);
+    }
     s->trust_.replace(std::move(*trust));
   }
   if (!c.adapter_folders.empty()) {

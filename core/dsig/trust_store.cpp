@@ -74,7 +74,10 @@ Result<std::shared_ptr<const TrustStore>> TrustStore::load(
       for (int i = 0; i < sk_X509_INFO_num(infos.get()); ++i) {
         X509_INFO* info = sk_X509_INFO_value(infos.get(), i);
         // The same certificate twice (chain.pem beside its parts) is stored once.
-        if (info->x509 != nullptr) X509_STORE_add_cert(t->store_.get(), info->x509);
+        if (info->x509 != nullptr) {
+          X509_STORE_add_cert(t->store_.get(), info->x509);
+          t->subjects_.insert(subjectOf(info->x509));
+        }
         if (info->crl != nullptr) X509_STORE_add_crl(t->store_.get(), info->crl);
       }
       lastOpensslError();  // drop "already in hash table" notes

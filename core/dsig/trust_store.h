@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,12 +30,16 @@ class TrustStore {
   std::optional<Rejection> verify(X509* cert,
                                   std::optional<std::chrono::system_clock::time_point> received_at = {}) const;
 
+  // Whether a certificate of the store has this subject (RFC 2253, as subjectOf prints it).
+  bool hasCertificateWithSubject(const std::string& subject) const { return subjects_.count(subject) != 0; }
+
   std::size_t certificates() const { return certificates_; }
   std::size_t crls() const { return crls_; }
   std::uint64_t generation() const { return generation_; }
 
  private:
   X509Store store_;
+  std::set<std::string> subjects_;
   std::size_t certificates_ = 0;
   std::size_t crls_ = 0;
   std::uint64_t generation_ = 0;  // distinct per load: key caches drop entries of older ones

@@ -152,6 +152,22 @@ TEST_CASE("the broker refuses to start with a signing certificate it would refus
   CHECK_MESSAGE(failure.find("RSA key of 1024 bits") != std::string::npos, failure);
 }
 
+TEST_CASE("the broker refuses to start when a participant's certificate_issuer is no CA it trusts") {
+  const std::string config = testing::replaced(signingConfig(), "certificate_issuer = \"CN=ozgbus DEV Hamburg (02)",
+                                               "certificate_issuer = \"CN=ozgbus DEV Hamburg (2)");
+  BrokerProcess broker(config);
+  std::string failure;
+  try {
+    broker.start();
+  } catch (const std::runtime_error& e) {
+    failure = e.what();
+  }
+  CHECK_MESSAGE(failure.find("participant psw:02000001: certificate_issuer 'CN=ozgbus DEV Hamburg (2) Intermediate CA") !=
+                    std::string::npos,
+                failure);
+  CHECK(failure.find("is the subject of no CA certificate in the trust store") != std::string::npos);
+}
+
 TEST_CASE("every forgery is rejected with its reason and nothing is stored while the broker serves on") {
   BrokerProcess broker(signingConfig());
   broker.start();
