@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bench/documents.h"
+#include "bench/dev_pki.h"
 #include "bench/rate.h"
 #include "broker/adapt/adapter_set.h"
 #include "core/schema/schema_registry.h"
@@ -168,10 +169,7 @@ int runAdapterBench(double seconds) {
   // The Kiel household (4 KiB) bare, and as its portal sends it: signed, the certificate in KeyInfo.
   const std::string bare = household(
       testing::readFile(source / "tests/fixtures/messages/meldewesen/1.0/valid-anmeldung-kiel.xml"), 4096);
-  const std::string pki = testing::pki().string();
-  if (std::system(("\"" OZGBUS_SOURCE_DIR "/certs/make-dev-pki.sh\" \"" + pki + "\" >/dev/null").c_str()) != 0) {
-    throw std::runtime_error("certs/make-dev-pki.sh failed");
-  }
+  ensureDevPki();
   const auto keys = testing::participantKeys("psw:01000001");
   auto signer = dsig::Signer::load(keys.key, keys.cert);
   if (!signer) throw std::runtime_error(signer.rejection().detail);

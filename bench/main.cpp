@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bench/dev_pki.h"
 #include "bench/e2e_load.h"
 #include "bench/schema_bench.h"
 #include "bench/signature_bench.h"
@@ -355,10 +356,7 @@ int compareCurve(std::uint64_t messages) {
 // verifies each, signs what it delivers and signs every receipt's Quittung. Broker key ECDSA
 // P-256 and RSA-2048, and the unsigned pipeline, in the same run.
 int compareSigned(std::uint64_t messages) {
-  const std::string pki = testing::pki().string();
-  if (std::system(("\"" OZGBUS_SOURCE_DIR "/certs/make-dev-pki.sh\" \"" + pki + "\" >/dev/null").c_str()) != 0) {
-    throw std::runtime_error("certs/make-dev-pki.sh failed");
-  }
+  const std::string pki = bench::ensureDevPki();
   const auto portal_keys = testing::participantKeys("psw:02000001");
   auto portal = dsig::Signer::load(portal_keys.key, portal_keys.cert);
   if (!portal) throw std::runtime_error(portal.rejection().detail);

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "bench/dev_pki.h"
 #include "bench/rate.h"
 #include "broker/delivery/receipt_document.h"
 #include "client/message_template.h"
@@ -87,10 +88,7 @@ void row(const char* what, double ops, double floor) {
 }  // namespace
 
 int runSignatureBench(double seconds) {
-  const std::string pki = testing::pki().string();
-  if (std::system(("\"" OZGBUS_SOURCE_DIR "/certs/make-dev-pki.sh\" \"" + pki + "\" >/dev/null").c_str()) != 0) {
-    throw std::runtime_error("certs/make-dev-pki.sh failed");
-  }
+  ensureDevPki();
   auto trust = dsig::TrustStore::load(testing::trustPaths());
   if (!trust) throw std::runtime_error(trust.rejection().detail);
   const KeyPair rsa_portal = testing::participantKeys("psw:02000001");

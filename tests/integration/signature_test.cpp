@@ -26,6 +26,16 @@ std::string signingConfig(bool with_participants = true) {
          testing::signaturesToml(with_participants);
 }
 
+// Why the broker did not start (its log), or empty if it did.
+std::string startFailure(BrokerProcess& broker) {
+  try {
+    broker.start();
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return {};
+}
+
 // xmlsec1 --verify with the root as the only trust anchor and the intermediates as helpers.
 int xmlsec1Verify(const std::filesystem::path& file) {
   const auto ca = testing::pki() / "ca";
@@ -142,12 +152,7 @@ TEST_CASE("the broker refuses to start with a signing certificate it would refus
   config = testing::replaced(config, broker_keys.key.string(), weak.key.string());
   config = testing::replaced(config, broker_keys.cert.string(), weak.cert.string());
   BrokerProcess broker(config);
-  std::string failure;
-  try {
-    broker.start();
-  } catch (const std::runtime_error& e) {
-    failure = e.what();
-  }
+  const std::string failure = startFailure(broker);
   CHECK(failure.find("signatures.certificate") != std::string::npos);
   CHECK_MESSAGE(failure.find("RSA key of 1024 bits") != std::string::npos, failure);
 }
@@ -156,12 +161,7 @@ TEST_CASE("the broker refuses to start when a participant's certificate_issuer i
   const std::string config = testing::replaced(signingConfig(), "certificate_issuer = \"CN=ozgbus DEV Hamburg (02)",
                                                "certificate_issuer = \"CN=ozgbus DEV Hamburg (2)");
   BrokerProcess broker(config);
-  std::string failure;
-  try {
-    broker.start();
-  } catch (const std::runtime_error& e) {
-    failure = e.what();
-  }
+  const std::string failure = startFailure(broker);
   CHECK_MESSAGE(failure.find("participant psw:02000001: certificate_issuer 'CN=ozgbus DEV Hamburg (2) Intermediate CA") !=
                     std::string::npos,
                 failure);
