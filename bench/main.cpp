@@ -49,6 +49,15 @@ std::string sampleTemplate() {
       .text();
 }
 
+// A load of the sample 1 KiB message against a broker the benchmark started.
+bench::LoadSpec sampleLoad(const testing::BrokerProcess& broker, std::uint64_t messages) {
+  bench::LoadSpec spec;
+  spec.endpoint = broker.endpoint();
+  spec.document_template = sampleTemplate();
+  spec.messages = messages;
+  return spec;
+}
+
 double zmqLoop(std::uint64_t messages, std::size_t size) {
   const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(20000 + getpid() % 20000);
   const pid_t child = fork();
@@ -115,11 +124,8 @@ bench::LoadResult brokerLoad(std::uint64_t messages, std::size_t size, double ra
       t.join();
     }
   } join{done, scraper};
-  bench::LoadSpec spec;
-  spec.endpoint = broker.endpoint();
-  spec.document_template = sampleTemplate();
+  bench::LoadSpec spec = sampleLoad(broker, messages);
   spec.size = size;
-  spec.messages = messages;
   spec.rate = rate;
   auto r = bench::runLoad(spec);
   r.broker_cpu_s = cpuSeconds(broker.pid());
@@ -137,11 +143,8 @@ int traceVisibility(double rate, int probes) {
   }
   testing::BrokerProcess broker(kUnlimited, "warn");
   broker.start();
-  bench::LoadSpec spec;
-  spec.endpoint = broker.endpoint();
-  spec.document_template = sampleTemplate();
+  bench::LoadSpec spec = sampleLoad(broker, static_cast<std::uint64_t>(rate * (2.0 + probes * 0.06)));
   spec.rate = rate;
-  spec.messages = static_cast<std::uint64_t>(rate * (2.0 + probes * 0.06));
   std::atomic<bool> loaded{true};
   bench::LoadResult load;
   std::thread loader([&] {
@@ -270,9 +273,7 @@ int fairness(double rate, double seconds) {
         std::this_thread::sleep_for(std::chrono::microseconds(200));
       }
     });
-    bench::LoadSpec spec;
-    spec.endpoint = broker.endpoint();
-    spec.document_template = sampleTemplate();
+    bench::LoadSpec spec = sampleLoad(broker, 0);
     spec.size = 1024;
     spec.portals = 1;
     spec.backends = 1;
@@ -381,10 +382,7 @@ int compareSigned(std::uint64_t messages) {
     }
     testing::BrokerProcess broker(toml, "warn");
     broker.start();
-    bench::LoadSpec spec;
-    spec.endpoint = broker.endpoint();
-    spec.document_template = sampleTemplate();
-    spec.messages = messages;
+    bench::LoadSpec spec = sampleLoad(broker, messages);
     spec.await_receipts = true;  // receipts are part of the work: the clock stops at the last one
     if (*key != '\0') spec.sign = sign;
     const double cpu_before = cpuSeconds(broker.pid());
