@@ -36,7 +36,8 @@
       confirmation): name = parameter wohnungsgeber_platzhalter, anschrift = the new dwelling
       (the one the confirmation is about), bestaetigungsdatum = einzugsdatum.
 
-  Lost: bisherigeWohnung/anschrift/wohnungsangabe (2.0 has no place for it).
+  Lost: bisherigeWohnung/anschrift/wohnungsangabe (2.0 has no place for it); xsi: attributes on
+  header elements other than nachrichtentyp and verzeichnisdienst (see mode kopf).
 
   Parameters (xsl:param, set in adapter.toml):
     wohnungsgeber_platzhalter  text written as wohnungsgeber/name (1-255 characters). Empty:
@@ -46,7 +47,8 @@
   street and a hausnummer [1-9][0-9]{0,3} with an optional zusatz of at most 10 characters
   [A-Za-z0-9 /-] (e.g. "Am Sandtorkai" without a number): 2.0 needs both, and guessing would
   put a wrong address into the register; an empty wohnungsgeber_platzhalter; a root other than
-  meldewesen.anmeldung.0200 of 1.0; a wohnungsstatus code outside version 1.
+  meldewesen.anmeldung.0200 of 1.0; a wohnungsstatus code outside version 1; a person child that
+  1.0's PersonType does not have (possible only in input not validated against 1.0).
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -61,10 +63,6 @@
 
   <xsl:param name="wohnungsgeber_platzhalter"
              select="'Wohnungsgeberbestätigung nicht übermittelt (Anmeldung nach OZGBus-Meldewesen 1.0)'"/>
-
-  <xsl:variable name="ziffern" select="'0123456789'"/>
-  <xsl:variable name="zusatz-zeichen"
-                select="'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 /-'"/>
 
   <xsl:template match="/">
     <xsl:choose>
@@ -89,8 +87,16 @@
   </xsl:template>
 
   <!-- Header: unqualified elements, copied one by one: libxslt's xsl:copy brings only an
-       element's own namespace declarations along, copy-of every one in scope (the 1.0 prefix). -->
+       element's own namespace declarations along, copy-of every one in scope (the 1.0 prefix).
+       In the header schema only the code-list elements carry attributes; evaluating @* costs
+       about as much as copying an element, so the others skip it (validation against 1.0 lets
+       only xsi: attributes through on them; those are dropped). -->
   <xsl:template match="*" mode="kopf">
+    <xsl:copy>
+      <xsl:apply-templates mode="kopf"/>
+    </xsl:copy>
+  </xsl:template>
+  <xsl:template match="nachrichtentyp | verzeichnisdienst" mode="kopf">
     <xsl:copy>
       <xsl:copy-of select="@*"/>
       <xsl:apply-templates mode="kopf"/>
@@ -100,62 +106,37 @@
   <xsl:template match="in:anmeldung">
     <!-- Translated once, written twice: the new dwelling is also the Wohnungsgeber's address. -->
     <xsl:variable name="neue-anschrift">
-      <xsl:apply-templates select="in:neueWohnung/in:anschrift">
-        <xsl:with-param name="wo" select="'neueWohnung'"/>
-      </xsl:apply-templates>
+      <xsl:apply-templates select="in:neueWohnung/in:anschrift"/>
     </xsl:variable>
     <meld:anmeldung>
       <meld:einzugstag><xsl:value-of select="normalize-space(in:einzugsdatum)"/></meld:einzugstag>
-      <xsl:apply-templates select="in:neueWohnung">
-        <xsl:with-param name="anschrift" select="$neue-anschrift"/>
-      </xsl:apply-templates>
+      <xsl:for-each select="in:neueWohnung">
+        <meld:neueWohnung>
+          <xsl:copy-of select="$neue-anschrift"/>
+          <xsl:if test="in:anschrift/in:wohnungsangabe">
+            <meld:wohnungsangabe><xsl:value-of select="normalize-space(in:anschrift/in:wohnungsangabe)"/></meld:wohnungsangabe>
+          </xsl:if>
+          <meld:gemeindeschluessel><xsl:value-of select="normalize-space(in:gemeindeschluessel)"/></meld:gemeindeschluessel>
+          <xsl:apply-templates select="in:wohnungsstatus"/>
+        </meld:neueWohnung>
+      </xsl:for-each>
       <xsl:apply-templates select="in:bisherigeWohnung"/>
       <meld:wohnungsgeber>
         <meld:name><xsl:value-of select="normalize-space($wohnungsgeber_platzhalter)"/></meld:name>
         <xsl:copy-of select="$neue-anschrift"/>
         <meld:bestaetigungsdatum><xsl:value-of select="normalize-space(in:einzugsdatum)"/></meld:bestaetigungsdatum>
       </meld:wohnungsgeber>
-      <!-- PersonType is the same in both versions; its leaves are simple types (the input was
-           validated against 1.0), so text is all they carry. Written element by element: a
-           computed element name per node cost a third of the translation. -->
+      <!-- PersonType is the same in both versions: each child renamed into 2.0 (mode person),
+           its content copied (mode wert). -->
       <xsl:for-each select="in:person">
-        <meld:meldepflichtigePerson>
-          <meld:name>
-            <xsl:for-each select="in:name/*"><xsl:copy><xsl:value-of select="."/></xsl:copy></xsl:for-each>
-          </meld:name>
-          <meld:geburtsdatum><xsl:value-of select="in:geburtsdatum"/></meld:geburtsdatum>
-          <meld:geburtsort><xsl:value-of select="in:geburtsort"/></meld:geburtsort>
-          <xsl:for-each select="in:geschlecht">
-            <meld:geschlecht><xsl:call-template name="code-inhalt"/></meld:geschlecht>
-          </xsl:for-each>
-          <xsl:for-each select="in:staatsangehoerigkeit">
-            <meld:staatsangehoerigkeit><xsl:call-template name="code-inhalt"/></meld:staatsangehoerigkeit>
-          </xsl:for-each>
-          <xsl:for-each select="in:familienstand">
-            <meld:familienstand><xsl:call-template name="code-inhalt"/></meld:familienstand>
-          </xsl:for-each>
-        </meld:meldepflichtigePerson>
+        <meld:meldepflichtigePerson><xsl:apply-templates mode="person"/></meld:meldepflichtigePerson>
       </xsl:for-each>
     </meld:anmeldung>
   </xsl:template>
 
-  <xsl:template match="in:neueWohnung">
-    <xsl:param name="anschrift"/>
-    <meld:neueWohnung>
-      <xsl:copy-of select="$anschrift"/>
-      <xsl:if test="in:anschrift/in:wohnungsangabe">
-        <meld:wohnungsangabe><xsl:value-of select="normalize-space(in:anschrift/in:wohnungsangabe)"/></meld:wohnungsangabe>
-      </xsl:if>
-      <meld:gemeindeschluessel><xsl:value-of select="normalize-space(in:gemeindeschluessel)"/></meld:gemeindeschluessel>
-      <xsl:apply-templates select="in:wohnungsstatus"/>
-    </meld:neueWohnung>
-  </xsl:template>
-
   <xsl:template match="in:bisherigeWohnung">
     <meld:bisherigeWohnung>
-      <xsl:apply-templates select="in:anschrift">
-        <xsl:with-param name="wo" select="'bisherigeWohnung'"/>
-      </xsl:apply-templates>
+      <xsl:apply-templates select="in:anschrift"/>
       <xsl:if test="in:gemeindeschluessel">
         <meld:gemeindeschluessel><xsl:value-of select="normalize-space(in:gemeindeschluessel)"/></meld:gemeindeschluessel>
       </xsl:if>
@@ -189,36 +170,42 @@
     </meld:wohnungsstatus>
   </xsl:template>
 
-  <!-- 1.0 anschrift -> bdt:AnschriftInlandType -->
+  <!-- 1.0 anschrift -> bdt:AnschriftInlandType. The refusal names the text and the dwelling from
+       the context node, which call-template keeps: parameters cost per address, messages never. -->
   <xsl:template match="in:anschrift">
-    <xsl:param name="wo"/>
     <xsl:variable name="text" select="normalize-space(in:strasseUndHausnummer)"/>
-    <xsl:variable name="vor-ziffer" select="substring-before(translate($text, $ziffern, '##########'), '#')"/>
-    <xsl:variable name="ab-ziffer" select="substring($text, string-length($vor-ziffer) + 1)"/>
+    <!-- From the first digit on (all of the text when it has none), and its leading digits. -->
+    <xsl:variable name="ab-ziffer"
+                  select="substring($text, string-length(substring-before(translate($text, '0123456789', '##########'), '#')) + 1)"/>
+    <xsl:variable name="nummer"
+                  select="substring-before(concat($ab-ziffer, '#'),
+                                           substring(concat(translate($ab-ziffer, '0123456789', ''), '#'), 1, 1))"/>
     <meld:anschrift>
       <xsl:choose>
+        <!-- Most addresses: the first digit starts the last word ("Holtenauer Straße 112",
+             "Fleischhauerstraße 45a"), which is the number part, and it is one the 2.0 address
+             can hold. The general split below finds the same; this needs no recursion, no
+             parameters and no template call. Anything else (also every refusal) goes on below. -->
+        <xsl:when test="not(contains($ab-ziffer, ' '))
+                        and substring($text, string-length($text) - string-length($ab-ziffer), 1) = ' '
+                        and not(contains($text, ' - ') or contains($text, ' / '))
+                        and string-length($nummer) &lt; 5 and not(starts-with($nummer, '0'))
+                        and string-length($ab-ziffer) - string-length($nummer) &lt; 11
+                        and translate(substring($ab-ziffer, string-length($nummer) + 1), 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/-', '') = ''">
+          <bdt:strasse><xsl:value-of select="substring($text, 1, string-length($text) - string-length($ab-ziffer) - 1)"/></bdt:strasse>
+          <bdt:hausnummer><xsl:value-of select="$nummer"/></bdt:hausnummer>
+          <xsl:if test="$ab-ziffer != $nummer">
+            <bdt:hausnummerZusatz><xsl:value-of select="substring($ab-ziffer, string-length($nummer) + 1)"/></bdt:hausnummerZusatz>
+          </xsl:if>
+        </xsl:when>
         <xsl:when test="contains($text, ' - ') or contains($text, ' / ')">
           <xsl:call-template name="strasse-und-hausnummer-schliessen">
             <xsl:with-param name="text" select="$text"/>
-            <xsl:with-param name="wo" select="$wo"/>
-          </xsl:call-template>
-        </xsl:when>
-        <!-- Most addresses: the first digit starts the last word ("Holtenauer Straße 112",
-             "Fleischhauerstraße 45a"); that word is the number part, what precedes it the street.
-             The same split as the general one below, found without recursion. -->
-        <xsl:when test="substring($vor-ziffer, string-length($vor-ziffer)) = ' ' and not(contains($ab-ziffer, ' '))
-                        and contains($ziffern, substring($ab-ziffer, 1, 1))">
-          <xsl:call-template name="hausnummer-schreiben">
-            <xsl:with-param name="strasse" select="normalize-space($vor-ziffer)"/>
-            <xsl:with-param name="nummernteil" select="$ab-ziffer"/>
-            <xsl:with-param name="original" select="$text"/>
-            <xsl:with-param name="wo" select="$wo"/>
           </xsl:call-template>
         </xsl:when>
         <xsl:otherwise>
           <xsl:call-template name="strasse-und-hausnummer-teilen">
             <xsl:with-param name="t" select="$text"/>
-            <xsl:with-param name="wo" select="$wo"/>
           </xsl:call-template>
         </xsl:otherwise>
       </xsl:choose>
@@ -231,7 +218,6 @@
        then split as any other. -->
   <xsl:template name="strasse-und-hausnummer-schliessen">
     <xsl:param name="text"/>
-    <xsl:param name="wo"/>
     <xsl:call-template name="strasse-und-hausnummer-teilen">
       <xsl:with-param name="t">
         <xsl:call-template name="ersetze">
@@ -246,8 +232,6 @@
           </xsl:with-param>
         </xsl:call-template>
       </xsl:with-param>
-      <xsl:with-param name="wo" select="$wo"/>
-      <xsl:with-param name="original" select="$text"/>
     </xsl:call-template>
   </xsl:template>
 
@@ -258,51 +242,44 @@
        stylesheet's cost. -->
   <xsl:template name="strasse-und-hausnummer-teilen">
     <xsl:param name="t"/>
-    <xsl:param name="wo"/>
-    <xsl:param name="original" select="$t"/>
     <xsl:param name="s" select="$t"/>
     <xsl:variable name="rest" select="substring-after($s, ' ')"/>
     <xsl:choose>
       <xsl:when test="contains($rest, ' ')">
         <xsl:call-template name="strasse-und-hausnummer-teilen">
           <xsl:with-param name="t" select="$t"/>
-          <xsl:with-param name="wo" select="$wo"/>
-          <xsl:with-param name="original" select="$original"/>
           <xsl:with-param name="s" select="$rest"/>
         </xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:variable name="letztes-ist-nummer" select="$rest != '' and contains($ziffern, substring($rest, 1, 1))"/>
+        <xsl:variable name="letztes-ist-nummer" select="$rest != '' and contains('0123456789', substring($rest, 1, 1))"/>
         <xsl:variable name="nummernteil"
                       select="concat(substring($rest, 1, 1000 * $letztes-ist-nummer),
-                                     substring($s, 1, 1000 * (not($letztes-ist-nummer) and contains($ziffern, substring($s, 1, 1)))))"/>
+                                     substring($s, 1, 1000 * (not($letztes-ist-nummer) and contains('0123456789', substring($s, 1, 1)))))"/>
         <xsl:call-template name="hausnummer-schreiben">
           <xsl:with-param name="strasse"
                           select="normalize-space(substring($t, 1, string-length($t) - string-length($nummernteil)))"/>
           <xsl:with-param name="nummernteil" select="$nummernteil"/>
-          <xsl:with-param name="original" select="$original"/>
-          <xsl:with-param name="wo" select="$wo"/>
         </xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
   <!-- Writes bdt:strasse, bdt:hausnummer (the leading digits of the number part) and, if any,
-       bdt:hausnummerZusatz (the rest); refuses what the 2.0 address cannot hold. -->
+       bdt:hausnummerZusatz (the rest); refuses what the 2.0 address cannot hold. The context
+       node is the in:anschrift being translated. -->
   <xsl:template name="hausnummer-schreiben">
     <xsl:param name="strasse"/>
     <xsl:param name="nummernteil"/>
-    <xsl:param name="original"/>
-    <xsl:param name="wo"/>
     <!-- Everything before the first non-digit; the '#' appended ends the search when there is none. -->
     <xsl:variable name="nummer"
                   select="substring-before(concat($nummernteil, '#'),
-                                           substring(concat(translate($nummernteil, $ziffern, ''), '#'), 1, 1))"/>
+                                           substring(concat(translate($nummernteil, '0123456789', ''), '#'), 1, 1))"/>
     <xsl:variable name="zusatz" select="normalize-space(substring($nummernteil, string-length($nummer) + 1))"/>
     <xsl:if test="$strasse = '' or string-length($nummer) &lt; 1
                   or string-length($nummer) &gt; 4 or starts-with($nummer, '0')
-                  or string-length($zusatz) &gt; 10 or translate($zusatz, $zusatz-zeichen, '') != ''">
-      <xsl:message terminate="yes">meldewesen-1.0-to-2.0: strasseUndHausnummer "<xsl:value-of select="$original"/>" (<xsl:value-of select="$wo"/>) does not split into strasse and hausnummer ([1-9][0-9]{0,3}, optional zusatz of at most 10 characters), which the 2.0 address requires</xsl:message>
+                  or string-length($zusatz) &gt; 10 or translate($zusatz, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 /-', '') != ''">
+      <xsl:message terminate="yes">meldewesen-1.0-to-2.0: strasseUndHausnummer "<xsl:value-of select="normalize-space(in:strasseUndHausnummer)"/>" (<xsl:value-of select="local-name(..)"/>) does not split into strasse and hausnummer ([1-9][0-9]{0,3}, optional zusatz of at most 10 characters), which the 2.0 address requires</xsl:message>
     </xsl:if>
     <bdt:strasse><xsl:value-of select="$strasse"/></bdt:strasse>
     <bdt:hausnummer><xsl:value-of select="$nummer"/></bdt:hausnummer>
@@ -328,12 +305,34 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- A code-list value (listURI, listVersionID; code and name, unqualified). -->
-  <xsl:template name="code-inhalt">
-    <xsl:copy-of select="@*"/>
-    <xsl:for-each select="*"><xsl:copy><xsl:value-of select="."/></xsl:copy></xsl:for-each>
-  </xsl:template>
 
+  <!-- A person's children, renamed into 2.0, their content copied as it is: text, the bdt: name
+       parts and a code list's unqualified code and name, none of which has attributes in the
+       schema (the input was validated against 1.0). -->
+  <xsl:template match="in:name" mode="person">
+    <meld:name><xsl:apply-templates mode="wert"/></meld:name>
+  </xsl:template>
+  <xsl:template match="in:geburtsdatum" mode="person">
+    <meld:geburtsdatum><xsl:apply-templates mode="wert"/></meld:geburtsdatum>
+  </xsl:template>
+  <xsl:template match="in:geburtsort" mode="person">
+    <meld:geburtsort><xsl:apply-templates mode="wert"/></meld:geburtsort>
+  </xsl:template>
+  <xsl:template match="in:geschlecht" mode="person">
+    <meld:geschlecht><xsl:copy-of select="@*"/><xsl:apply-templates mode="wert"/></meld:geschlecht>
+  </xsl:template>
+  <xsl:template match="in:staatsangehoerigkeit" mode="person">
+    <meld:staatsangehoerigkeit><xsl:copy-of select="@*"/><xsl:apply-templates mode="wert"/></meld:staatsangehoerigkeit>
+  </xsl:template>
+  <xsl:template match="in:familienstand" mode="person">
+    <meld:familienstand><xsl:copy-of select="@*"/><xsl:apply-templates mode="wert"/></meld:familienstand>
+  </xsl:template>
+  <xsl:template match="*" mode="person">
+    <xsl:message terminate="yes">meldewesen-1.0-to-2.0: person/{<xsl:value-of select="namespace-uri()"/>}<xsl:value-of select="local-name()"/> is not an element of PersonType in 1.0</xsl:message>
+  </xsl:template>
+  <xsl:template match="*" mode="wert">
+    <xsl:copy><xsl:apply-templates mode="wert"/></xsl:copy>
+  </xsl:template>
   <!-- Never copied: comments, processing instructions. -->
   <xsl:template match="comment() | processing-instruction()" mode="kopf"/>
 </xsl:stylesheet>
