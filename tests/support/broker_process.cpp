@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -18,17 +19,29 @@
 namespace ozgbus::testing {
 namespace {
 
-int freePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
+// Three distinct free ports (transport, HTTP, flow events). Each probe socket stays bound until
+// all three are picked: a port closed again may be handed out by the next bind to port 0, and a
+// broker that got one port for two listeners failed to start ("Address already in use").
+std::array<int, 3> freePorts() {
+  struct Probe {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ~Probe() { ::close(fd); }
+  };
+  std::array<Probe, 3> probes;
+  std::array<int, 3> ports{};
+  for (std::size_t i = 0; i < probes.size(); ++i) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof addr;
+    if (::bind(probes[i].fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::getsockname(probes[i].fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      throw std::runtime_error("no free port on 127.0.0.1");
+    }
+    ports[i] = ntohs(addr.sin_port);
+  }
+  return ports;
 }
 
 // [broker] comes last so the constructor can append to it.
@@ -62,9 +75,10 @@ workers = 2
 
 BrokerProcess::BrokerProcess(std::string extra_toml, std::string log_level,
                              std::string broker_extra) {
-  endpoint_ = "tcp://127.0.0.1:" + std::to_string(freePort());
-  http_port_ = freePort();
-  events_port_ = freePort();
+  const auto [transport, http, events] = freePorts();
+  endpoint_ = "tcp://127.0.0.1:" + std::to_string(transport);
+  http_port_ = http;
+  events_port_ = events;
   // TOML forbids repeating a table: extra_toml may add [delivery], [limits], [store] or routes,
   // never [broker] or [session]. The endpoint goes on the command line.
   // Tests that exercise CURVE put curve_secret_key_file in broker_extra; the others run the
