@@ -259,7 +259,11 @@ TEST_CASE("meldewesen 1.0 -> 2.0 splits strasseUndHausnummer or refuses it, nami
   CHECK(split("Am Markt 3 / 5") == "Am Markt|3|/5");
   CHECK(split("Straße des 17. Juni 12") == "Straße des 17. Juni|12|-");
   CHECK(split("Weg 9") == "Weg|9|-");
-  for (const char* refused : {"Am Sandtorkai", "12", "Hauptstraße 0", "Hauptstraße 12345", "Hauptstraße 12 abcdefghijk"}) {
+  // The limits of the common case, which checks in place what the general way refuses.
+  CHECK(split("Hauptstraße 1234") == "Hauptstraße|1234|-");
+  CHECK(split("Hauptstraße 12abcdefghij") == "Hauptstraße|12|abcdefghij");
+  for (const char* refused : {"Am Sandtorkai", "12", "Hauptstraße 0", "Hauptstraße 12345", "Hauptstraße 12 abcdefghijk",
+                              "Hauptstraße 12abcdefghijk", "Hauptstraße 012", "Hauptstraße 12_a"}) {
     auto out = translate(refused);
     REQUIRE_FALSE(out.ok());
     CHECK(out.rejection().reason == v1::ADAPTER_FAILED);
@@ -267,4 +271,41 @@ TEST_CASE("meldewesen 1.0 -> 2.0 splits strasseUndHausnummer or refuses it, nami
                       std::string::npos,
                   out.rejection().detail);
   }
+  // The refusal names the dwelling it comes from (taken from the context node, not a parameter).
+  std::string doc = kiel;
+  doc.replace(doc.find("Fleischhauerstraße 45a"), std::string("Fleischhauerstraße 45a").size(), "Am Sandtorkai");
+  auto parsed = xml::parseSecure(doc, {});
+  REQUIRE(parsed.ok());
+  auto out = AdapterSet::translate(*mapping, parsed->get());
+  REQUIRE_FALSE(out.ok());
+  CHECK_MESSAGE(out.rejection().detail.find("\"Am Sandtorkai\" (bisherigeWohnung) does not split") != std::string::npos,
+                out.rejection().detail);
+}
+
+TEST_CASE("meldewesen 1.0 -> 2.0 refuses a wrong root and a person element 1.0 does not have, naming them") {
+  const auto set = shipped();
+  const broker::CompiledMapping* mapping =
+      set->forReader("020000000000")->find("urn:xoev-de:ozgbus:meldewesen:1.0", "0200");
+  REQUIRE(mapping != nullptr);
+  const auto refusal = [&](const std::string& doc) {
+    auto parsed = xml::parseSecure(doc, {});
+    REQUIRE(parsed.ok());
+    auto out = AdapterSet::translate(*mapping, parsed->get());
+    REQUIRE_FALSE(out.ok());
+    CHECK(out.rejection().reason == v1::ADAPTER_FAILED);
+    return out.rejection().detail;
+  };
+  // A root that another template of the stylesheet matches is refused all the same.
+  CHECK_MESSAGE(refusal(R"(<in:bisherigeWohnung xmlns:in="urn:xoev-de:ozgbus:meldewesen:1.0"/>)")
+                        .find("root element {urn:xoev-de:ozgbus:meldewesen:1.0}bisherigeWohnung is not "
+                              "meldewesen.anmeldung.0200") != std::string::npos,
+                "");
+  std::string kiel = testing::readFile(kSource / "tests/fixtures/messages/meldewesen/1.0/valid-anmeldung-kiel.xml");
+  const std::string ort = "<meld:geburtsort>Husum</meld:geburtsort>";
+  REQUIRE(kiel.find(ort) != std::string::npos);
+  kiel.replace(kiel.find(ort), ort.size(), ort + "<meld:beruf>Lotse</meld:beruf>");
+  const std::string detail = refusal(kiel);
+  CHECK_MESSAGE(detail.find("person/{urn:xoev-de:ozgbus:meldewesen:1.0}beruf is not an element of PersonType") !=
+                    std::string::npos,
+                detail);
 }
