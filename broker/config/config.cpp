@@ -247,13 +247,12 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
   r.get(t["store"]["path"], "store.path", store_path);
   r.positive(t["store"]["batch_max"], "store.batch_max", c.store.batch_max);
   r.get(t["store"]["fsync"], "store.fsync", c.store.fsync);
-  std::int64_t retain_days = c.store.retain_days;
-  r.get(t["store"]["retain_days"], "store.retain_days", retain_days);
-  if (retain_days < 0 || retain_days > 36500) {
+  r.get(t["store"]["retain_days"], "store.retain_days", c.store.retain_days);
+  if (!(c.store.retain_days >= 0 && c.store.retain_days <= 36500)) {
     r.fail("store.retain_days", "must be a number of days (0: keep settled messages for ever)");
-  } else {
-    c.store.retain_days = static_cast<std::uint32_t>(retain_days);
   }
+  r.millis(t["store"]["retention_interval_ms"], "store.retention_interval_ms",
+           c.store.retention_interval);
   r.millis(t["delivery"]["ack_timeout_ms"], "delivery.ack_timeout_ms", c.delivery.ack_timeout);
   r.positive(t["delivery"]["max_attempts"], "delivery.max_attempts", c.delivery.max_attempts);
   r.positive(t["delivery"]["default_credit"], "delivery.default_credit",

@@ -27,8 +27,10 @@ struct StoreConfig {
   std::size_t batch_max = 4096;     // most operations in one group commit
   bool fsync = true;                // synchronous=FULL; off only for throwaway tests
   // Settled messages (delivered, rejected by the receiver, discarded) with no receipt waiting
-  // are removed this long after they were received; 0 keeps them for ever.
-  std::uint32_t retain_days = 90;
+  // are removed this long after they were received (fractions allowed); 0 keeps them for ever.
+  double retain_days = 90;
+  // How often retention looks for such messages when the last look found nothing more.
+  std::chrono::milliseconds retention_interval{60000};
 };
 
 struct DeliveryConfig {

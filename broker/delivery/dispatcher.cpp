@@ -6,7 +6,6 @@
 
 #include <algorithm>
 
-#include "broker/transport/wall_clock.h"
 
 namespace ozgbus::broker {
 namespace {
@@ -15,8 +14,9 @@ std::uint64_t idOf(const QueuedMessage& m) { return m.id; }
 
 }  // namespace
 
-Dispatcher::Dispatcher(const DeliveryConfig& config, Store& reader, Send send, Write write)
-    : config_(config), reader_(reader), send_(std::move(send)), write_(std::move(write)) {}
+Dispatcher::Dispatcher(const DeliveryConfig& config, Store& reader, const Clock& clock, Send send,
+                       Write write)
+    : config_(config), reader_(reader), clock_(clock), send_(std::move(send)), write_(std::move(write)) {}
 
 Dispatcher::Queue& Dispatcher::queue(const std::string& name, bool spilled) {
   auto it = queues_.find(name);
@@ -54,7 +54,7 @@ void Dispatcher::detach(Session& session, bool count_attempt) {
   for (std::uint64_t id : held) {
     if (auto f = take(session, id)) {
       failed(std::move(*f), session.participant,
-             "consumer " + session.participant + " disconnected before ACK", epochMillis(),
+             "consumer " + session.participant + " disconnected before ACK", clock_.wallMillis(),
              count_attempt);
     }
   }
@@ -70,7 +70,8 @@ std::optional<Dispatcher::InFlight> Dispatcher::take(Session& session, std::uint
   return f;
 }
 
-std::optional<Rejection> Dispatcher::ack(Session& session, std::uint64_t id, std::int64_t now_ms) {
+std::optional<Rejection> Dispatcher::ack(Session& session, std::uint64_t id) {
+  const std::int64_t now_ms = clock_.wallMillis();
   auto f = take(session, id);
   if (!f) {
     return reject(v1::UNKNOWN_DELIVERY,
@@ -85,8 +86,8 @@ std::optional<Rejection> Dispatcher::ack(Session& session, std::uint64_t id, std
   return std::nullopt;
 }
 
-std::optional<Rejection> Dispatcher::nack(Session& session, const v1::Nack& nack,
-                                          Clock::time_point /*now*/, std::int64_t now_ms) {
+std::optional<Rejection> Dispatcher::nack(Session& session, const v1::Nack& nack) {
+  const std::int64_t now_ms = clock_.wallMillis();
   auto f = take(session, nack.delivery_id());
   if (!f) {
     return reject(v1::UNKNOWN_DELIVERY, "delivery " + std::to_string(nack.delivery_id()) +
@@ -136,12 +137,13 @@ void Dispatcher::failed(InFlight&& f, const std::string& consumer, const std::st
   q.ready.pushFront(std::move(m));
 }
 
-void Dispatcher::expire(Clock::time_point now, std::unordered_map<std::string, Session>& sessions) {
+void Dispatcher::expire(std::unordered_map<std::string, Session>& sessions) {
+  const SteadyTime now = clock_.steady();
   std::vector<std::uint64_t> late;
   for (const auto& [id, f] : in_flight_) {
     if (f.deadline <= now) late.push_back(id);
   }
-  const auto now_ms = epochMillis();
+  const auto now_ms = clock_.wallMillis();
   for (std::uint64_t id : late) {
     const std::string identity = in_flight_.at(id).identity;
     auto s = sessions.find(identity);
@@ -172,7 +174,7 @@ void Dispatcher::pump(std::unordered_map<std::string, Session>& sessions) {
 }
 
 void Dispatcher::pumpQueue(Queue& q, std::unordered_map<std::string, Session>& sessions) {
-  const auto deadline = Clock::now() + config_.ack_timeout;
+  const auto deadline = clock_.steady() + config_.ack_timeout;
   while (!q.ready.empty()) {
     Session* target = nullptr;
     for (std::size_t tried = 0; tried < q.consumers.size() && target == nullptr; ++tried) {

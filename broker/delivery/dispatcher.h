@@ -16,6 +16,7 @@
 #include "broker/store/records.h"
 #include "broker/store/store.h"
 #include "broker/transport/session.h"
+#include "broker/util/clock.h"
 #include "core/result.h"
 
 namespace ozgbus::broker {
@@ -27,7 +28,7 @@ class Dispatcher {
   // write: queues a store operation for the next group commit.
   using Write = std::function<void(StoreOp)>;
 
-  Dispatcher(const DeliveryConfig& config, Store& reader, Send send, Write write);
+  Dispatcher(const DeliveryConfig& config, Store& reader, const Clock& clock, Send send, Write write);
 
   // Depth counts from the store after a restart; the windows then refill from disk.
   void restore(const std::vector<QueueCounts>& counts);
@@ -52,9 +53,8 @@ class Dispatcher {
   void detach(Session& session, bool count_attempt);
 
   // ACK: delivered. UNKNOWN_DELIVERY if this session does not hold the id.
-  std::optional<Rejection> ack(Session& session, std::uint64_t id, std::int64_t now_ms);
-  std::optional<Rejection> nack(Session& session, const v1::Nack& nack, Clock::time_point now,
-                                std::int64_t now_ms);
+  std::optional<Rejection> ack(Session& session, std::uint64_t id);
+  std::optional<Rejection> nack(Session& session, const v1::Nack& nack);
   // The UUID of the message a delivery carries, so a log line can name it; empty when the
   // delivery is not in flight.
   std::string uuidOf(std::uint64_t delivery_id) const {
@@ -63,7 +63,7 @@ class Dispatcher {
   }
 
   // Redelivers what passed its ack timeout. Returns the sessions found unresponsive.
-  void expire(Clock::time_point now, std::unordered_map<std::string, Session>& sessions);
+  void expire(std::unordered_map<std::string, Session>& sessions);
 
   // Sends as much as credit allows, refilling windows from the store where they spilled.
   void pump(std::unordered_map<std::string, Session>& sessions);
@@ -94,7 +94,7 @@ class Dispatcher {
   struct InFlight {
     QueuedMessage message;
     std::string identity;
-    Clock::time_point deadline;
+    SteadyTime deadline;
   };
 
   Queue& queue(const std::string& name, bool spilled = false);
@@ -107,6 +107,7 @@ class Dispatcher {
 
   DeliveryConfig config_;
   Store& reader_;
+  const Clock& clock_;
   Send send_;
   Write write_;
   std::map<std::string, Queue> queues_;

@@ -10,8 +10,9 @@ std::uint64_t seqOf(const ReceiptRecord& r) { return r.seq; }
 
 }  // namespace
 
-ReceiptOutbox::ReceiptOutbox(const DeliveryConfig& config, Store& reader, Send send, Write write)
-    : config_(config), reader_(reader), send_(std::move(send)), write_(std::move(write)) {}
+ReceiptOutbox::ReceiptOutbox(const DeliveryConfig& config, Store& reader, const Clock& clock, Send send,
+                             Write write)
+    : config_(config), reader_(reader), clock_(clock), send_(std::move(send)), write_(std::move(write)) {}
 
 ReceiptOutbox::Box& ReceiptOutbox::box(const std::string& participant, bool spilled) {
   auto it = boxes_.find(participant);
@@ -52,7 +53,7 @@ std::optional<Rejection> ReceiptOutbox::ack(Session& session, std::uint64_t rece
                   "receipt " + std::to_string(receipt_id) + " is not held by this connection");
   }
   --it->second.pending;
-  write_(ReceiptAckOp{receipt_id});
+  write_(ReceiptAckOp{receipt_id, clock_.wallMillis()});
   return std::nullopt;
 }
 

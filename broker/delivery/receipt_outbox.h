@@ -15,6 +15,7 @@
 #include "broker/store/records.h"
 #include "broker/store/store.h"
 #include "broker/transport/session.h"
+#include "broker/util/clock.h"
 
 namespace ozgbus::broker {
 
@@ -23,7 +24,7 @@ class ReceiptOutbox {
   using Send = std::function<bool(Session&, const ReceiptRecord&)>;
   using Write = std::function<void(StoreOp)>;
 
-  ReceiptOutbox(const DeliveryConfig& config, Store& reader, Send send, Write write);
+  ReceiptOutbox(const DeliveryConfig& config, Store& reader, const Clock& clock, Send send, Write write);
 
   void restore(const std::vector<std::pair<std::string, std::uint64_t>>& pending);
   void committed(const ReceiptRecord& receipt);
@@ -45,6 +46,7 @@ class ReceiptOutbox {
 
   DeliveryConfig config_;
   Store& reader_;
+  const Clock& clock_;
   Send send_;
   Write write_;
   std::map<std::string, Box> boxes_;

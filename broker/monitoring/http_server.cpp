@@ -6,6 +6,8 @@
 #include <cctype>
 #include <regex>
 
+#include <spdlog/fmt/fmt.h>
+
 #include "broker/monitoring/broker_metrics.h"
 #include "broker/monitoring/json.h"
 #include "broker/store/sqlite_handle.h"
@@ -142,7 +144,7 @@ void AdminHttp::routes() {
       std::string why = "no message with id " + uuid + " is known to this broker: never received here, or "
                         "rejected before the last " + std::to_string(kRecentRejections) + " rejections it keeps";
       if (options_.retain_days != 0) {
-        why += ", or settled and removed " + std::to_string(options_.retain_days) +
+        why += ", or settled and removed " + fmt::format("{:g}", options_.retain_days) +
                " days after it arrived (store.retain_days)";
       }
       return error(res, 404, why);

@@ -32,7 +32,7 @@ struct AdminHttpOptions {
   // Row ids that may hold a message UUID (Store::candidatesFor): a trace is found without
   // scanning the messages.
   std::function<std::vector<std::uint64_t>(std::string_view uuid)> candidates;
-  std::uint32_t retain_days = 0;  // store.retain_days, named when a trace is not found
+  double retain_days = 0;  // store.retain_days, named when a trace is not found
 };
 
 class AdminHttp {

@@ -11,12 +11,6 @@ namespace ozgbus::broker {
 
 namespace {
 
-std::int64_t wallMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // What a trace shows for a stage that passed.
 std::string eventName(std::string_view stage) {
   static const std::map<std::string_view, const char*> names = {
@@ -38,12 +32,12 @@ std::optional<Rejection> Pipeline::run(Message& message) {
     const bool last = stage.get() == stages_.back().get();
     if (message.dead_letter && !last) continue;  // to persist
     message.note.clear();
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = clock_->steady();
     auto r = stage->process(message);
-    timers_[static_cast<std::size_t>(&stage - stages_.data())]->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    timers_[static_cast<std::size_t>(&stage - stages_.data())]->observe(std::chrono::duration<double>(clock_->steady() - start).count());
     if (r) return r;
     // The store adds "stored" (and a dead letter's reason) once the commit is durable.
-    if (!last) message.history += traceLine(wallMillis(), eventName(stage->name()), message.note);
+    if (!last) message.history += traceLine(clock_->wallMillis(), eventName(stage->name()), message.note);
   }
   return std::nullopt;
 }
@@ -79,7 +73,7 @@ Result<Pipeline> StageRegistry::build(const std::vector<std::string>& names,
     }
     stages.push_back(it->second(ctx));
   }
-  return Pipeline(std::move(stages));
+  return Pipeline(std::move(stages), ctx.clock);
 }
 
 }  // namespace ozgbus::broker

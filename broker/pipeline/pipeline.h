@@ -17,6 +17,7 @@
 #include "core/dsig/signer.h"
 #include "core/dsig/trust_store.h"
 #include "broker/store/group_committer.h"
+#include "broker/util/clock.h"
 #include "core/schema/schema_registry.h"
 
 namespace ozgbus::broker {
@@ -32,17 +33,20 @@ struct StageContext {
   const dsig::CurrentTrustStore& trust;
   std::shared_ptr<const dsig::Signer> signer;  // the broker's key, when configured
   const CurrentAdapters& adapters;
+  const Clock& clock;  // stamps the trace lines
 };
 
 class Pipeline {
  public:
-  explicit Pipeline(std::vector<std::unique_ptr<Stage>> stages) : stages_(std::move(stages)) {}
+  Pipeline(std::vector<std::unique_ptr<Stage>> stages, const Clock& clock)
+      : stages_(std::move(stages)), clock_(&clock) {}
   // Runs every stage in order; the first rejection ends the run.
   std::optional<Rejection> run(Message& message);
   const std::vector<std::unique_ptr<Stage>>& stages() const { return stages_; }
 
  private:
   std::vector<std::unique_ptr<Stage>> stages_;
+  const Clock* clock_;
   std::vector<metrics::Histogram*> timers_;  // per stage, ozgbus_stage_duration_seconds
 };
 

@@ -79,6 +79,7 @@ struct AttemptOp {
 
 struct ReceiptAckOp {
   std::uint64_t id = 0;
+  std::int64_t at_ms = 0;  // when the portal acknowledged it
 };
 
 // An operator gave up on a dead letter: it is never delivered; its trace and audit entry stay.
@@ -92,6 +93,7 @@ struct DiscardOp {
 // after_id on, at most limit rows per operation (a commit stays short).
 struct PurgeOp {
   std::int64_t received_before_ms = 0;
+  std::int64_t at_ms = 0;  // when retention ran, for the audit log
   std::uint64_t after_id = 0;
   std::size_t limit = 1000;
 };

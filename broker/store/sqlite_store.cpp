@@ -353,12 +353,11 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
   } else if (auto* purge = std::get_if<PurgeOp>(&op)) {
     applyPurge(*purge, out);
   } else if (auto* ra = std::get_if<ReceiptAckOp>(&op)) {
-    const std::int64_t now = nowMicros() / 1000;
     st_->receiptAck.bind(1, static_cast<std::int64_t>(ra->id));
-    st_->receiptAck.bind(2, traceLine(now, "receipt_acknowledged", "by the portal")).run();
+    st_->receiptAck.bind(2, traceLine(ra->at_ms, "receipt_acknowledged", "by the portal")).run();
     if (sqlite3_changes(db) > 0) {
       if (auto key = keyOf(ra->id)) {
-        audit(now, audit_event::kReceiptAcknowledged, key->second, key->first, "receipt acknowledged");
+        audit(ra->at_ms, audit_event::kReceiptAcknowledged, key->second, key->first, "receipt acknowledged");
       }
     }
   }
@@ -395,7 +394,7 @@ void SqliteStore::applyPurge(const PurgeOp& p, CommitOutcome& out) {
     ++removed;
   }
   if (removed > 0) {
-    audit(nowMicros() / 1000, audit_event::kPurged, "", "retention",
+    audit(p.at_ms, audit_event::kPurged, "", "retention",
           std::to_string(removed) + " settled messages received before " + std::to_string(p.received_before_ms) +
               " (ms since 1970), ids " + std::to_string(settled.front().first) + " to " +
               std::to_string(settled.back().first));

@@ -2,7 +2,6 @@
 #include <spdlog/spdlog.h>
 
 #include "broker/transport/server.h"
-#include "broker/transport/wall_clock.h"
 
 namespace ozgbus::broker {
 void Server::onAck(Session& s, const wire::Frames& f) {
@@ -14,7 +13,7 @@ void Server::onAck(Session& s, const wire::Frames& f) {
     // The UUID is gone once the ACK settles the delivery; looked up only when it will be logged.
     const bool logged = spdlog::should_log(spdlog::level::debug);
     const std::string uuid = logged ? dispatcher_->uuidOf(a.delivery_id()) : std::string();
-    problem = dispatcher_->ack(s, a.delivery_id(), epochMillis());
+    problem = dispatcher_->ack(s, a.delivery_id());
     if (!problem && logged) spdlog::debug("message {} delivered to {} (delivery {})", uuid, s.participant, a.delivery_id());
   } else {
     problem = outbox_->ack(s, a.receipt_id());
@@ -34,7 +33,7 @@ void Server::onNack(Session& s, const wire::Frames& f) {
   }
   const v1::Nack& n = f.envelope.nack();
   const std::string uuid = dispatcher_->uuidOf(n.delivery_id());  // gone once the NACK settles it
-  if (auto problem = dispatcher_->nack(s, n, Clock::now(), epochMillis())) {
+  if (auto problem = dispatcher_->nack(s, n)) {
     ++counters_.errors;
     spdlog::warn("NACK from {} refused: {}", s.participant, problem->toString());
     sendError(s.identity, f.envelope.correlation_id(), *problem);

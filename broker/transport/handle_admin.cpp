@@ -4,27 +4,26 @@
 
 #include "broker/monitoring/broker_metrics.h"
 #include "broker/transport/server.h"
-#include "broker/transport/wall_clock.h"
 
 namespace ozgbus::broker {
 
 void Server::flow(const std::string& uuid, const char* event, std::string detail,
                   const std::string& participant, const std::string& queue) {
-  if (watched()) events_->publish(epochMillis(), uuid, event, std::move(detail), participant, queue);
+  if (watched()) events_->publish(clock_.wallMillis(), uuid, event, std::move(detail), participant, queue);
 }
 
 void Server::noteRejection(const std::string& sender, const std::string& uuid, const Rejection& r) {
   flow(uuid, "rejected", r.toString(), sender);
   ++counters_.rejected;
   brokerMetrics().rejected.with({reasonName(r.reason)}).inc();
-  recent_rejections_.push_front({epochMillis(), uuid, sender, reasonName(r.reason), r.detail});
+  recent_rejections_.push_front({clock_.wallMillis(), uuid, sender, reasonName(r.reason), r.detail});
   if (recent_rejections_.size() > kRecentRejections) recent_rejections_.pop_back();
 }
 
 void Server::publishOverview() {
   auto o = std::make_shared<Overview>();
   o->started_at_ms = started_at_ms_;
-  o->now_ms = epochMillis();
+  o->now_ms = clock_.wallMillis();
   o->submitted = counters_.submitted;
   o->accepted = counters_.accepted;
   o->rejected = counters_.rejected;
@@ -123,7 +122,7 @@ void Server::onAdmin(std::unique_ptr<AdminRequest> request) {
     spdlog::info("dead letter {} (message {}) discarded by {}", m.id, m.uuid, request->by);
     const std::uint64_t key = next_admin_++;
     pending_admin_[key] = {std::move(request), m.queue, m.uuid, m.id};
-    committer_->enqueue(DiscardOp{m.id, pending_admin_[key].request->by, epochMillis()});
+    committer_->enqueue(DiscardOp{m.id, pending_admin_[key].request->by, clock_.wallMillis()});
     discard_keys_[m.id] = key;
     return;
   }
@@ -139,7 +138,7 @@ void Server::onAdmin(std::unique_ptr<AdminRequest> request) {
   Message msg;
   msg.correlation = key;  // no connection: the answer goes to the operator
   msg.sender = m.sender;
-  msg.received_at_ms = epochMillis();
+  msg.received_at_ms = clock_.wallMillis();
   msg.raw = original;
   msg.replace_id = m.id;
   msg.first_received_at_ms = m.received_at_ms;

@@ -4,7 +4,6 @@
 #include <algorithm>
 
 #include "broker/transport/server.h"
-#include "broker/transport/wall_clock.h"
 
 namespace ozgbus::broker {
 
@@ -68,8 +67,8 @@ void Server::onHello(const std::string& identity, const std::string& user_id,
   s.role = h.role();
   s.credit = std::min(h.credit() > 0 ? h.credit() : config_.delivery.default_credit,
                       config_.delivery.max_credit);
-  s.last_seen = Clock::now();
-  s.connected_at_ms = epochMillis();
+  s.last_seen = clock_.steady();
+  s.connected_at_ms = clock_.wallMillis();
   if (s.role == v1::BACKEND) {
     s.queues = std::move(queues);
     if (s.queues.empty()) s.queues.push_back(s.participant);

@@ -3,7 +3,6 @@
 
 #include "broker/monitoring/broker_metrics.h"
 #include "broker/transport/server.h"
-#include "broker/transport/wall_clock.h"
 
 namespace ozgbus::broker {
 
@@ -42,14 +41,14 @@ void Server::onSubmit(Session& s, wire::Frames& f) {
     return refuse(v1::TOO_LARGE, "document has " + std::to_string(payload.size()) +
                                      " bytes, limit is " + std::to_string(config_.limits.max_bytes));
   }
-  if (auto limited = limiter_->admit(s.participant, s.identity, Clock::now())) {
+  if (auto limited = limiter_->admit(s.participant, s.identity, clock_.steady())) {
     return refuse(limited->reason, limited->detail);
   }
   Message m;
   m.identity = s.identity;
   m.correlation = correlation;
   m.sender = s.participant;
-  m.received_at_ms = epochMillis();
+  m.received_at_ms = clock_.wallMillis();
   m.raw = std::make_shared<const std::string>(wire::view(payload));
   ++in_pipeline_;
   workers_->submit(std::move(m));
@@ -62,7 +61,7 @@ void Server::onCommitted(CommitOutcome& outcome) {
   counters_.max_commit_micros = std::max(counters_.max_commit_micros, outcome.commit_micros);
   brokerMetrics().commit_seconds.with({}).observe(static_cast<double>(outcome.commit_micros) / 1e6);
   brokerMetrics().commit_batch.with({}).observe(static_cast<double>(outcome.operations));
-  if (outcome.purged) onPurged(outcome.purged->first, outcome.purged->second, Clock::now());
+  if (outcome.purged) onPurged(outcome.purged->first, outcome.purged->second, clock_.steady());
   for (InsertOutcome& o : outcome.inserts) {
     if (o.op.replace_id != 0) {
       onReplayed(o);

@@ -7,7 +7,6 @@
 #include <csignal>
 
 #include "broker/store/sqlite_store.h"
-#include "broker/transport/wall_clock.h"
 #include "core/dsig/signing_certificate.h"
 #include "core/wire/curve_keys.h"
 
@@ -113,8 +112,9 @@ Result<std::shared_ptr<const AdapterSet>> Server::loadAdapters(const BrokerConfi
   return set;
 }
 
-Server::Server(BrokerConfig config)
+Server::Server(BrokerConfig config, const Clock& clock)
     : config_(std::move(config)),
+      clock_(clock),
       routes_(config_.routes),
       participants_(std::make_shared<const ParticipantRegistry>(config_.participants)),
       router_(ctx_, zmq::socket_type::router) {}
@@ -128,8 +128,8 @@ Server::~Server() {
   if (committer_) committer_->stop();
 }
 
-Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
-  std::unique_ptr<Server> s(new Server(std::move(config)));
+Result<std::unique_ptr<Server>> Server::create(BrokerConfig config, const Clock& clock) {
+  std::unique_ptr<Server> s(new Server(std::move(config), clock));
   const BrokerConfig& c = s->config_;
 
   if (!c.schemas.namespaces.empty()) {
@@ -208,11 +208,11 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
     raw->committer_->enqueue(std::move(op));
   };
   s->dispatcher_ = std::make_unique<Dispatcher>(
-      c.delivery, *s->store_,
+      c.delivery, *s->store_, clock,
       [raw = s.get()](Session& session, const QueuedMessage& m) { return raw->sendDeliver(session, m); },
       write);
   s->outbox_ = std::make_unique<ReceiptOutbox>(
-      c.delivery, *s->store_,
+      c.delivery, *s->store_, clock,
       [raw = s.get()](Session& session, const ReceiptRecord& r) { return raw->sendReceipt(session, r); },
       write);
   s->dispatcher_->restore(s->store_->queueCounts());
@@ -225,7 +225,7 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
         e->commit = std::make_unique<CommitOutcome>(std::move(outcome));
         poster->post(std::move(e));
       });
-  auto workers = WorkerPool::start(c.workers, StageContext{c, s->routes_, *s->committer_, s->schemas_, s->participants_, !c.insecure, s->trust_, s->signer_, s->adapters_},
+  auto workers = WorkerPool::start(c.workers, StageContext{c, s->routes_, *s->committer_, s->schemas_, s->participants_, !c.insecure, s->trust_, s->signer_, s->adapters_, clock},
                                    *s->mailbox_);
   if (!workers) return workers.rejection();
   s->workers_ = std::move(*workers);
@@ -234,7 +234,9 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config) {
   if (!events) return events.rejection();
   s->events_ = std::move(*events);
   if (s->events_) spdlog::info("flow events published on {}", s->events_->endpoint());
-  s->started_at_ms_ = epochMillis();
+  s->started_at_ms_ = clock.wallMillis();
+  s->next_purge_ = clock.steady() + std::min<std::chrono::milliseconds>(std::chrono::seconds(10),
+                                                                       c.store.retention_interval);
   s->publishOverview();
   if (!c.http_listen.empty()) {
     s->registerStateGauges();
@@ -271,7 +273,7 @@ void Server::run() {
                config_.store.path.string(), config_.workers, fmt::join(config_.stages, " > "));
   zmq::pollitem_t items[] = {{router_.handle(), 0, ZMQ_POLLIN, 0},
                              {mailbox_->socket().handle(), 0, ZMQ_POLLIN, 0}};
-  auto next_housekeeping = Clock::now();
+  auto next_housekeeping = clock_.steady();
   for (;;) {
     try {
       zmq::poll(items, 2, std::chrono::milliseconds(20));
@@ -287,7 +289,7 @@ void Server::run() {
     for (const std::string& identity : gone_) dropSession(identity, "peer unreachable");
     gone_.clear();
 
-    const auto now = Clock::now();
+    const auto now = clock_.steady();
     if (events_) events_->handOver();
     if (now >= next_housekeeping) {
       housekeeping(now);
@@ -348,7 +350,7 @@ void Server::handle(std::string identity, const std::string& user_id,
                      reject(v1::NOT_REGISTERED, "send HELLO before " + v1::Command_Name(command)));
   }
   Session& s = it->second;
-  s.last_seen = Clock::now();
+  s.last_seen = clock_.steady();
   switch (command) {
     case v1::SUBMIT: return onSubmit(s, f);
     case v1::ACK: return onAck(s, f);
@@ -389,7 +391,7 @@ void Server::handleEvent(Event& event) {
   if (event.admin) onAdmin(std::move(event.admin));
 }
 
-void Server::logStats(Clock::time_point now) {
+void Server::logStats(SteadyTime now) {
   if (now < next_stats_) return;
   next_stats_ = now + std::chrono::seconds(10);
   if (counters_.commits == 0) return;
@@ -404,13 +406,13 @@ void Server::logStats(Clock::time_point now) {
   counters_.commit_micros = counters_.max_commit_micros = 0;
 }
 
-void Server::housekeeping(Clock::time_point now) {
+void Server::housekeeping(SteadyTime now) {
   logStats(now);
   if (now >= next_overview_) {
     publishOverview();
     next_overview_ = now + std::chrono::milliseconds(250);
   }
-  dispatcher_->expire(now, sessions_);
+  dispatcher_->expire(sessions_);
   purgeIfDue(now);
   std::vector<std::string> silent;
   for (const auto& [identity, s] : sessions_) {
@@ -419,21 +421,23 @@ void Server::housekeeping(Clock::time_point now) {
   for (const std::string& identity : silent) dropSession(identity, "heartbeat timeout");
 }
 
-void Server::purgeIfDue(Clock::time_point now) {
+void Server::purgeIfDue(SteadyTime now) {
   if (config_.store.retain_days == 0 || purge_in_flight_ || draining_ || now < next_purge_) return;
-  constexpr std::int64_t kDayMs = 24LL * 60 * 60 * 1000;
-  committer_->enqueue(PurgeOp{epochMillis() - config_.store.retain_days * kDayMs, purge_after_, 1000});
+  constexpr double kDayMs = 24.0 * 60 * 60 * 1000;
+  const std::int64_t now_ms = clock_.wallMillis();
+  const auto cutoff = now_ms - static_cast<std::int64_t>(config_.store.retain_days * kDayMs);
+  committer_->enqueue(PurgeOp{cutoff, now_ms, purge_after_, 1000});
   purge_in_flight_ = true;
 }
 
-void Server::onPurged(std::uint64_t removed, std::uint64_t next_after, Clock::time_point now) {
+void Server::onPurged(std::uint64_t removed, std::uint64_t next_after, SteadyTime now) {
   purge_in_flight_ = false;
   purge_after_ = next_after;
   if (removed > 0) {
-    spdlog::info("retention: removed {} settled messages received more than {} days ago", removed,
+    spdlog::info("retention: removed {} settled messages received more than {:g} days ago", removed,
                  config_.store.retain_days);
   }
-  next_purge_ = now + (next_after != 0 ? std::chrono::milliseconds(100) : std::chrono::milliseconds(60000));
+  next_purge_ = now + (next_after != 0 ? std::chrono::milliseconds(100) : config_.store.retention_interval);
 }
 
 void Server::dropSession(const std::string& identity, const char* why, bool count_attempt) {

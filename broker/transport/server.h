@@ -34,7 +34,9 @@ namespace ozgbus::broker {
 class Server {
  public:
   // Opens the store, restores queue state, binds the endpoint, starts workers and committer.
-  static Result<std::unique_ptr<Server>> create(BrokerConfig config);
+  // Every instant it records and every deadline come from `clock`, which must outlive it.
+  static Result<std::unique_ptr<Server>> create(BrokerConfig config,
+                                                const Clock& clock = Clock::system());
   ~Server();
 
   // Serves until requestStop(); then stops taking submissions, finishes every commit already
@@ -47,7 +49,7 @@ class Server {
   std::string endpoint() const;
 
  private:
-  explicit Server(BrokerConfig config);
+  Server(BrokerConfig config, const Clock& clock);
 
   // server.cpp: the loop
   void receiveFrames();
@@ -73,7 +75,7 @@ class Server {
   std::map<std::uint64_t, PendingAdmin> pending_admin_;  // replays in the pipeline, discards in the store
   std::map<std::uint64_t, std::uint64_t> discard_keys_;  // store id -> pending_admin_ key
   std::uint64_t next_admin_ = 1;
-  void housekeeping(Clock::time_point now);
+  void housekeeping(SteadyTime now);
   // count_attempt: false when the client left in good order (BYE, HELLO again).
   void dropSession(const std::string& identity, const char* why, bool count_attempt = true);
   bool idle() const;
@@ -104,6 +106,7 @@ class Server {
   bool sendReceipt(Session& s, const ReceiptRecord& r);
 
   BrokerConfig config_;
+  const Clock& clock_;
   RoutingTable routes_;
   CurrentParticipants participants_;
   schema::CurrentRegistry schemas_;
@@ -122,7 +125,7 @@ class Server {
   bool watched() const { return events_ && events_->wanted(); }
   void flow(const std::string& uuid, const char* event, std::string detail,
             const std::string& participant = "", const std::string& queue = "");
-  Clock::time_point next_overview_ = Clock::now();
+  SteadyTime next_overview_ = clock_.steady();
   static Result<std::shared_ptr<const AdapterSet>> loadAdapters(const BrokerConfig& c);
   std::shared_ptr<const dsig::Signer> signer_;  // null without [signatures] broker_key
   void reload();
@@ -148,15 +151,15 @@ class Server {
     std::uint64_t commits = 0, committed_ops = 0;
     std::int64_t commit_micros = 0, max_commit_micros = 0;
   } counters_;
-  Clock::time_point next_stats_ = Clock::now();
+  SteadyTime next_stats_ = clock_.steady();
   // Retention ([store] retain_days): one PurgeOp at a time, going through the messages in id
   // order; soon again while there is more, else once a minute.
-  void purgeIfDue(Clock::time_point now);
-  void onPurged(std::uint64_t removed, std::uint64_t next_after, Clock::time_point now);
-  Clock::time_point next_purge_ = Clock::now() + std::chrono::seconds(10);
+  void purgeIfDue(SteadyTime now);
+  void onPurged(std::uint64_t removed, std::uint64_t next_after, SteadyTime now);
+  SteadyTime next_purge_;
   std::uint64_t purge_after_ = 0;
   bool purge_in_flight_ = false;
-  void logStats(Clock::time_point now);
+  void logStats(SteadyTime now);
 };
 
 }  // namespace ozgbus::broker

@@ -9,11 +9,10 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "broker/util/clock.h"
 #include "ozgbus.pb.h"
 
 namespace ozgbus::broker {
-
-using Clock = std::chrono::steady_clock;
 
 struct Session {
   std::string identity;     // ZeroMQ routing id of the connection
@@ -25,7 +24,7 @@ struct Session {
   std::vector<std::string> queues;      // back-end: what it consumes
   std::unordered_set<std::uint64_t> deliveries;  // delivery ids it holds
   std::unordered_set<std::uint64_t> receipts;    // receipt ids it holds
-  Clock::time_point last_seen;
+  SteadyTime last_seen;
   std::int64_t connected_at_ms = 0;  // when its HELLO was accepted (wall clock)
 
   bool hasCredit() const { return deliveries.size() < credit; }

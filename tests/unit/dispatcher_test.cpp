@@ -30,7 +30,7 @@ struct Fixture {
     config.max_attempts = 3;
     config.ack_timeout = std::chrono::milliseconds(1000);
     dispatcher = std::make_unique<Dispatcher>(
-        config, store,
+        config, store, clock,
         [this](Session& s, const QueuedMessage& m) {
           sent.emplace_back(s.participant, m.id);
           return true;
@@ -62,6 +62,7 @@ struct Fixture {
 
   DeliveryConfig config;
   EmptyStore store;
+  ManualClock clock;
   std::unique_ptr<Dispatcher> dispatcher;
   std::unordered_map<std::string, Session> sessions;
   std::vector<std::pair<std::string, std::uint64_t>> sent;
@@ -90,7 +91,7 @@ TEST_CASE("ACK settles the message and frees credit") {
   f.commit(2);
   f.dispatcher->pump(f.sessions);
   REQUIRE(f.sent.size() == 1);
-  CHECK_FALSE(f.dispatcher->ack(a, 1, 0));
+  CHECK_FALSE(f.dispatcher->ack(a, 1));
   REQUIRE(f.writes.size() == 1);
   CHECK(std::get<SettleOp>(f.writes[0]).state == MessageState::kDelivered);
   CHECK(std::get<SettleOp>(f.writes[0]).sender == "portal");
@@ -107,10 +108,10 @@ TEST_CASE("an ACK for a delivery the session does not hold is refused") {
   f.dispatcher->pump(f.sessions);
   Session& holder = a.deliveries.count(1) ? a : b;
   Session& other = &holder == &a ? b : a;
-  auto r = f.dispatcher->ack(other, 1, 0);
+  auto r = f.dispatcher->ack(other, 1);
   REQUIRE(r);
   CHECK(r->reason == v1::UNKNOWN_DELIVERY);
-  CHECK_FALSE(f.dispatcher->ack(holder, 1, 0));
+  CHECK_FALSE(f.dispatcher->ack(holder, 1));
 }
 
 TEST_CASE("a disconnect puts held messages back first, counting an attempt") {
@@ -154,7 +155,7 @@ TEST_CASE("after max_attempts the message becomes a dead letter") {
     nack.set_delivery_id(1);
     nack.set_requeue(true);
     nack.set_detail("try later");
-    CHECK_FALSE(f.dispatcher->nack(s, nack, Clock::now(), 0));
+    CHECK_FALSE(f.dispatcher->nack(s, nack));
   }
   auto* dead = std::get_if<SettleOp>(&f.writes.back());
   REQUIRE(dead != nullptr);
@@ -174,7 +175,7 @@ TEST_CASE("NACK without requeue settles as rejected by the receiver") {
   v1::Nack nack;
   nack.set_delivery_id(1);
   nack.set_detail("Pflichtangabe fehlt");
-  CHECK_FALSE(f.dispatcher->nack(a, nack, Clock::now(), 0));
+  CHECK_FALSE(f.dispatcher->nack(a, nack));
   auto& settle = std::get<SettleOp>(f.writes.back());
   CHECK(settle.state == MessageState::kRejected);
   CHECK(settle.reason == v1::REJECTED_BY_RECEIVER);
@@ -186,9 +187,10 @@ TEST_CASE("the ack timeout redelivers") {
   f.connect("a", 1);
   f.commit(1);
   f.dispatcher->pump(f.sessions);
-  f.dispatcher->expire(Clock::now(), f.sessions);
+  f.dispatcher->expire(f.sessions);
   CHECK(f.sessions.at("a").deliveries.size() == 1);  // not yet
-  f.dispatcher->expire(Clock::now() + std::chrono::seconds(2), f.sessions);
+  f.clock.advance(std::chrono::seconds(2));
+  f.dispatcher->expire(f.sessions);
   CHECK(f.sessions.at("a").deliveries.empty());
   CHECK(f.dispatcher->redelivered() == 1);
 }

@@ -29,7 +29,7 @@ struct Fixture {
     });
   }
   StageContext context() {
-    return {config, routes, *committer, schemas, participants, false, trust, nullptr, adapters};
+    return {config, routes, *committer, schemas, participants, false, trust, nullptr, adapters, Clock::system()};
   }
   Message message(std::string raw) {
     Message m;

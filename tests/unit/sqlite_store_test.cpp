@@ -168,7 +168,7 @@ TEST_CASE("retention removes only what is settled for good and received before t
   std::uint64_t after = 0, removed = 0;
   int rounds = 0;
   do {
-    auto out = apply(s, {PurgeOp{1000, after, 2}});
+    auto out = apply(s, {PurgeOp{1000, 5000, after, 2}});
     REQUIRE(out.purged);
     removed += out.purged->first;
     after = out.purged->second;
@@ -183,7 +183,7 @@ TEST_CASE("retention removes only what is settled for good and received before t
   CHECK_FALSE(apply(s, {insert("acked", "q")}).inserts[0].duplicate);
   CHECK(apply(s, {insert("dead", "q")}).inserts[0].duplicate);
   // Nothing more to do: one look, nothing removed, start over next time.
-  auto again = apply(s, {PurgeOp{1000, 0, 100}});
+  auto again = apply(s, {PurgeOp{1000, 5000, 0, 100}});
   REQUIRE(again.purged);
   CHECK(again.purged->first == 0);
   CHECK(again.purged->second == 0);
