@@ -6,7 +6,10 @@ namespace ozgbus::client {
 
 using Steady = std::chrono::steady_clock;
 
-Client::Client(const Options& options) : options_(options), socket_(ctx_, zmq::socket_type::dealer) {
+Client::Client(const Options& options)
+    : options_(options),
+      socket_(ctx_, zmq::socket_type::dealer),
+      handshake_(ctx_, socket_, !options.server_public_key.empty(), options.public_key, options.endpoint) {
   socket_.set(zmq::sockopt::linger, 1000);
   // A DEALER blocks a send while it has no connected peer (a refused CURVE handshake, a broker
   // that is down): never longer than a request may take.
@@ -22,6 +25,10 @@ Client::Client(const Options& options) : options_(options), socket_(ctx_, zmq::s
 }
 
 Client::~Client() {
+  if (!welcomed_) {
+    socket_.set(zmq::sockopt::linger, 0);  // nothing was said that must still go out
+    return;
+  }
   if (!said_bye_) {
     try {
       bye();
@@ -38,6 +45,7 @@ Result<std::unique_ptr<Client>> Client::connect(const Options& options) {
 }
 
 std::optional<Rejection> Client::hello() {
+  if (auto problem = handshake_.await(Steady::now() + options_.timeout, options_.timeout)) return problem;
   auto e = wire::makeEnvelope(v1::HELLO);
   v1::Hello* h = e.mutable_hello();
   h->set_participant_id(options_.participant);
@@ -48,6 +56,7 @@ std::optional<Rejection> Client::hello() {
   auto answer = exchange(e, v1::WELCOME);
   if (!answer) return answer.rejection();
   welcome_ = answer->envelope.welcome();
+  welcomed_ = true;
   return std::nullopt;
 }
 

@@ -12,6 +12,7 @@
 #include <zmq.hpp>
 
 #include "core/result.h"
+#include "client/handshake.h"
 #include "ozgbus.pb.h"
 
 namespace ozgbus::client {
@@ -38,7 +39,9 @@ struct Incoming {
 
 class Client {
  public:
-  // Connects and says HELLO; the rejection carries the broker's ERROR or a timeout.
+  // Connects and says HELLO; the rejection carries the broker's ERROR, why the handshake failed
+  // (CURVE expected but no keys given, a key the broker does not know, ...), or that nothing
+  // answered within options.timeout.
   static Result<std::unique_ptr<Client>> connect(const Options& options);
   ~Client();
 
@@ -76,11 +79,13 @@ class Client {
   Options options_;
   zmq::context_t ctx_{1};
   zmq::socket_t socket_;
+  Handshake handshake_;
   std::deque<Incoming> backlog_;
   std::uint64_t next_correlation_ = 1;
   std::chrono::steady_clock::time_point last_sent_;
   v1::Welcome welcome_;
   bool said_bye_ = false;
+  bool welcomed_ = false;  // a HELLO was answered at least once
   bool session_lost_ = false;  // the broker no longer knows this connection: HELLO again
 };
 

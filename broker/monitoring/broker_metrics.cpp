@@ -18,6 +18,10 @@ BrokerMetrics::BrokerMetrics()
                                      "Messages moved to the dead-letter queue.", {"destination", "reason"})),
       flow_events_dropped(registry.counter("ozgbus_flow_events_dropped_total",
                                            "Transitions not published because the event publisher fell behind.")),
+      handshakes_refused(registry.counter("ozgbus_handshakes_refused_total",
+                                          "Connections refused before HELLO (unknown CURVE key, no CURVE, "
+                                          "failed CURVE handshake, a non-observer on the event stream).",
+                                          {"reason"})),
       stage_seconds(registry.histogram("ozgbus_stage_duration_seconds", "Time a pipeline stage took per message.",
                                        metrics::decadeBuckets(-5, 0), {"stage"})),
       commit_seconds(registry.histogram("ozgbus_store_commit_duration_seconds",

@@ -17,6 +17,7 @@ struct BrokerMetrics {
   metrics::Family<metrics::Counter>& redelivered;    // {destination}
   metrics::Family<metrics::Counter>& dead_lettered;  // {destination, reason}
   metrics::Family<metrics::Counter>& flow_events_dropped;  // {}
+  metrics::Family<metrics::Counter>& handshakes_refused;   // {reason}
   metrics::Family<metrics::Histogram>& stage_seconds;   // {stage}
   metrics::Family<metrics::Histogram>& commit_seconds;  // {}
   metrics::Family<metrics::Histogram>& commit_batch;    // {}

@@ -1,13 +1,13 @@
 #include "broker/security/zap_handler.h"
 
-#include <spdlog/spdlog.h>
 
 #include "core/wire/codec.h"
 
 namespace ozgbus::broker {
 
-ZapHandler::ZapHandler(zmq::context_t& ctx, const CurrentParticipants& participants)
-    : socket_(ctx, zmq::socket_type::rep), participants_(participants) {
+ZapHandler::ZapHandler(zmq::context_t& ctx, const CurrentParticipants& participants,
+                       HandshakeRefusals& refusals)
+    : socket_(ctx, zmq::socket_type::rep), participants_(participants), refusals_(refusals) {
   socket_.set(zmq::sockopt::linger, 0);
   socket_.set(zmq::sockopt::rcvtimeo, 100);  // to notice stop_
   socket_.bind("inproc://zeromq.zap.01");
@@ -48,23 +48,22 @@ void ZapHandler::run() {
       const Participant* p = reg->byCurveKey(z85);
       // The flow-event stream shows every message's way: for observers (operators) only.
       if (p != nullptr && text(2) == kEventsDomain && p->role != v1::OBSERVER) {
-        ++refused_;
         reason = "only observers may subscribe to flow events";
-        spdlog::warn("flow-event subscription by {} refused: role {}, not OBSERVER", p->id, v1::Role_Name(p->role));
+        refusals_.note(HandshakeRefusals::kNotObserver, "a client at " + text(3),
+                       "flow-event subscription by " + p->id + ", role " + v1::Role_Name(p->role) +
+                           ", not OBSERVER");
       } else if (p != nullptr) {
         status = "200";
         reason = "OK";
         user = p->id;
         metadata = curveKeyProperty(z85);
       } else {
-        ++refused_;
-        spdlog::warn("connection from {} refused: CURVE key {} is not in the participant registry",
-                     text(3), z85);
+        refusals_.note(HandshakeRefusals::kUnknownKey, "a client at " + text(3),
+                       std::string("CURVE key ") + z85 + " is not in the participant registry");
       }
     } else {
-      ++refused_;
       reason = "CURVE required";
-      spdlog::warn("connection from {} refused: mechanism {} (CURVE required)", text(3), text(5));
+      refusals_.note(HandshakeRefusals::kNotCurve, "a client at " + text(3), "mechanism " + text(5) + " (CURVE required)");
     }
     const std::string reply[] = {"1.0", text(1), status, reason, user, metadata};
     for (std::size_t i = 0; i < 6; ++i) {

@@ -10,6 +10,7 @@
 #include <thread>
 #include <zmq.hpp>
 
+#include "broker/security/handshake_refusals.h"
 #include "broker/security/participant_registry.h"
 
 namespace ozgbus::broker {
@@ -22,10 +23,9 @@ class ZapHandler {
   static constexpr const char* kEventsDomain = "ozgbus-events";
 
   // Binds before returning, so the ROUTER may bind right after.
-  ZapHandler(zmq::context_t& ctx, const CurrentParticipants& participants);
+  ZapHandler(zmq::context_t& ctx, const CurrentParticipants& participants, HandshakeRefusals& refusals);
   ~ZapHandler();
 
-  std::uint64_t refused() const { return refused_.load(); }
 
  private:
   void run();
@@ -33,8 +33,8 @@ class ZapHandler {
 
   zmq::socket_t socket_;
   const CurrentParticipants& participants_;
+  HandshakeRefusals& refusals_;
   std::atomic<bool> stop_{false};
-  std::atomic<std::uint64_t> refused_{0};
   std::thread thread_;
 };
 

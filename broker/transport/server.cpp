@@ -7,6 +7,7 @@
 #include <csignal>
 
 #include "broker/store/sqlite_store.h"
+#include "broker/util/systemd_notify.h"
 #include "core/dsig/signing_certificate.h"
 #include "core/wire/curve_keys.h"
 
@@ -132,6 +133,7 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config, const Clock&
   std::unique_ptr<Server> s(new Server(std::move(config), clock));
   const BrokerConfig& c = s->config_;
 
+  s->refusals_ = std::make_unique<HandshakeRefusals>(clock);
   if (!c.schemas.namespaces.empty()) {
     auto schemas = schema::SchemaRegistry::load(specOf(c.schemas));
     if (!schemas) return schemas.rejection();
@@ -148,7 +150,10 @@ Result<std::unique_ptr<Server>> Server::create(BrokerConfig config, const Clock&
     if (keys->secret_key.empty()) {
       return reject(v1::UNAUTHENTICATED, c.curve_secret_key_file.string() + " holds no secret key");
     }
-    s->zap_ = std::make_unique<ZapHandler>(s->ctx_, s->participants_);
+    s->zap_ = std::make_unique<ZapHandler>(s->ctx_, s->participants_, *s->refusals_);
+    // ZAP sees only CURVE clients; a client without CURVE fails before it, seen here.
+    s->router_monitor_ = std::make_unique<wire::SocketMonitor>(
+        s->ctx_, s->router_, ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL);
     s->router_.set(zmq::sockopt::zap_domain, "ozgbus");
     s->router_.set(zmq::sockopt::curve_server, 1);
     s->router_.set(zmq::sockopt::curve_secretkey, keys->secret_key);
@@ -272,15 +277,18 @@ void Server::run() {
   spdlog::info("ozgbus broker listening on {} (store {}, {} workers, stages: {})", endpoint(),
                config_.store.path.string(), config_.workers, fmt::join(config_.stages, " > "));
   zmq::pollitem_t items[] = {{router_.handle(), 0, ZMQ_POLLIN, 0},
-                             {mailbox_->socket().handle(), 0, ZMQ_POLLIN, 0}};
+                             {mailbox_->socket().handle(), 0, ZMQ_POLLIN, 0},
+                             {router_monitor_ ? router_monitor_->socket().handle() : nullptr, 0, ZMQ_POLLIN, 0}};
+  const int polled = router_monitor_ ? 3 : 2;
   auto next_housekeeping = clock_.steady();
   for (;;) {
     try {
-      zmq::poll(items, 2, std::chrono::milliseconds(20));
+      zmq::poll(items, polled, std::chrono::milliseconds(20));
     } catch (const zmq::error_t& e) {
       if (e.num() != EINTR) throw;  // a signal (SIGTERM) woke us: the loop below handles it
     }
     if (items[0].revents & ZMQ_POLLIN) receiveFrames();
+    if (items[2].revents & ZMQ_POLLIN) noteHandshakeFailures();
     while (auto e = mailbox_->tryTake()) handleEvent(*e);
     if (!draining_) {
       dispatcher_->pump(sessions_);
@@ -298,6 +306,7 @@ void Server::run() {
     if (g_reload.exchange(false)) reload();
     if (g_stop.load() && !draining_) {
       draining_ = true;
+      notifySystemd("STOPPING=1");
       spdlog::info("stop requested: no new submissions; finishing {} in the pipeline", in_pipeline_);
     }
     if (draining_ && idle()) break;
@@ -406,8 +415,22 @@ void Server::logStats(SteadyTime now) {
   counters_.commit_micros = counters_.max_commit_micros = 0;
 }
 
+void Server::noteHandshakeFailures() {
+  while (auto e = router_monitor_->next()) {
+    const bool plain = e->event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
+                       e->value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH;
+    // ZeroMQ names the listening endpoint here, not the client's address.
+    refusals_->note(plain ? HandshakeRefusals::kNotCurve : HandshakeRefusals::kCurveFailed,
+                    "a client on " + e->address,
+                    plain ? std::string("it does not use CURVE (a client needs --key and --server-key)")
+                          : "its CURVE handshake failed (" + wire::SocketMonitor::describeFailure(*e) +
+                                "; it may hold a wrong broker public key)");
+  }
+}
+
 void Server::housekeeping(SteadyTime now) {
   logStats(now);
+  refusals_->summarize();
   if (now >= next_overview_) {
     publishOverview();
     next_overview_ = now + std::chrono::milliseconds(250);

@@ -28,6 +28,7 @@
 #include "core/dsig/signer.h"
 #include "core/dsig/trust_store.h"
 #include "core/wire/codec.h"
+#include "core/wire/socket_monitor.h"
 
 namespace ozgbus::broker {
 
@@ -131,7 +132,10 @@ class Server {
   void reload();
   zmq::context_t ctx_{1};
   zmq::socket_t router_;
+  std::unique_ptr<HandshakeRefusals> refusals_;
   std::unique_ptr<ZapHandler> zap_;  // null when insecure; bound before the ROUTER binds
+  std::unique_ptr<wire::SocketMonitor> router_monitor_;  // failed handshakes on the ROUTER
+  void noteHandshakeFailures();
   std::unique_ptr<Mailbox> mailbox_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<GroupCommitter> committer_;

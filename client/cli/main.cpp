@@ -1,4 +1,8 @@
 // ozgbus: command-line client for the ozgbus message bus.
+#include <cstdio>
+#include <string>
+#include <utility>
+
 #include "client/cli/commands.h"
 #include "core/dsig/xmlsec.h"
 #include "core/xml/xml_init.h"
@@ -19,6 +23,18 @@ int main(int argc, char** argv) {
   ozgbus::cli::registerAudit(app, exit_code);
   ozgbus::cli::registerAdmin(app, exit_code);
   ozgbus::cli::registerWatch(app, exit_code);
+  // CLI11 would answer an unknown command with "A subcommand is required".
+  const auto all = [](const CLI::App*) { return true; };
+  std::string known;
+  bool found = false;
+  for (const CLI::App* sub : std::as_const(app).get_subcommands(all)) {
+    known += (known.empty() ? "" : ", ") + sub->get_name();
+    found = found || (argc > 1 && sub->get_name() == argv[1]);
+  }
+  if (argc > 1 && argv[1][0] != '-' && !found) {
+    std::fprintf(stderr, "ozgbus: unknown command '%s' (commands: %s; ozgbus --help)\n", argv[1], known.c_str());
+    return 2;
+  }
   ozgbus::xml::initXml();
   ozgbus::dsig::initDsig();
   CLI11_PARSE(app, argc, argv);

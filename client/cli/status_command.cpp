@@ -63,10 +63,13 @@ int runStatus(const ConnectionArgs& a, const std::string& as) {
 
 void registerStatus(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ConnectionArgs>();
-  auto as = std::make_shared<std::string>("ozgbus-status");
+  auto as = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("status", "show queues and connected participants");
   addConnectionOptions(*cmd, *args);
-  cmd->add_option("--as", *as, "participant id (an observer, when CURVE is on)")->capture_default_str();
+  cmd->add_option("--as", *as,
+                  "participant id to connect as: with CURVE, the observer whose key --key holds "
+                  "(the demo's is ozgbus-operator)")
+      ->required();
   cmd->callback([args, as, &exit_code] { exit_code = runStatus(*args, *as); });
 }
 

@@ -5,6 +5,7 @@
 #include <zmq.hpp>
 
 #include "client/cli/commands.h"
+#include "client/handshake.h"
 #include "core/wire/curve_keys.h"
 #include "ozgbus.pb.h"
 
@@ -22,6 +23,7 @@ struct WatchArgs {
 int runWatch(const WatchArgs& a) {
   zmq::context_t ctx(1);
   zmq::socket_t sub(ctx, zmq::socket_type::sub);
+  std::string public_key;
   if (!a.key_file.empty()) {
     auto mine = wire::loadCurveKeys(a.key_file);
     auto server = wire::loadCurveKeys(a.server_key_file);
@@ -31,11 +33,19 @@ int runWatch(const WatchArgs& a) {
     }
     sub.set(zmq::sockopt::curve_serverkey, server->public_key);
     sub.set(zmq::sockopt::curve_publickey, mine->public_key);
+    public_key = mine->public_key;
     sub.set(zmq::sockopt::curve_secretkey, mine->secret_key);
   }
   sub.set(zmq::sockopt::subscribe, "ozgbus.flow");
   sub.set(zmq::sockopt::rcvtimeo, a.timeout > 0 ? static_cast<int>(a.timeout * 1000) : -1);
+  const auto connect_timeout = std::chrono::milliseconds(10000);
+  client::Handshake handshake(ctx, sub, !a.key_file.empty(), public_key, a.events,
+                              "the flow-event stream admits only registered observers");
   sub.connect(a.events);
+  if (auto refused = handshake.await(std::chrono::steady_clock::now() + connect_timeout, connect_timeout)) {
+    std::cerr << "ozgbus watch: " << refused->toString() << "\n";
+    return 2;
+  }
   const auto wanted = [&a](const std::string& event) {
     if (a.filters.empty()) return true;
     for (const auto& f : a.filters) {

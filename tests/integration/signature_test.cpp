@@ -254,7 +254,8 @@ TEST_CASE("with CURVE the connection, the header's author and the signing certif
   po.join();
   CHECK_MESSAGE(as_operator.status == 0, as_operator.out);
   CHECK(as_operator.out.find("received") != std::string::npos);
-  CHECK(as_portal.status == 1);
+  CHECK(as_portal.status == 2);
+  CHECK(as_portal.err.find("admits only registered observers") != std::string::npos);
 
   // Author and signer agree with each other but not with the connection.
   const std::string sh_doc = testing::replaced(testing::unsignedSample(), "<kennung>psw:02000001</kennung>",

@@ -153,9 +153,13 @@ std::unique_ptr<client::Client> BrokerProcess::connect(const std::string& partic
 CommandResult runCommand(const std::vector<std::string>& argv) {
   int pipefd[2];
   if (::pipe(pipefd) != 0) throw std::runtime_error("pipe failed");
+  TempDir errdir;
+  const std::string errfile = (errdir.path() / "stderr").string();
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(pipefd[1], 1);
+    const int err = ::open(errfile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(err, 2);
     ::close(pipefd[0]);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -171,6 +175,10 @@ CommandResult runCommand(const std::vector<std::string>& argv) {
   int status = 0;
   ::waitpid(pid, &status, 0);
   r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream err(errfile);
+  std::stringstream e;
+  e << err.rdbuf();
+  r.err = e.str();
   return r;
 }
 

@@ -53,10 +53,12 @@ class BrokerProcess {
   std::optional<client::Options> probe_;
 };
 
-// Runs a command (a path, or a name looked up in PATH), returns its exit status and stdout.
+// Runs a command (a path, or a name looked up in PATH), returns its exit status, its stdout
+// and its stderr.
 struct CommandResult {
   int status = -1;
   std::string out;
+  std::string err;
 };
 CommandResult runCommand(const std::vector<std::string>& argv);
 
