@@ -7,6 +7,7 @@
 #include "broker/config/config.h"
 #include "broker/logging/log_format.h"
 #include "broker/transport/server.h"
+#include "broker/util/systemd_notify.h"
 #include "core/dsig/xmlsec.h"
 #include "core/xml/xml_init.h"
 
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
     spdlog::critical("cannot start: {}", server.rejection().detail);
     return 1;
   }
+  ozgbus::broker::notifySystemd("READY=1");
   (*server)->run();
   return 0;
 }

@@ -6,7 +6,7 @@
 # jurisdictions' adapters. Keys and certificates come from the development PKI in .demo/pki.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh default
+scripts/setup.sh default ozgbus-broker ozgbus   # only what the demo runs; scripts/test.sh builds all
 bin=build/default
 
 mkdir -p .demo
@@ -28,6 +28,7 @@ for _ in $(seq 50); do
   kill -0 $broker 2>/dev/null || { cat .demo/broker.log; exit 1; }
   sleep 0.2
 done
+echo "== broker up: dashboard on http://127.0.0.1:7756/ (log: .demo/broker.log); sample traffic follows"
 
 "$bin/client/ozgbus" demo --broker "$endpoint" --samples samples/messages --pki .demo/pki
 "$bin/client/ozgbus" status --broker "$endpoint" "${operator[@]}"

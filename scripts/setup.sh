@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
 # Installs what ozgbus needs from Debian 12's packages (as root, or through sudo) and builds one
 # CMake preset (default, asan or release). Safe to run again: installs only what is missing.
+#   scripts/setup.sh [--tests] PRESET [TARGET...]
+# --tests also installs what the test suite uses beside the build (a browser for the dashboard
+# test, promtool); TARGETs build only those (the demo builds the broker and the CLI).
 set -euo pipefail
-preset=${1:-default}
 cd "$(dirname "$0")/.."
+with_tests=0
+if [[ ${1:-} == --tests ]]; then
+  with_tests=1
+  shift
+fi
+preset=${1:-default}
+shift || true
 
 packages=(
   cmake ninja-build g++ pkg-config openssl
   libzmq3-dev cppzmq-dev libprotobuf-dev protobuf-compiler libsqlite3-dev
   libxml2-dev libxml2-utils libxslt1-dev libxmlsec1-dev xmlsec1 libssl-dev
   doctest-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libcpp-httplib-dev
-  prometheus chromium chromium-driver python3-selenium
 )
+if ((with_tests)); then
+  packages+=(prometheus chromium chromium-driver python3-selenium)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -24,6 +35,8 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "== building preset '$preset'"
+echo "== building preset '$preset'${*:+ (targets: $*)}"
 cmake --preset "$preset" >/dev/null
-cmake --build --preset "$preset"
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
+cmake --build --preset "$preset" "${targets[@]}"

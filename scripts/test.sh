@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset=${OZGBUS_TEST_PRESET:-asan}
-scripts/setup.sh "$preset"
+scripts/setup.sh --tests "$preset"
 ctest --preset "$preset" -j2

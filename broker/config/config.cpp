@@ -153,6 +153,18 @@ void readParticipants(const toml::table& root, Reader& r, std::vector<Participan
   }
 }
 
+// Installed (cmake --install): <prefix>/share/ozgbus/dashboard beside <prefix>/bin; in a build
+// tree: the source folder.
+std::filesystem::path defaultDashboardDir() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto installed = exe.parent_path().parent_path() / "share" / "ozgbus" / "dashboard";
+    if (std::filesystem::is_regular_file(installed / "index.html", ec)) return installed;
+  }
+  return OZGBUS_DASHBOARD_DIR;
+}
+
 bool has(const std::vector<std::string>& stages, const char* stage) {
   return std::find(stages.begin(), stages.end(), stage) != stages.end();
 }
@@ -293,7 +305,7 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
   r.get(t["events"]["publish"], "events.publish", c.events_publish);
   std::string dashboard;
   r.get(t["http"]["dashboard_dir"], "http.dashboard_dir", dashboard);
-  c.dashboard_dir = dashboard.empty() ? std::filesystem::path(OZGBUS_DASHBOARD_DIR) : resolve(dashboard);
+  c.dashboard_dir = dashboard.empty() ? defaultDashboardDir() : resolve(dashboard);
   readRoutes(root, r, c.routes);
   if (!r.error().empty()) return reject(v1::REASON_UNSPECIFIED, r.error());
 

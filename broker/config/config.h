@@ -79,7 +79,7 @@ struct BrokerConfig {
   SignatureConfig signatures;
   std::vector<std::filesystem::path> adapter_folders;
   std::string http_listen = "127.0.0.1:7756";  // [http] listen: metrics, admin API, dashboard; "" off
-  std::filesystem::path dashboard_dir;         // [http] dashboard_dir; default: the source's
+  std::filesystem::path dashboard_dir;         // [http] dashboard_dir; default: installed, else the source's
   std::string events_publish = "tcp://127.0.0.1:7757";  // [events] publish: flow events (PUB); "" off  // [adapters] folders: adapters/<name>/...
   std::string log_format = "human";  // or "json"
   std::string log_level = "info";
