@@ -6,15 +6,15 @@
 
 #include "broker/config/config.h"
 #include "broker/logging/log_format.h"
-#include "broker/transport/server.h"
-#include "broker/util/systemd_notify.h"
+#include "broker/broker.h"
+#include "core/util/systemd_notify.h"
 #include "core/dsig/xmlsec.h"
 #include "core/xml/xml_init.h"
 
 namespace {
 
-void onSignal(int) { ozgbus::broker::Server::requestStop(); }
-void onHangup(int) { ozgbus::broker::Server::requestReload(); }
+void onSignal(int) { ozgbus::broker::Broker::requestStop(); }
+void onHangup(int) { ozgbus::broker::Broker::requestReload(); }
 
 }  // namespace
 
@@ -51,12 +51,12 @@ int main(int argc, char** argv) {
   std::signal(SIGHUP, onHangup);
   std::signal(SIGPIPE, SIG_IGN);
 
-  auto server = ozgbus::broker::Server::create(std::move(*config));
-  if (!server) {
-    spdlog::critical("cannot start: {}", server.rejection().detail);
+  auto broker = ozgbus::broker::Broker::create(std::move(*config));
+  if (!broker) {
+    spdlog::critical("cannot start: {}", broker.rejection().detail);
     return 1;
   }
-  ozgbus::broker::notifySystemd("READY=1");
-  (*server)->run();
+  ozgbus::util::notifySystemd("READY=1");
+  (*broker)->run();
   return 0;
 }

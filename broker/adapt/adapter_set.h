@@ -14,6 +14,7 @@
 #include "broker/adapt/adapter_manifest.h"
 #include "broker/adapt/xslt.h"
 #include "core/result.h"
+#include "core/util/snapshot.h"
 #include "core/xml/libxml.h"
 
 namespace ozgbus::broker {
@@ -51,13 +52,6 @@ class AdapterSet {
   std::vector<Adapter> adapters_;
 };
 
-class CurrentAdapters {
- public:
-  std::shared_ptr<const AdapterSet> get() const { return std::atomic_load(&set_); }
-  void replace(std::shared_ptr<const AdapterSet> s) { std::atomic_store(&set_, std::move(s)); }
-
- private:
-  std::shared_ptr<const AdapterSet> set_;
-};
+using CurrentAdapters = util::Snapshot<AdapterSet>;
 
 }  // namespace ozgbus::broker

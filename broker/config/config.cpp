@@ -165,10 +165,6 @@ std::filesystem::path defaultDashboardDir() {
   return OZGBUS_DASHBOARD_DIR;
 }
 
-bool has(const std::vector<std::string>& stages, const char* stage) {
-  return std::find(stages.begin(), stages.end(), stage) != stages.end();
-}
-
 template <typename Resolve>
 void readSignatures(const toml::table& root, Reader& r, const Resolve& resolve, BrokerConfig& c) {
   const toml::node_view<const toml::node> t{static_cast<const toml::node*>(&root)};
@@ -183,13 +179,6 @@ void readSignatures(const toml::table& root, Reader& r, const Resolve& resolve, 
   std::int64_t ttl = s.cache_ttl.count();
   r.positive(t["signatures"]["cache_ttl_s"], "signatures.cache_ttl_s", ttl);
   s.cache_ttl = std::chrono::seconds(ttl);
-  if (has(c.stages, "verify") && s.trust.empty()) {
-    r.fail("signatures.trust", "is required when pipeline.stages has \"verify\"");
-  }
-  if (has(c.stages, "sign") && (s.key.empty() || s.certificate.empty())) {
-    r.fail("signatures.broker_key",
-           "and signatures.broker_certificate are required when pipeline.stages has \"sign\"");
-  }
 }
 
 }  // namespace
@@ -285,19 +274,8 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
     c.schemas.catalogs.push_back(resolve(catalog));
   }
   c.schemas.namespaces = stringList(root, "schemas", "namespaces", r);
-  const bool validates = std::find(c.stages.begin(), c.stages.end(), "validate") != c.stages.end();
-  if (validates && (c.schemas.catalogs.empty() || c.schemas.namespaces.empty())) {
-    r.fail("schemas", "needs catalogs and namespaces when pipeline.stages has \"validate\"");
-  }
   readSignatures(root, r, resolve, c);
   for (const auto& f : stringList(root, "adapters", "folders", r)) c.adapter_folders.push_back(resolve(f));
-  if (has(c.stages, "adapt") && c.adapter_folders.empty()) {
-    r.fail("adapters.folders", "is required when pipeline.stages has \"adapt\"");
-  }
-  if (has(c.stages, "adapt") && !has(c.stages, "validate")) {
-    r.fail("pipeline.stages", "with \"adapt\" needs \"validate\" too (and [schemas] for every "
-                              "adapter output)");
-  }
   r.get(t["http"]["listen"], "http.listen", c.http_listen);
   if (!c.http_listen.empty() && c.http_listen.rfind(':') == std::string::npos) {
     r.fail("http.listen", "must be host:port (or \"\" for no HTTP endpoint)");

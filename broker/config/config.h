@@ -9,8 +9,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "broker/security/participant_registry.h"
-#include "broker/security/submit_limiter.h"
+#include "broker/config/participant.h"
 #include "core/xml/xml_limits.h"
 
 namespace ozgbus::broker {
@@ -20,6 +19,12 @@ struct RouteRule {
   std::string ars_prefix;   // or a prefix of the reader's ARS digits, e.g. "0916"
   std::string service;      // LeiKa key or message type; empty matches every service
   std::string destination;  // queue name
+};
+
+struct SubmitLimits {
+  double rate = 5000;               // submissions per second and participant
+  double burst = 1000;              // tokens a quiet participant may spend at once
+  std::uint32_t max_in_flight = 2048;  // per connection: submitted, not yet answered
 };
 
 struct StoreConfig {

@@ -14,9 +14,9 @@ std::uint64_t idOf(const QueuedMessage& m) { return m.id; }
 
 }  // namespace
 
-Dispatcher::Dispatcher(const DeliveryConfig& config, Store& reader, const Clock& clock, Send send,
-                       Write write)
-    : config_(config), reader_(reader), clock_(clock), send_(std::move(send)), write_(std::move(write)) {}
+Dispatcher::Dispatcher(const DeliveryConfig& config, StoreReader& reader, const util::Clock& clock, Send send,
+                       CommitQueue& outcomes)
+    : config_(config), reader_(reader), clock_(clock), send_(std::move(send)), outcomes_(outcomes) {}
 
 Dispatcher::Queue& Dispatcher::queue(const std::string& name, bool spilled) {
   auto it = queues_.find(name);
@@ -80,7 +80,7 @@ std::optional<Rejection> Dispatcher::ack(Session& session, std::uint64_t id) {
   --queue(f->message.queue).depth;
   ++delivered_;
   brokerMetrics().delivered.with({f->message.queue}).inc();
-  write_(SettleOp{id, f->message.sender, f->message.uuid, MessageState::kDelivered,
+  outcomes_.enqueue(SettleOp{id, f->message.sender, f->message.uuid, MessageState::kDelivered,
                   v1::REASON_UNSPECIFIED, "", session.participant, now_ms,
                   f->message.message_type});
   return std::nullopt;
@@ -103,7 +103,7 @@ std::optional<Rejection> Dispatcher::nack(Session& session, const v1::Nack& nack
   --queue(f->message.queue).depth;
   const ReasonCode reason =
       nack.reason() == v1::REASON_UNSPECIFIED ? v1::REJECTED_BY_RECEIVER : nack.reason();
-  write_(SettleOp{f->message.id, f->message.sender, f->message.uuid, MessageState::kRejected,
+  outcomes_.enqueue(SettleOp{f->message.id, f->message.sender, f->message.uuid, MessageState::kRejected,
                   reason, nack.detail(), session.participant, now_ms, f->message.message_type});
   return std::nullopt;
 }
@@ -124,7 +124,7 @@ void Dispatcher::failed(InFlight&& f, const std::string& consumer, const std::st
     brokerMetrics().dead_lettered.with({m.queue, reasonName(v1::MAX_ATTEMPTS)}).inc();
     spdlog::warn("message {} is a dead letter of queue {}: {} delivery attempts failed; last to {}: {}",
                  m.uuid, m.queue, m.attempts, consumer, detail);
-    write_(SettleOp{m.id, m.sender, m.uuid, MessageState::kDeadLetter, v1::MAX_ATTEMPTS,
+    outcomes_.enqueue(SettleOp{m.id, m.sender, m.uuid, MessageState::kDeadLetter, v1::MAX_ATTEMPTS,
                     std::to_string(m.attempts) + " delivery attempts failed; last: " + detail,
                     consumer, now_ms, m.message_type});
     return;
@@ -133,12 +133,12 @@ void Dispatcher::failed(InFlight&& f, const std::string& consumer, const std::st
   brokerMetrics().redelivered.with({m.queue}).inc();
   spdlog::info("message {} goes back to queue {} for attempt {}: delivery to {} failed: {}", m.uuid, m.queue,
                m.attempts + 1, consumer, detail);
-  write_(AttemptOp{m.id, m.attempts, "to " + consumer + ": " + detail, now_ms});
+  outcomes_.enqueue(AttemptOp{m.id, m.attempts, "to " + consumer + ": " + detail, now_ms});
   q.ready.pushFront(std::move(m));
 }
 
-void Dispatcher::expire(std::unordered_map<std::string, Session>& sessions) {
-  const SteadyTime now = clock_.steady();
+void Dispatcher::expire(Sessions& sessions) {
+  const util::SteadyTime now = clock_.steady();
   std::vector<std::uint64_t> late;
   for (const auto& [id, f] : in_flight_) {
     if (f.deadline <= now) late.push_back(id);
@@ -157,15 +157,16 @@ void Dispatcher::expire(std::unordered_map<std::string, Session>& sessions) {
 
 void Dispatcher::refill(Queue& q) {
   const std::size_t asked = q.ready.refillSize();
-  try {
-    q.ready.refilled(reader_.loadQueued(q.name, q.ready.loadedUpTo(), asked), asked, idOf);
-  } catch (const std::exception& e) {
+  auto rows = reader_.loadQueued(q.name, q.ready.loadedUpTo(), asked);
+  if (!rows) {
     // The window stays marked as spilled, so the next pump tries again.
-    spdlog::error("cannot read queue {} from the store (will retry): {}", q.name, e.what());
+    spdlog::error("cannot read queue {} from the store (will retry): {}", q.name, rows.rejection().detail);
+    return;
   }
+  q.ready.refilled(std::move(*rows), asked, idOf);
 }
 
-void Dispatcher::pump(std::unordered_map<std::string, Session>& sessions) {
+void Dispatcher::pump(Sessions& sessions) {
   for (auto& [name, q] : queues_) {
     if (q.consumers.empty()) continue;
     if (q.ready.wantsRefill()) refill(q);
@@ -173,7 +174,7 @@ void Dispatcher::pump(std::unordered_map<std::string, Session>& sessions) {
   }
 }
 
-void Dispatcher::pumpQueue(Queue& q, std::unordered_map<std::string, Session>& sessions) {
+void Dispatcher::pumpQueue(Queue& q, Sessions& sessions) {
   const auto deadline = clock_.steady() + config_.ack_timeout;
   while (!q.ready.empty()) {
     Session* target = nullptr;

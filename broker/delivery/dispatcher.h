@@ -1,7 +1,8 @@
 // Dispatcher: per-queue delivery to back-end sessions with credit-based flow control,
 // redelivery after a disconnect, a NACK with requeue or the ack timeout, and dead-lettering
 // after max_attempts. Memory per queue is bounded by a SpillWindow; the rest stays in the store.
-// Not thread-safe: lives on the transport thread; store writes go to the group committer.
+// Not thread-safe: lives on the transport thread; it reads the store through its own reader and
+// writes through a CommitQueue (the outcome path to the group commit).
 #pragma once
 
 #include <functional>
@@ -13,11 +14,12 @@
 
 #include "broker/config/config.h"
 #include "broker/delivery/spill_window.h"
+#include "broker/delivery/session.h"
+#include "broker/store/commit_queue.h"
 #include "broker/store/records.h"
 #include "broker/store/store.h"
-#include "broker/transport/session.h"
-#include "broker/util/clock.h"
 #include "core/result.h"
+#include "core/util/clock.h"
 
 namespace ozgbus::broker {
 
@@ -25,10 +27,10 @@ class Dispatcher {
  public:
   // send: hands a DELIVER to the session's socket; false when the peer is gone.
   using Send = std::function<bool(Session&, const QueuedMessage&)>;
-  // write: queues a store operation for the next group commit.
-  using Write = std::function<void(StoreOp)>;
 
-  Dispatcher(const DeliveryConfig& config, Store& reader, const Clock& clock, Send send, Write write);
+  // outcomes: where settles and failed attempts go on their way to the store.
+  Dispatcher(const DeliveryConfig& config, StoreReader& reader, const util::Clock& clock, Send send,
+             CommitQueue& outcomes);
 
   // Depth counts from the store after a restart; the windows then refill from disk.
   void restore(const std::vector<QueueCounts>& counts);
@@ -63,10 +65,10 @@ class Dispatcher {
   }
 
   // Redelivers what passed its ack timeout. Returns the sessions found unresponsive.
-  void expire(std::unordered_map<std::string, Session>& sessions);
+  void expire(Sessions& sessions);
 
   // Sends as much as credit allows, refilling windows from the store where they spilled.
-  void pump(std::unordered_map<std::string, Session>& sessions);
+  void pump(Sessions& sessions);
 
   struct QueueView {
     std::string name;
@@ -94,11 +96,11 @@ class Dispatcher {
   struct InFlight {
     QueuedMessage message;
     std::string identity;
-    SteadyTime deadline;
+    util::SteadyTime deadline;
   };
 
   Queue& queue(const std::string& name, bool spilled = false);
-  void pumpQueue(Queue& q, std::unordered_map<std::string, Session>& sessions);
+  void pumpQueue(Queue& q, Sessions& sessions);
   void refill(Queue& q);
   // A delivery failed (disconnect, timeout, NACK requeue): count the attempt, requeue or bury.
   void failed(InFlight&& f, const std::string& consumer, const std::string& detail,
@@ -106,10 +108,10 @@ class Dispatcher {
   std::optional<InFlight> take(Session& session, std::uint64_t id);
 
   DeliveryConfig config_;
-  Store& reader_;
-  const Clock& clock_;
+  StoreReader& reader_;
+  const util::Clock& clock_;
   Send send_;
-  Write write_;
+  CommitQueue& outcomes_;
   std::map<std::string, Queue> queues_;
   std::unordered_map<std::uint64_t, InFlight> in_flight_;
   std::uint64_t dead_lettered_ = 0;

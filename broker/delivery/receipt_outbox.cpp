@@ -10,9 +10,9 @@ std::uint64_t seqOf(const ReceiptRecord& r) { return r.seq; }
 
 }  // namespace
 
-ReceiptOutbox::ReceiptOutbox(const DeliveryConfig& config, Store& reader, const Clock& clock, Send send,
-                             Write write)
-    : config_(config), reader_(reader), clock_(clock), send_(std::move(send)), write_(std::move(write)) {}
+ReceiptOutbox::ReceiptOutbox(const DeliveryConfig& config, StoreReader& reader, const util::Clock& clock,
+                             Send send, CommitQueue& outcomes)
+    : config_(config), reader_(reader), clock_(clock), send_(std::move(send)), outcomes_(outcomes) {}
 
 ReceiptOutbox::Box& ReceiptOutbox::box(const std::string& participant, bool spilled) {
   auto it = boxes_.find(participant);
@@ -53,11 +53,11 @@ std::optional<Rejection> ReceiptOutbox::ack(Session& session, std::uint64_t rece
                   "receipt " + std::to_string(receipt_id) + " is not held by this connection");
   }
   --it->second.pending;
-  write_(ReceiptAckOp{receipt_id, clock_.wallMillis()});
+  outcomes_.enqueue(ReceiptAckOp{receipt_id, clock_.wallMillis()});
   return std::nullopt;
 }
 
-void ReceiptOutbox::pump(std::unordered_map<std::string, Session>& sessions) {
+void ReceiptOutbox::pump(Sessions& sessions) {
   for (auto& [identity, session] : sessions) {
     if (session.role != v1::PORTAL && session.role != v1::PEER) continue;
     auto it = boxes_.find(session.participant);
@@ -66,14 +66,13 @@ void ReceiptOutbox::pump(std::unordered_map<std::string, Session>& sessions) {
     while (session.receipts.size() < config_.receipt_window) {
       if (b.ready.empty() && b.ready.wantsRefill()) {
         const std::size_t asked = b.ready.refillSize();
-        try {
-          b.ready.refilled(reader_.loadReceipts(session.participant, b.ready.loadedUpTo(), asked),
-                           asked, seqOf);
-        } catch (const std::exception& e) {
-          spdlog::error("cannot read receipts for {} from the store (will retry): {}",
-                        session.participant, e.what());
+        auto rows = reader_.loadReceipts(session.participant, b.ready.loadedUpTo(), asked);
+        if (!rows) {
+          spdlog::error("cannot read receipts for {} from the store (will retry): {}", session.participant,
+                        rows.rejection().detail);
           break;
         }
+        b.ready.refilled(std::move(*rows), asked, seqOf);
       }
       if (b.ready.empty()) break;
       ReceiptRecord& r = b.ready.front();

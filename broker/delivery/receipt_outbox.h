@@ -12,26 +12,28 @@
 
 #include "broker/config/config.h"
 #include "broker/delivery/spill_window.h"
+#include "broker/delivery/session.h"
+#include "broker/store/commit_queue.h"
 #include "broker/store/records.h"
 #include "broker/store/store.h"
-#include "broker/transport/session.h"
-#include "broker/util/clock.h"
+#include "core/util/clock.h"
 
 namespace ozgbus::broker {
 
 class ReceiptOutbox {
  public:
   using Send = std::function<bool(Session&, const ReceiptRecord&)>;
-  using Write = std::function<void(StoreOp)>;
 
-  ReceiptOutbox(const DeliveryConfig& config, Store& reader, const Clock& clock, Send send, Write write);
+  // outcomes: where a receipt's ACK goes on its way to the store.
+  ReceiptOutbox(const DeliveryConfig& config, StoreReader& reader, const util::Clock& clock, Send send,
+                CommitQueue& outcomes);
 
   void restore(const std::vector<std::pair<std::string, std::uint64_t>>& pending);
   void committed(const ReceiptRecord& receipt);
   // Receipts the session held go back to be sent again.
   void detach(Session& session);
   std::optional<Rejection> ack(Session& session, std::uint64_t receipt_id);
-  void pump(std::unordered_map<std::string, Session>& sessions);
+  void pump(Sessions& sessions);
 
   std::uint64_t pending(const std::string& participant) const;
 
@@ -45,10 +47,10 @@ class ReceiptOutbox {
   Box& box(const std::string& participant, bool spilled = false);
 
   DeliveryConfig config_;
-  Store& reader_;
-  const Clock& clock_;
+  StoreReader& reader_;
+  const util::Clock& clock_;
   Send send_;
-  Write write_;
+  CommitQueue& outcomes_;
   std::map<std::string, Box> boxes_;
 };
 

@@ -10,8 +10,6 @@
 
 #include "broker/monitoring/broker_metrics.h"
 #include "broker/monitoring/json.h"
-#include "broker/store/sqlite_handle.h"
-#include "broker/store/trace_line.h"
 
 namespace ozgbus::broker {
 namespace {
@@ -34,16 +32,16 @@ bool equalsIgnoringCase(const std::string& a, const std::string& b) {
          });
 }
 
+void traceEvents(Json& j, const std::vector<TraceEvent>& events) {
+  for (const TraceEvent& e : events) {
+    j.beginObject().key("at_ms").value(e.at_ms).key("event").value(e.event).key("detail").value(e.detail).endObject();
+  }
+}
+
 bool isUuid(std::string s) {
   static const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return std::regex_match(s, uuid);
-}
-
-void traceEvents(Json& j, const std::string& history) {
-  forEachTraceLine(history, [&j](std::int64_t at_ms, std::string_view event, std::string_view detail) {
-    j.beginObject().key("at_ms").value(at_ms).key("event").value(event).key("detail").value(detail).endObject();
-  });
 }
 
 const char* kSecurityHeaders[][2] = {
@@ -125,19 +123,12 @@ void AdminHttp::routes() {
       j.beginObject().key("at_ms").value(it->at_ms).key("event").value("rejected");
       j.key("detail").value(it->reason + ": " + it->detail + " (from " + it->sender + ")").endObject();
     }
-    try {
-      auto db = sqlite::open(options_.store_path, SQLITE_OPEN_READONLY);
-      sqlite::Stmt q(db.get(), "SELECT uuid, coalesce(history, '') FROM messages WHERE id = ?1");
-      for (const std::uint64_t id : options_.candidates(uuid)) {
-        q.bind(1, static_cast<std::int64_t>(id));
-        if (q.step() && equalsIgnoringCase(q.text(0), uuid)) {
-          known = true;
-          traceEvents(j, q.text(1));
-        }
-        q.reset();
-      }
-    } catch (const std::exception& e) {
-      return error(res, 503, std::string("store: ") + e.what());
+    auto reader = options_.reader();
+    auto traces = reader ? (*reader)->traces(uuid) : Result<std::vector<MessageTrace>>(reader.rejection());
+    if (!traces) return error(res, 503, "store: " + traces.rejection().detail);
+    for (const MessageTrace& t : *traces) {
+      known = true;
+      traceEvents(j, t.events);
     }
     j.endArray().endObject();
     if (!known) {
@@ -154,19 +145,13 @@ void AdminHttp::routes() {
   s.Get("/api/dead-letters", [this](const httplib::Request&, httplib::Response& res) {
     Json j;
     j.beginObject().key("dead_letters").beginArray();
-    try {
-      // Through the dead letters' own index: the planner would otherwise walk every message
-      // backwards for the ORDER BY (24 ms per call with 100,000 stored, on every dashboard poll).
-      auto db = sqlite::open(options_.store_path, SQLITE_OPEN_READONLY);
-      sqlite::Stmt q(db.get(), "SELECT id, uuid, queue, reason, coalesce(detail, ''), coalesce(settled_at_ms, 0)"
-                               " FROM messages INDEXED BY messages_dead WHERE state = 3 ORDER BY id DESC LIMIT 1000");
-      while (q.step()) {
-        j.beginObject().key("id").value(q.integer(0)).key("message_uuid").value(q.text(1));
-        j.key("queue").value(q.text(2)).key("reason").value(reasonName(static_cast<ReasonCode>(q.integer(3))));
-        j.key("detail").value(q.text(4)).key("at_ms").value(q.integer(5)).endObject();
-      }
-    } catch (const std::exception& e) {
-      return error(res, 503, std::string("store: ") + e.what());
+    auto reader = options_.reader();
+    auto dead = reader ? (*reader)->deadLetters(1000) : Result<std::vector<DeadLetter>>(reader.rejection());
+    if (!dead) return error(res, 503, "store: " + dead.rejection().detail);
+    for (const DeadLetter& d : *dead) {
+      j.beginObject().key("id").value(d.id).key("message_uuid").value(d.uuid);
+      j.key("queue").value(d.queue).key("reason").value(reasonName(d.reason));
+      j.key("detail").value(d.detail).key("at_ms").value(d.at_ms).endObject();
     }
     j.endArray().endObject();
     json(res, 200, j.str());

@@ -1,7 +1,7 @@
 // AdminHttp: the broker's HTTP endpoint for operators — /metrics (Prometheus), /healthz,
 // /readyz, the JSON admin API (overview, message trace, dead letters with replay and discard)
 // and the dashboard's static files. Runs on its own threads (cpp-httplib's pool); it reads only
-// published snapshots and its own read-only SQLite connections, and hands actions to the
+// published snapshots and the store (a reader of its own per request), and hands actions to the
 // transport thread, so it never touches transport state.
 #pragma once
 
@@ -14,8 +14,9 @@
 #include <thread>
 #include <vector>
 
-#include "broker/monitoring/admin_request.h"
+#include "broker/admin/admin_request.h"
 #include "broker/monitoring/overview.h"
+#include "broker/store/store.h"
 #include "core/result.h"
 
 namespace httplib {
@@ -28,10 +29,8 @@ struct AdminHttpOptions {
   std::string host = "127.0.0.1";
   int port = 7756;
   std::filesystem::path dashboard_dir;  // index.html, app.js, style.css
-  std::filesystem::path store_path;     // read-only queries: trace, dead letters
-  // Row ids that may hold a message UUID (Store::candidatesFor): a trace is found without
-  // scanning the messages.
-  std::function<std::vector<std::uint64_t>(std::string_view uuid)> candidates;
+  // A store reader for the calling thread: traces and dead letters.
+  std::function<Result<std::unique_ptr<StoreReader>>()> reader;
   double retain_days = 0;  // store.retain_days, named when a trace is not found
 };
 

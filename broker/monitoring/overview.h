@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "core/util/snapshot.h"
+
 namespace ozgbus::broker {
 
 inline constexpr std::size_t kRecentRejections = 50;  // kept for the dashboard and the trace API
@@ -42,13 +44,10 @@ struct Overview {
   std::string json() const;  // the body of GET /api/overview
 };
 
-class CurrentOverview {
+// The overview last published; starts as an empty one.
+class CurrentOverview : public util::Snapshot<Overview> {
  public:
-  std::shared_ptr<const Overview> get() const { return std::atomic_load(&o_); }
-  void publish(std::shared_ptr<const Overview> o) { std::atomic_store(&o_, std::move(o)); }
-
- private:
-  std::shared_ptr<const Overview> o_ = std::make_shared<const Overview>();
+  CurrentOverview() : Snapshot(std::make_shared<const Overview>()) {}
 };
 
 }  // namespace ozgbus::broker

@@ -1,8 +1,21 @@
 #include "broker/pipeline/adapt_stage.h"
 
+#include "broker/pipeline/stage_registry.h"
+#include "broker/runtime/runtime.h"
 #include "core/xoev/header.h"
 
 namespace ozgbus::broker {
+
+Result<StagePtr> AdaptStage::create(const StageContext& ctx, const StagePlacement& at) {
+  if (ctx.runtime.config().adapter_folders.empty()) {
+    return stageSettingError(ctx, "adapters.folders is required when pipeline.stages has \"adapt\"");
+  }
+  if (!at.has("validate")) {
+    return stageSettingError(ctx, "pipeline.stages with \"adapt\" needs \"validate\" too (and [schemas] for every "
+                                  "adapter output)");
+  }
+  return StagePtr(std::make_unique<AdaptStage>(ctx.runtime.adapters(), ctx.runtime.schemas()));
+}
 
 std::optional<Rejection> AdaptStage::process(Message& message) {
   const auto set = adapters_.get();
@@ -63,7 +76,7 @@ std::optional<Rejection> AdaptStage::checkOutput(const Message& message, const C
     return reject(v1::ADAPTER_OUTPUT_INVALID,
                   "output changed the header's nachrichtenUUID, autor or leser");
   }
-  const auto registry = schemas_.current();
+  const auto registry = schemas_.get();
   if (!registry) return reject(v1::ADAPTER_OUTPUT_INVALID, "no schemas loaded to check the output");
   if (auto invalid = validator_.validate(registry, out)) return invalid;
   header = std::move(*h);

@@ -8,15 +8,18 @@
 
 #include "broker/adapt/adapter_set.h"
 #include "broker/pipeline/stage.h"
+#include "broker/pipeline/stage_context.h"
 #include "core/schema/schema_registry.h"
 
 namespace ozgbus::broker {
 
 class AdaptStage final : public Stage {
  public:
+  static Result<StagePtr> create(const StageContext& ctx, const StagePlacement& at);
   AdaptStage(const CurrentAdapters& adapters, const schema::CurrentRegistry& schemas)
       : adapters_(adapters), schemas_(schemas) {}
   std::string_view name() const override { return "adapt"; }
+  std::string_view traceEvent() const override { return "adapted"; }
   std::optional<Rejection> process(Message& message) override;
 
  private:

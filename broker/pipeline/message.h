@@ -1,6 +1,6 @@
-// Message: one submission on its way through the pipeline — the raw bytes, the parsed
-// document, its XÖV header and what the transport knows about the sender. Owned by one worker
-// thread at a time.
+// Message: one submission on its way through the pipeline — the raw bytes, the parsed document,
+// its XÖV header, where it came from and what the stages decided. Owned by one worker thread at
+// a time.
 #pragma once
 
 #include <cstdint>
@@ -8,16 +8,16 @@
 #include <optional>
 #include <string>
 
+#include "broker/store/records.h"
 #include "core/xml/libxml.h"
 #include "core/xoev/header.h"
 
 namespace ozgbus::broker {
 
 struct Message {
-  // From the transport
-  std::string identity;          // connection to answer
-  std::uint64_t correlation = 0; // request to answer
-  std::string sender;            // participant of the connection
+  // Who waits for the outcome: a connection (SUBMIT) or an operator (a dead letter replayed).
+  Origin origin;
+  std::string sender;  // participant that submitted it (of the connection, or of the original)
   std::int64_t received_at_ms = 0;
   std::shared_ptr<const std::string> raw;  // bytes as submitted
 
@@ -39,11 +39,15 @@ struct Message {
   std::string note;
   std::string history;
 
-  // A dead letter an operator replays: its stored row is updated, nobody is answered.
-  std::uint64_t replace_id = 0;
-  std::int64_t first_received_at_ms = 0;  // when it arrived (received_at_ms is the replay's time)
-  std::string replayed_from_queue;
-  std::string replayed_by;
+  const FromReplay* replay() const { return std::get_if<FromReplay>(&origin); }
+};
+
+// A message the pipeline refused: its origin is answered with the reason.
+struct Refusal {
+  Origin origin;
+  std::string message_uuid;  // from the header, when it could be read
+  Rejection rejection;
+  std::string sender;
 };
 
 }  // namespace ozgbus::broker

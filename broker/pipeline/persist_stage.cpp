@@ -1,17 +1,21 @@
 #include "broker/pipeline/persist_stage.h"
 
+#include "broker/pipeline/stage_registry.h"
 #include "core/dsig/signer.h"
 
 namespace ozgbus::broker {
 
-std::optional<Rejection> PersistStage::process(Message& message) {
-  if (message.destination.empty()) {
-    return reject(v1::INTERNAL, "persist stage reached without a destination (route missing?)");
+Result<StagePtr> PersistStage::create(const StageContext& ctx, const StagePlacement& at) {
+  if (!at.before("route")) {
+    return stageSettingError(ctx, "pipeline.stages: \"persist\" needs \"route\" before it (a message is stored "
+                                  "in its destination's queue)");
   }
+  return StagePtr(std::make_unique<PersistStage>(ctx.commits));
+}
+
+std::optional<Rejection> PersistStage::process(Message& message) {
   InsertOp op;
-  op.identity = std::move(message.identity);
-  // A replay has no connection; its correlation names the operator's request.
-  op.correlation = message.correlation;
+  op.origin = std::move(message.origin);
   QueuedMessage& q = op.message;
   q.uuid = message.header.message_uuid;
   q.author = message.header.author;
@@ -27,10 +31,7 @@ std::optional<Rejection> PersistStage::process(Message& message) {
   if (message.delivered) q.original = message.raw;
   op.dead_letter = std::move(message.dead_letter);
   op.history = std::move(message.history);
-  op.replace_id = message.replace_id;
-  op.replayed_from_queue = std::move(message.replayed_from_queue);
-  op.replayed_by = std::move(message.replayed_by);
-  committer_.enqueue(std::move(op));
+  commits_.enqueue(std::move(op));
   return std::nullopt;
 }
 

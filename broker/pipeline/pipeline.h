@@ -1,69 +1,29 @@
-// Pipeline: the ordered stages named in ozgbus.toml ([pipeline] stages), built per worker thread
-// from the StageRegistry. Adding a stage is a new file and one line in builtin_stages.cpp.
+// Pipeline: the ordered stages named in ozgbus.toml ([pipeline] stages), one instance per
+// worker thread (StageRegistry builds them). Used by its worker thread only.
 #pragma once
 
-#include <functional>
-#include <map>
 #include <memory>
-#include <string>
+#include <optional>
 #include <vector>
 
-#include "broker/config/config.h"
-#include "broker/pipeline/stage.h"
-#include "broker/routing/routing_table.h"
-#include "broker/adapt/adapter_set.h"
 #include "broker/monitoring/metrics.h"
-#include "broker/security/participant_registry.h"
-#include "core/dsig/signer.h"
-#include "core/dsig/trust_store.h"
-#include "broker/store/group_committer.h"
-#include "broker/util/clock.h"
-#include "core/schema/schema_registry.h"
+#include "broker/pipeline/stage.h"
+#include "core/util/clock.h"
 
 namespace ozgbus::broker {
 
-// What a stage may use: all shared, read-only or thread-safe.
-struct StageContext {
-  const BrokerConfig& config;
-  const RoutingTable& routes;
-  GroupCommitter& committer;
-  const schema::CurrentRegistry& schemas;
-  const CurrentParticipants& participants;
-  bool secure;  // CURVE on: the connection's participant is authenticated
-  const dsig::CurrentTrustStore& trust;
-  std::shared_ptr<const dsig::Signer> signer;  // the broker's key, when configured
-  const CurrentAdapters& adapters;
-  const Clock& clock;  // stamps the trace lines
-};
-
 class Pipeline {
  public:
-  Pipeline(std::vector<std::unique_ptr<Stage>> stages, const Clock& clock)
-      : stages_(std::move(stages)), clock_(&clock) {}
-  // Runs every stage in order; the first rejection ends the run.
+  Pipeline(std::vector<StagePtr> stages, const util::Clock& clock);
+  // Runs every stage in order; the first rejection ends the run. Each stage that passes adds
+  // its line to the message's trace (the last, persist, leaves that to the store's commit).
   std::optional<Rejection> run(Message& message);
-  const std::vector<std::unique_ptr<Stage>>& stages() const { return stages_; }
+  const std::vector<StagePtr>& stages() const { return stages_; }
 
  private:
-  std::vector<std::unique_ptr<Stage>> stages_;
-  const Clock* clock_;
+  std::vector<StagePtr> stages_;
+  const util::Clock* clock_;
   std::vector<metrics::Histogram*> timers_;  // per stage, ozgbus_stage_duration_seconds
-};
-
-class StageRegistry {
- public:
-  using Factory = std::function<std::unique_ptr<Stage>(const StageContext&)>;
-
-  // parse, route, persist (and what later issues add).
-  static const StageRegistry& builtin();
-
-  void add(std::string name, Factory factory) { factories_[std::move(name)] = std::move(factory); }
-  // Unknown names, a list not starting with parse or not ending with persist: a rejection
-  // naming the stage.
-  Result<Pipeline> build(const std::vector<std::string>& names, const StageContext& ctx) const;
-
- private:
-  std::map<std::string, Factory> factories_;
 };
 
 }  // namespace ozgbus::broker

@@ -1,25 +1,19 @@
-// RouteStage: picks the destination queue from the routing table.
+// RouteStage: picks the destination queue from the routing table (after the header stage).
 #pragma once
 
 #include "broker/pipeline/stage.h"
+#include "broker/pipeline/stage_context.h"
 #include "broker/routing/routing_table.h"
 
 namespace ozgbus::broker {
 
 class RouteStage final : public Stage {
  public:
+  static Result<StagePtr> create(const StageContext& ctx, const StagePlacement& at);
   explicit RouteStage(const RoutingTable& routes) : routes_(routes) {}
   std::string_view name() const override { return "route"; }
-  std::optional<Rejection> process(Message& message) override {
-    if (message.header.message_uuid.empty()) {
-      return reject(v1::INTERNAL, "route stage before the header stage in pipeline.stages");
-    }
-    auto dest = routes_.route(message.header);
-    if (!dest) return dest.rejection();
-    message.destination = std::move(*dest);
-    message.note = "to " + message.destination;
-    return std::nullopt;
-  }
+  std::string_view traceEvent() const override { return "routed"; }
+  std::optional<Rejection> process(Message& message) override;
 
  private:
   const RoutingTable& routes_;

@@ -4,19 +4,19 @@
 
 namespace ozgbus::broker {
 
-Result<std::unique_ptr<WorkerPool>> WorkerPool::start(unsigned workers, const StageContext& ctx,
-                                                      Mailbox& mailbox) {
+Result<std::unique_ptr<WorkerPool>> WorkerPool::start(const std::vector<std::string>& stages,
+                                                      const StageContext& ctx, std::vector<Refused> refused) {
   std::unique_ptr<WorkerPool> pool(new WorkerPool());
-  for (unsigned i = 0; i < workers; ++i) {
-    auto p = StageRegistry::builtin().build(ctx.config.stages, ctx);
+  for (std::size_t i = 0; i < refused.size(); ++i) {
+    auto p = StageRegistry::builtin().build(stages, ctx);
     if (!p) return p.rejection();
     pool->pipelines_.push_back(std::make_unique<Pipeline>(std::move(*p)));
-    pool->posters_.push_back(mailbox.poster());
   }
-  for (unsigned i = 0; i < workers; ++i) {
+  pool->refused_ = std::move(refused);
+  for (std::size_t i = 0; i < pool->pipelines_.size(); ++i) {
     pool->threads_.emplace_back([raw = pool.get(), i] {
       xml::quietXmlErrorsOnThisThread();
-      raw->run(*raw->pipelines_[i], *raw->posters_[i]);
+      raw->run(*raw->pipelines_[i], raw->refused_[i]);
     });
   }
   return pool;
@@ -24,41 +24,19 @@ Result<std::unique_ptr<WorkerPool>> WorkerPool::start(unsigned workers, const St
 
 WorkerPool::~WorkerPool() { stop(); }
 
-void WorkerPool::submit(Message message) {
-  {
-    std::lock_guard lock(mu_);
-    queue_.push_back(std::move(message));
-  }
-  cv_.notify_one();
-}
+void WorkerPool::submit(Message message) { queue_.push(std::move(message)); }
 
 void WorkerPool::stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
+  queue_.close();
   for (auto& t : threads_) {
     if (t.joinable()) t.join();
   }
 }
 
-void WorkerPool::run(Pipeline& pipeline, MailboxPoster& poster) {
-  for (;;) {
-    Message m;
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;
-      m = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    const std::string identity = m.identity;
-    if (auto rejection = pipeline.run(m)) {
-      auto e = std::make_unique<Event>();
-      e->rejected.push_back(SubmitRejected{identity, m.correlation, m.header.message_uuid,
-                                           std::move(*rejection), m.sender});
-      poster.post(std::move(e));
+void WorkerPool::run(Pipeline& pipeline, const Refused& refused) {
+  while (auto m = queue_.take()) {
+    if (auto rejection = pipeline.run(*m)) {
+      refused(Refusal{std::move(m->origin), m->header.message_uuid, std::move(*rejection), m->sender});
     }
   }
 }

@@ -1,25 +1,28 @@
 // WorkerPool: threads that run the pipeline on submissions. Each worker owns its own Pipeline
-// (its own stage objects) and its own mailbox poster; submit() is thread-safe and never blocks
+// (its own stage objects) and its own way to report refusals (a function it alone calls);
+// accepted messages leave through the persist stage. submit() is thread-safe and never blocks
 // on a worker.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
+#include <functional>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
 
-#include "broker/pipeline/pipeline.h"
-#include "broker/transport/mailbox.h"
+#include "broker/pipeline/stage_registry.h"
+#include "core/util/blocking_queue.h"
 
 namespace ozgbus::broker {
 
 class WorkerPool {
  public:
-  // Builds one pipeline per worker first, so a bad stage list fails here, before any thread.
-  static Result<std::unique_ptr<WorkerPool>> start(unsigned workers, const StageContext& ctx,
-                                                   Mailbox& mailbox);
+  // Called on the worker's thread for each message the pipeline refused.
+  using Refused = std::function<void(Refusal)>;
+
+  // One Refused per worker. Builds every pipeline first, so a bad stage list fails here, before
+  // any thread starts.
+  static Result<std::unique_ptr<WorkerPool>> start(const std::vector<std::string>& stages,
+                                                   const StageContext& ctx, std::vector<Refused> refused);
   ~WorkerPool();
 
   void submit(Message message);
@@ -28,14 +31,11 @@ class WorkerPool {
 
  private:
   WorkerPool() = default;
-  void run(Pipeline& pipeline, MailboxPoster& poster);
+  void run(Pipeline& pipeline, const Refused& refused);
 
   std::vector<std::unique_ptr<Pipeline>> pipelines_;
-  std::vector<std::unique_ptr<MailboxPoster>> posters_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Message> queue_;
-  bool stopping_ = false;
+  std::vector<Refused> refused_;
+  util::BlockingQueue<Message> queue_;
   std::vector<std::thread> threads_;
 };
 

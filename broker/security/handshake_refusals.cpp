@@ -30,7 +30,7 @@ void HandshakeRefusals::summarize() {
   rollWindow(clock_.steady());
 }
 
-void HandshakeRefusals::rollWindow(SteadyTime now) {
+void HandshakeRefusals::rollWindow(util::SteadyTime now) {
   if (now - window_start_ < kWindow) return;
   if (!unlogged_.empty()) {
     std::string by_reason;

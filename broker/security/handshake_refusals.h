@@ -11,7 +11,7 @@
 #include <mutex>
 #include <string>
 
-#include "broker/util/clock.h"
+#include "core/util/clock.h"
 
 namespace ozgbus::broker {
 
@@ -23,7 +23,7 @@ class HandshakeRefusals {
   static constexpr const char* kCurveFailed = "curve_failed";
   static constexpr const char* kNotObserver = "events_not_observer";
 
-  explicit HandshakeRefusals(const Clock& clock, std::size_t logged_per_minute = 10)
+  explicit HandshakeRefusals(const util::Clock& clock, std::size_t logged_per_minute = 10)
       : clock_(clock), logged_per_minute_(logged_per_minute) {}
 
   // who: "a client at 10.0.0.7", as far as ZeroMQ tells; why: the sentence for the log.
@@ -33,12 +33,12 @@ class HandshakeRefusals {
   std::uint64_t total() const;
 
  private:
-  void rollWindow(SteadyTime now);  // under mu_
+  void rollWindow(util::SteadyTime now);  // under mu_
 
-  const Clock& clock_;
+  const util::Clock& clock_;
   const std::size_t logged_per_minute_;
   mutable std::mutex mu_;
-  SteadyTime window_start_{};
+  util::SteadyTime window_start_{};
   std::size_t logged_in_window_ = 0;
   std::map<std::string, std::uint64_t> unlogged_;  // by reason, in this window
   std::uint64_t total_ = 0;

@@ -10,19 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "broker/config/participant.h"
+#include "core/util/snapshot.h"
 #include "ozgbus.pb.h"
 
 namespace ozgbus::broker {
-
-struct Participant {
-  std::string id;                 // e.g. "psw:02000001", bound to every connection with its key
-  v1::Role role = v1::ROLE_UNSPECIFIED;
-  std::string curve_public_key;   // Z85, 40 characters
-  std::string certificate_subject;
-  std::string certificate_issuer;  // RFC 2253; empty: any CA of the trust store may have issued it
-  std::vector<std::string> queues;  // back-end: queues it may receive from
-  std::vector<std::string> services;  // portal: service keys it may submit; empty = any
-};
 
 class ParticipantRegistry {
  public:
@@ -41,14 +33,6 @@ class ParticipantRegistry {
 };
 
 // The registry in force. A reload swaps it atomically; a reader keeps the one it holds.
-class CurrentParticipants {
- public:
-  explicit CurrentParticipants(std::shared_ptr<const ParticipantRegistry> r) : r_(std::move(r)) {}
-  std::shared_ptr<const ParticipantRegistry> get() const { return std::atomic_load(&r_); }
-  void replace(std::shared_ptr<const ParticipantRegistry> r) { std::atomic_store(&r_, std::move(r)); }
-
- private:
-  std::shared_ptr<const ParticipantRegistry> r_;
-};
+using CurrentParticipants = util::Snapshot<ParticipantRegistry>;
 
 }  // namespace ozgbus::broker

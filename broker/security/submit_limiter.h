@@ -9,15 +9,10 @@
 #include <string>
 #include <unordered_map>
 
+#include "broker/config/config.h"
 #include "core/result.h"
 
 namespace ozgbus::broker {
-
-struct SubmitLimits {
-  double rate = 5000;               // submissions per second and participant
-  double burst = 1000;              // tokens a quiet participant may spend at once
-  std::uint32_t max_in_flight = 2048;  // per connection: submitted, not yet answered
-};
 
 class SubmitLimiter {
  public:

@@ -42,18 +42,31 @@ struct ReceiptRecord {
   std::string message_type;  // of the message answered (the signed Quittung names it)
 };
 
-// Store a newly accepted message; identity and correlation say whom to answer.
+// Where a message in the pipeline came from, and so who waits for its outcome.
+// A connection's SUBMIT: the portal gets SUBMIT_RESULT.
+struct FromConnection {
+  std::string identity;          // the ZeroMQ routing id to answer
+  std::uint64_t correlation = 0; // the request to answer
+};
+// An operator's replay of a dead letter: its stored row is updated in place, the operator's
+// request is answered, nobody on the bus is.
+struct FromReplay {
+  std::uint64_t request = 0;         // the operator's pending request
+  std::uint64_t dead_letter_id = 0;  // the row replayed
+  std::string from_queue;            // the queue it was a dead letter of
+  std::string by;                    // who asked, for the trace and the audit log
+  std::int64_t first_received_at_ms = 0;  // when it arrived first (its certificates' reference time)
+};
+using Origin = std::variant<FromConnection, FromReplay>;
+
+// Store a newly accepted message (or a replayed dead letter again).
 struct InsertOp {
   QueuedMessage message;
-  std::string identity;
-  std::uint64_t correlation = 0;
+  Origin origin;
   std::optional<Rejection> dead_letter;  // stored straight into the dead-letter queue
   std::string history;  // the pipeline's steps, trace lines "at_ms\tevent\tdetail\n"
-  // A dead letter replayed through the pipeline: the stored row (id) is updated instead of a
-  // new one inserted; it was a dead letter of replayed_from_queue.
-  std::uint64_t replace_id = 0;
-  std::string replayed_from_queue;
-  std::string replayed_by;
+
+  const FromReplay* replay() const { return std::get_if<FromReplay>(&origin); }
 };
 
 // A delivery ended: delivered, rejected by the receiver, or dead-lettered. The first two
@@ -132,6 +145,31 @@ struct QueueCounts {
   std::string queue;
   std::uint64_t queued = 0;
   std::uint64_t dead = 0;
+};
+
+// One line of a message's trace.
+struct TraceEvent {
+  std::int64_t at_ms = 0;
+  std::string event;
+  std::string detail;
+};
+
+// A stored message's way through the bus, as kept with it.
+struct MessageTrace {
+  std::uint64_t id = 0;
+  std::string uuid;
+  std::string author;
+  std::vector<TraceEvent> events;
+};
+
+// A dead letter as the operators' list shows it.
+struct DeadLetter {
+  std::uint64_t id = 0;
+  std::string uuid;
+  std::string queue;
+  ReasonCode reason = v1::REASON_UNSPECIFIED;
+  std::string detail;
+  std::int64_t at_ms = 0;  // when it became a dead letter
 };
 
 }  // namespace ozgbus::broker

@@ -5,11 +5,11 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
-#include <filesystem>
 #include <iostream>
 #include <optional>
 
-#include "broker/audit/audit_sqlite.h"
+#include "broker/audit/audit_chain.h"
+#include "broker/store/sqlite/sqlite_store.h"
 #include "client/cli/commands.h"
 
 namespace ozgbus::cli {
@@ -22,30 +22,6 @@ struct AuditArgs {
   std::uint64_t last = 0;
   bool last_given = false;
 };
-
-broker::sqlite::Db openReadOnly(const std::string& file) {
-  if (!std::filesystem::is_regular_file(file)) throw broker::sqlite::Error(file + ": no such file");
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
-  broker::sqlite::Db db(raw);
-  if (rc != SQLITE_OK) {
-    throw broker::sqlite::Error(file + ": " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
-  }
-  sqlite3_busy_timeout(raw, 5000);
-  bool has_table = false;
-  try {
-    has_table = broker::hasAuditTable(raw);
-  } catch (const broker::sqlite::Error&) {
-    throw broker::sqlite::Error(file + ": " + sqlite3_errmsg(raw));  // e.g. not a database
-  }
-  if (!has_table) throw broker::sqlite::Error(file + ": has no audit table");
-  return db;
-}
-
-// Once open, SQLite's own message with the file name reads better than the failing statement.
-std::string failure(const AuditArgs& a, const broker::sqlite::Db& db, const std::exception& e) {
-  return db ? a.db + ": " + sqlite3_errmsg(db.get()) : std::string(e.what());
-}
 
 // "SEQ:HASH", as printed by verify.
 std::optional<broker::AuditTip> parseAnchor(const std::string& text) {
@@ -84,23 +60,22 @@ int runVerify(const AuditArgs& a) {
       return 2;
     }
   }
-  broker::sqlite::Db db;
-  try {
-    db = openReadOnly(a.db);
-    const broker::AuditVerdict v = broker::verifyAuditTable(db.get(), anchor);
-    if (!v.ok) {
-      std::cout << "audit: BROKEN at entry " << v.first_bad_seq << ": " << v.problem << "\n";
-      return 1;
-    }
-    std::cout << "audit: " << v.entries << " entries, chain intact, last entry " << v.last_seq
-              << " " << v.last_hash;
-    if (anchor) std::cout << " (matches anchor " << anchor->seq << ")";
-    std::cout << "\n";
-    return 0;
-  } catch (const broker::sqlite::Error& e) {
-    std::cerr << "ozgbus audit verify: " << failure(a, db, e) << "\n";
+  auto reader = broker::openSqliteReader(a.db);
+  auto verdict = reader ? (*reader)->verifyAudit(anchor) : Result<broker::AuditVerdict>(reader.rejection());
+  if (!verdict) {
+    std::cerr << "ozgbus audit verify: " << verdict.rejection().detail << "\n";
     return 2;
   }
+  const broker::AuditVerdict& v = *verdict;
+  if (!v.ok) {
+    std::cout << "audit: BROKEN at entry " << v.first_bad_seq << ": " << v.problem << "\n";
+    return 1;
+  }
+  std::cout << "audit: " << v.entries << " entries, chain intact, last entry " << v.last_seq << " "
+            << v.last_hash;
+  if (anchor) std::cout << " (matches anchor " << anchor->seq << ")";
+  std::cout << "\n";
+  return 0;
 }
 
 std::string utc(std::int64_t at_ms) {
@@ -144,24 +119,23 @@ int runShow(const AuditArgs& a) {
     std::cerr << "ozgbus audit show: --last must be at least 1\n";
     return 2;
   }
-  broker::sqlite::Db db;
-  try {
-    db = openReadOnly(a.db);
-    std::optional<std::string> uuid;
-    if (!a.uuid.empty()) uuid = a.uuid;
-    std::optional<std::uint64_t> last;
-    if (a.last_given) last = a.last;
-    // SEQ TIME EVENT UUID PARTICIPANT HASH DETAIL: detail last, as the only field with spaces.
-    broker::readAuditEntries(db.get(), uuid, last, [](const broker::AuditEntry& e) {
-      std::cout << e.seq << " " << utc(e.at_ms) << " " << escaped(e.event) << " "
-                << escaped(e.message_uuid) << " " << escaped(e.participant) << " "
-                << escaped(e.hash) << " " << escaped(e.detail) << "\n";
-    });
-    return 0;
-  } catch (const broker::sqlite::Error& e) {
-    std::cerr << "ozgbus audit show: " << failure(a, db, e) << "\n";
+  std::optional<std::string> uuid;
+  if (!a.uuid.empty()) uuid = a.uuid;
+  std::optional<std::uint64_t> last;
+  if (a.last_given) last = a.last;
+  auto reader = broker::openSqliteReader(a.db);
+  // SEQ TIME EVENT UUID PARTICIPANT HASH DETAIL: detail last, as the only field with spaces.
+  const auto problem = !reader ? std::optional<Rejection>(reader.rejection())
+                               : (*reader)->readAudit(uuid, last, [](const broker::AuditEntry& e) {
+                                   std::cout << e.seq << " " << utc(e.at_ms) << " " << escaped(e.event) << " "
+                                             << escaped(e.message_uuid) << " " << escaped(e.participant) << " "
+                                             << escaped(e.hash) << " " << escaped(e.detail) << "\n";
+                                 });
+  if (problem) {
+    std::cerr << "ozgbus audit show: " << problem->detail << "\n";
     return 2;
   }
+  return 0;
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include "core/dsig/openssl.h"
 #include "core/result.h"
+#include "core/util/snapshot.h"
 
 namespace ozgbus::dsig {
 
@@ -46,14 +47,7 @@ class TrustStore {
 };
 
 // The trust store in force; reload swaps it atomically, readers keep the one they hold.
-class CurrentTrustStore {
- public:
-  std::shared_ptr<const TrustStore> get() const { return std::atomic_load(&store_); }
-  void replace(std::shared_ptr<const TrustStore> s) { std::atomic_store(&store_, std::move(s)); }
-
- private:
-  std::shared_ptr<const TrustStore> store_;
-};
+using CurrentTrustStore = util::Snapshot<TrustStore>;
 
 // The certificate's notAfter as a time point (system clock).
 std::chrono::system_clock::time_point notAfter(X509* cert);

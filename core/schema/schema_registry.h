@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/util/snapshot.h"
 #include "core/xml/libxml.h"
 
 namespace ozgbus::schema {
@@ -43,16 +44,9 @@ class SchemaRegistry {
   static std::atomic<std::uint64_t> compilations_;
 };
 
-// The registry in force. current() and replace() are safe from any threads: a reload swaps
+// The registry in force. get() and replace() are safe from any threads: a reload swaps
 // the whole registry; validations already running finish against the one they started with.
-class CurrentRegistry {
- public:
-  std::shared_ptr<const SchemaRegistry> current() const { return std::atomic_load(&registry_); }
-  void replace(std::shared_ptr<const SchemaRegistry> r) { std::atomic_store(&registry_, std::move(r)); }
-
- private:
-  std::shared_ptr<const SchemaRegistry> registry_;
-};
+using CurrentRegistry = util::Snapshot<SchemaRegistry>;
 
 // Validates documents against a registry's schemas. One per thread; reuses its libxml2
 // validation contexts between messages.

@@ -49,14 +49,6 @@ const char* kRefusing =
     R"(<xsl:template match="/"><xsl:message terminate="yes">Parkzone unbekannt</xsl:message></xsl:template>)"
     R"(</xsl:stylesheet>)";
 
-bool waitForLog(const BrokerProcess& broker, const std::string& text) {
-  for (int i = 0; i < 50; ++i) {
-    if (broker.log().find(text) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
-
 }  // namespace
 
 TEST_CASE("a Hamburg portal's 1.0 Gewerbe message reaches the Gewerbeamt as 2.0 signed by the broker") {
@@ -130,7 +122,7 @@ TEST_CASE("a broken adapter on reload leaves the previous adapters in force") {
   broker.start();
   std::ofstream(adapters.path() / "muenchen" / "t.xsl") << "<xsl:stylesheet";  // half written
   ::kill(broker.pid(), SIGHUP);
-  CHECK(waitForLog(broker, "adapter reload failed; the previous adapters stay in force"));
+  CHECK(broker.waitForLog("adapter reload failed; the previous adapters stay in force"));
   CHECK(broker.log().find("t.xsl") != std::string::npos);
   auto portal = broker.connect("psw:09000001", v1::PORTAL);
   auto r = portal->submit(testing::sampleMessage("bewohnerparken-1.0-muenchen.xml"));

@@ -142,6 +142,15 @@ std::string BrokerProcess::log() const {
   return s.str();
 }
 
+bool BrokerProcess::waitForLog(const std::string& text, std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (log().find(text) != std::string::npos) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
 std::unique_ptr<client::Client> BrokerProcess::connect(const std::string& participant,
                                                        v1::Role role, std::uint32_t credit,
                                                        std::vector<std::string> queues) const {

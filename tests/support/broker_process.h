@@ -35,6 +35,8 @@ class BrokerProcess {
   int eventsPort() const { return events_port_; }  // flow events (PUB)
   const std::filesystem::path& dir() const { return dir_.path(); }
   std::string log() const;
+  // Whether the log shows `text` within the timeout (the broker writes as it goes).
+  bool waitForLog(const std::string& text, std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
   pid_t pid() const { return pid_; }
 
   // Options used by start() to see that the broker answers (with CURVE: an observer's keys).

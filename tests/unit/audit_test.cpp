@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "broker/audit/audit_chain.h"
-#include "broker/audit/audit_sqlite.h"
+#include "broker/store/sqlite/audit_table.h"
 
 using namespace ozgbus;
 using namespace ozgbus::broker;

@@ -2,28 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/support/fakes.h"
+
 using namespace ozgbus;
 using namespace ozgbus::broker;
 
 namespace {
-
-// A Store that holds nothing on disk: the dispatcher only reads from it after a spill.
-class EmptyStore final : public Store {
- public:
-  std::optional<StoredMessage> loadMessage(std::uint64_t) override { return std::nullopt; }
-  std::vector<std::uint64_t> candidatesFor(std::string_view) const override { return {}; }
-  CommitOutcome apply(std::vector<StoreOp>&) override { return {}; }
-  std::vector<QueuedMessage> loadQueued(const std::string&, std::uint64_t, std::size_t) override {
-    ++loads;
-    return {};
-  }
-  std::vector<ReceiptRecord> loadReceipts(const std::string&, std::uint64_t, std::size_t) override {
-    return {};
-  }
-  std::vector<QueueCounts> queueCounts() override { return {}; }
-  std::vector<std::pair<std::string, std::uint64_t>> pendingReceipts() override { return {}; }
-  int loads = 0;
-};
 
 struct Fixture {
   Fixture() {
@@ -35,7 +19,7 @@ struct Fixture {
           sent.emplace_back(s.participant, m.id);
           return true;
         },
-        [this](StoreOp op) { writes.push_back(std::move(op)); });
+        writes);
   }
 
   Session& connect(const std::string& identity, std::uint32_t credit) {
@@ -61,12 +45,12 @@ struct Fixture {
   }
 
   DeliveryConfig config;
-  EmptyStore store;
-  ManualClock clock;
+  testing::FakeReader store;
+  util::ManualClock clock;
   std::unique_ptr<Dispatcher> dispatcher;
-  std::unordered_map<std::string, Session> sessions;
+  Sessions sessions;
   std::vector<std::pair<std::string, std::uint64_t>> sent;
-  std::vector<StoreOp> writes;
+  testing::RecordingCommits writes;
 };
 
 }  // namespace
@@ -92,9 +76,9 @@ TEST_CASE("ACK settles the message and frees credit") {
   f.dispatcher->pump(f.sessions);
   REQUIRE(f.sent.size() == 1);
   CHECK_FALSE(f.dispatcher->ack(a, 1));
-  REQUIRE(f.writes.size() == 1);
-  CHECK(std::get<SettleOp>(f.writes[0]).state == MessageState::kDelivered);
-  CHECK(std::get<SettleOp>(f.writes[0]).sender == "portal");
+  REQUIRE(f.writes.ops.size() == 1);
+  CHECK(std::get<SettleOp>(f.writes.ops[0]).state == MessageState::kDelivered);
+  CHECK(std::get<SettleOp>(f.writes.ops[0]).sender == "portal");
   f.dispatcher->pump(f.sessions);
   CHECK(f.sent.size() == 2);
   CHECK(f.dispatcher->queues().front().depth == 1);
@@ -123,7 +107,7 @@ TEST_CASE("a disconnect puts held messages back first, counting an attempt") {
   f.dispatcher->pump(f.sessions);
   f.dispatcher->detach(a, true);
   f.sessions.erase("a");
-  CHECK(f.writes.size() == 2);  // two AttemptOps
+  CHECK(f.writes.ops.size() == 2);  // two AttemptOps
   f.connect("b", 10);
   f.sent.clear();
   f.dispatcher->pump(f.sessions);
@@ -138,7 +122,7 @@ TEST_CASE("a client that says BYE gives its deliveries back without counting an 
   f.dispatcher->pump(f.sessions);
   f.dispatcher->detach(a, false);
   f.sessions.erase("a");
-  CHECK(f.writes.empty());
+  CHECK(f.writes.ops.empty());
   CHECK(f.dispatcher->redelivered() == 0);
   f.connect("b", 1);
   f.dispatcher->pump(f.sessions);
@@ -157,7 +141,7 @@ TEST_CASE("after max_attempts the message becomes a dead letter") {
     nack.set_detail("try later");
     CHECK_FALSE(f.dispatcher->nack(s, nack));
   }
-  auto* dead = std::get_if<SettleOp>(&f.writes.back());
+  auto* dead = std::get_if<SettleOp>(&f.writes.ops.back());
   REQUIRE(dead != nullptr);
   CHECK(dead->state == MessageState::kDeadLetter);
   CHECK(dead->reason == v1::MAX_ATTEMPTS);
@@ -176,7 +160,7 @@ TEST_CASE("NACK without requeue settles as rejected by the receiver") {
   nack.set_delivery_id(1);
   nack.set_detail("Pflichtangabe fehlt");
   CHECK_FALSE(f.dispatcher->nack(a, nack));
-  auto& settle = std::get<SettleOp>(f.writes.back());
+  auto& settle = std::get<SettleOp>(f.writes.ops.back());
   CHECK(settle.state == MessageState::kRejected);
   CHECK(settle.reason == v1::REJECTED_BY_RECEIVER);
   CHECK(settle.detail == "Pflichtangabe fehlt");

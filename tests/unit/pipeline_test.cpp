@@ -1,10 +1,14 @@
+// The pipeline as [pipeline] stages builds it: stages run in order, each leaves its line in the
+// trace, a refusal stops the run before the store; and the stage list and each stage's settings
+// are checked when the pipeline is built. No store, no thread: persist hands over to a
+// recording commit queue.
 #include "broker/pipeline/pipeline.h"
 
 #include <doctest/doctest.h>
 
-#include <future>
-
-#include "broker/store/sqlite_store.h"
+#include "broker/pipeline/stage_registry.h"
+#include "broker/runtime/runtime.h"
+#include "tests/support/fakes.h"
 #include "tests/support/temp_dir.h"
 
 using namespace ozgbus;
@@ -19,56 +23,68 @@ const char* kDoc = R"(<m:n xmlns:m="urn:x"><nachrichtenkopf.g2g>
   <leser><kennung>ars:020000000000</kennung></leser><autor><kennung>psw:02000001</kennung></autor>
 </nachrichtenkopf.g2g></m:n>)";
 
+BrokerConfig baseConfig() {
+  BrokerConfig c;
+  c.source = "x.toml";
+  c.insecure = true;
+  c.routes = {{"", "02", "", "hh"}};
+  return c;
+}
+
 struct Fixture {
-  Fixture() {
-    config.insecure = true;
-    config.routes = {{"", "02", "", "hh"}};
-    store = std::move(*SqliteStore::open(dir.path() / "s.db", false));
-    committer = std::make_unique<GroupCommitter>(*store, 100, [this](CommitOutcome&& o) {
-      outcome.set_value(std::move(o));
-    });
-  }
-  StageContext context() {
-    return {config, routes, *committer, schemas, participants, false, trust, nullptr, adapters, Clock::system()};
+  explicit Fixture(BrokerConfig c = baseConfig()) : runtime(std::move(*Runtime::load(std::move(c)))) {}
+  StageContext context() { return {*runtime, commits, clock}; }
+  Result<Pipeline> build(const std::vector<std::string>& stages) {
+    return StageRegistry::builtin().build(stages, context());
   }
   Message message(std::string raw) {
     Message m;
-    m.identity = "conn";
+    m.origin = FromConnection{"conn", 7};
     m.sender = "psw:02000001";
+    m.received_at_ms = clock.wallMillis();
     m.raw = std::make_shared<const std::string>(std::move(raw));
     return m;
   }
-  testing::TempDir dir;
-  BrokerConfig config;
-  RoutingTable routes{{{"", "02", "", "hh"}}};
-  std::unique_ptr<Store> store;
-  std::promise<CommitOutcome> outcome;
-  std::unique_ptr<GroupCommitter> committer;
-  schema::CurrentRegistry schemas;
-  CurrentParticipants participants{std::make_shared<const ParticipantRegistry>(std::vector<Participant>{})};
-  dsig::CurrentTrustStore trust;
-  CurrentAdapters adapters;
+  std::unique_ptr<Runtime> runtime;
+  testing::RecordingCommits commits;
+  util::ManualClock clock;
 };
+
+std::string refusal(const Result<Pipeline>& p) {
+  REQUIRE_FALSE(p.ok());
+  return p.rejection().detail;
+}
 
 }  // namespace
 
-TEST_CASE("the default pipeline parses, reads the header, routes and persists") {
+TEST_CASE("the default pipeline parses, reads the header, routes and persists, tracing each step") {
   Fixture f;
-  auto p = StageRegistry::builtin().build(f.config.stages, f.context());
+  auto p = f.build(BrokerConfig().stages);
   REQUIRE(p.ok());
   CHECK(p->stages().size() == 4);
   Message m = f.message(kDoc);
   CHECK_FALSE(p->run(m));
-  auto out = f.outcome.get_future().get();
-  REQUIRE(out.inserts.size() == 1);
-  CHECK(out.inserts[0].op.message.queue == "hh");
-  CHECK(out.inserts[0].op.message.author == "psw:02000001");
-  CHECK(out.inserts[0].op.identity == "conn");
+  auto inserts = f.commits.of<InsertOp>();
+  REQUIRE(inserts.size() == 1);
+  CHECK(inserts[0].message.queue == "hh");
+  CHECK(inserts[0].message.author == "psw:02000001");
+  CHECK(inserts[0].message.uuid == "693c64d6-456f-4d14-abe7-fe9681c74aae");
+  const auto& from = std::get<FromConnection>(inserts[0].origin);
+  CHECK(from.identity == "conn");
+  CHECK(from.correlation == 7);
+  // The store adds "stored" when the commit is durable; the stages' own words before it.
+  const std::string& h = inserts[0].history;
+  const auto at = [&h](const char* word) { return h.find(std::string("\t") + word + "\t"); };
+  CHECK(at("received") < at("parsed"));
+  CHECK(at("parsed") < at("header_read"));
+  CHECK(at("header_read") < at("routed"));
+  CHECK(h.find("to hh") != std::string::npos);
+  CHECK(at("stored") == std::string::npos);
 }
 
-TEST_CASE("a rejected message never reaches the store") {
+TEST_CASE("a refused message never reaches the store") {
   Fixture f;
-  auto p = StageRegistry::builtin().build(f.config.stages, f.context());
+  auto p = f.build(BrokerConfig().stages);
   REQUIRE(p.ok());
   std::string unrouted = kDoc;
   unrouted.replace(unrouted.find("ars:02"), 6, "ars:11");
@@ -76,17 +92,46 @@ TEST_CASE("a rejected message never reaches the store") {
   auto r = p->run(m);
   REQUIRE(r);
   CHECK(r->reason == v1::NO_ROUTE);
-  f.committer->stop();
-  CHECK(f.store->queueCounts().empty());
+  CHECK(f.commits.ops.empty());
 }
 
 TEST_CASE("stage lists are checked when the pipeline is built") {
   Fixture f;
-  const StageContext ctx = f.context();
-  auto unknown = StageRegistry::builtin().build({"parse", "sing", "persist"}, ctx);
-  REQUIRE_FALSE(unknown.ok());
-  CHECK(unknown.rejection().detail.find("unknown stage \"sing\" (known: adapt, header, parse, persist, route, sign, validate, verify)") !=
+  CHECK(refusal(f.build({"parse", "sing", "persist"}))
+            .find("unknown stage \"sing\" (known: adapt, header, parse, persist, route, sign, validate, verify)") !=
         std::string::npos);
-  CHECK_FALSE(StageRegistry::builtin().build({"route", "persist"}, ctx).ok());
-  CHECK_FALSE(StageRegistry::builtin().build({"parse", "route"}, ctx).ok());
+  CHECK(refusal(f.build({"route", "persist"})).find("must start with \"parse\" and end with \"persist\"") !=
+        std::string::npos);
+  CHECK(refusal(f.build({"parse", "route"})).find("must start with \"parse\"") != std::string::npos);
+  CHECK(refusal(f.build({"parse", "route", "header", "persist"})) ==
+        "x.toml: pipeline.stages: \"route\" needs \"header\" before it (it routes by the reader)");
+  CHECK(refusal(f.build({"parse", "header", "persist"})) ==
+        "x.toml: pipeline.stages: \"persist\" needs \"route\" before it (a message is stored in its destination's "
+        "queue)");
+}
+
+TEST_CASE("each stage's factory names the setting it misses") {
+  Fixture f;
+  CHECK(refusal(f.build({"parse", "validate", "header", "route", "persist"})) ==
+        "x.toml: schemas needs catalogs and namespaces when pipeline.stages has \"validate\"");
+  CHECK(refusal(f.build({"parse", "verify", "header", "route", "persist"})) ==
+        "x.toml: signatures.trust is required when pipeline.stages has \"verify\"");
+  CHECK(refusal(f.build({"parse", "header", "route", "sign", "persist"})).find("signatures.broker_key") !=
+        std::string::npos);
+  CHECK(refusal(f.build({"parse", "header", "route", "adapt", "persist"})) ==
+        "x.toml: adapters.folders is required when pipeline.stages has \"adapt\"");
+
+  BrokerConfig with_trust = baseConfig();
+  with_trust.signatures.trust = {std::string(OZGBUS_TEST_PKI) + "/ca"};
+  Fixture g(with_trust);
+  CHECK(refusal(g.build({"parse", "header", "verify", "route", "persist"})).find("\"verify\" needs \"header\" after it") !=
+        std::string::npos);
+  testing::TempDir adapters;  // the pass-through adapter alone: no output needs a schema
+  std::filesystem::create_directories(adapters.path() / "default");
+  std::filesystem::copy_file(std::string(OZGBUS_SOURCE_DIR) + "/adapters/default/adapter.toml",
+                             adapters.path() / "default" / "adapter.toml");
+  BrokerConfig with_adapters = baseConfig();
+  with_adapters.adapter_folders = {adapters.path()};
+  CHECK(refusal(Fixture(with_adapters).build({"parse", "header", "route", "adapt", "persist"}))
+            .find("with \"adapt\" needs \"validate\" too") != std::string::npos);
 }

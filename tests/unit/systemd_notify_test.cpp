@@ -1,4 +1,4 @@
-#include "broker/util/systemd_notify.h"
+#include "core/util/systemd_notify.h"
 
 #include <doctest/doctest.h>
 #include <sys/socket.h>
@@ -22,14 +22,14 @@ TEST_CASE("notifySystemd sends its state to $NOTIFY_SOCKET and does nothing with
   REQUIRE(::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
 
   ::unsetenv("NOTIFY_SOCKET");
-  CHECK(ozgbus::broker::notifySystemd("READY=1"));  // nobody asked: nothing sent, no error
+  CHECK(ozgbus::util::notifySystemd("READY=1"));  // nobody asked: nothing sent, no error
   ::setenv("NOTIFY_SOCKET", path.c_str(), 1);
-  CHECK(ozgbus::broker::notifySystemd("READY=1"));
+  CHECK(ozgbus::util::notifySystemd("READY=1"));
   char buf[64] = {};
   const auto n = ::recv(fd, buf, sizeof buf - 1, MSG_DONTWAIT);
   CHECK(std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0) == "READY=1");
   ::setenv("NOTIFY_SOCKET", (dir.path() / "nobody-listens").c_str(), 1);
-  CHECK_FALSE(ozgbus::broker::notifySystemd("READY=1"));
+  CHECK_FALSE(ozgbus::util::notifySystemd("READY=1"));
   ::unsetenv("NOTIFY_SOCKET");
   ::close(fd);
 }
