@@ -12,7 +12,7 @@
 #include <set>
 #include <string>
 
-#include "broker/admin/admin_request.h"
+#include "broker/monitoring/admin_request.h"
 #include "broker/delivery/dispatcher.h"
 #include "broker/monitoring/broker_counters.h"
 #include "broker/pipeline/message.h"

@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "broker/admin/admin_request.h"
+#include "broker/monitoring/admin_request.h"
 #include "broker/monitoring/overview.h"
 #include "broker/store/store.h"
 #include "core/result.h"

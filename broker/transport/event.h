@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "broker/admin/admin_request.h"
+#include "broker/monitoring/admin_request.h"
 #include "broker/pipeline/message.h"
 #include "broker/store/records.h"
 #include "core/util/mailbox.h"
