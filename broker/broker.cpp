@@ -11,6 +11,7 @@
 #include "broker/store/group_committer.h"
 #include "broker/store/sqlite/sqlite_store.h"
 #include "broker/transport/router_loop.h"
+#include "core/util/file_lock.h"
 #include "core/wire/curve_keys.h"
 
 namespace ozgbus::broker {
@@ -29,6 +30,7 @@ struct Broker::Parts {
   zmq::socket_t router{ctx, zmq::socket_type::router};
   std::unique_ptr<wire::SocketMonitor> router_monitor;
   std::string curve_secret;  // the broker's CURVE secret key, for the events socket too
+  std::unique_ptr<util::FileLock> store_lock;  // one broker per store
   std::unique_ptr<Store> store;
   std::unique_ptr<EventMailbox> mailbox;
   std::unique_ptr<GroupCommitter> committer;
@@ -121,7 +123,12 @@ Result<std::unique_ptr<Broker>> Broker::create(BrokerConfig config, const util::
   const BrokerConfig& c = p.runtime->config();
   if (auto failed = p.secureRouter()) return *failed;
 
-  auto store = SqliteStore::open(c.store.path, c.store.fsync);
+  std::error_code ec;
+  std::filesystem::create_directories(c.store.path.parent_path(), ec);
+  auto lock = util::FileLock::acquire(c.store.path.string() + ".lock");
+  if (!lock) return lock.rejection();
+  p.store_lock = std::move(*lock);
+  auto store = SqliteStore::open(c.store.path, c.store.fsync, c.store.wal_restart_bytes);
   if (!store) return store.rejection();
   p.store = std::move(*store);
 

@@ -1,5 +1,7 @@
 #include "broker/config/config.h"
 
+#include "broker/config/known_keys.h"
+
 #include <algorithm>
 #include <fstream>
 #include <optional>
@@ -192,6 +194,7 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
     os << source.string() << ":" << e.source().begin.line << ": " << e.description();
     return reject(v1::REASON_UNSPECIFIED, os.str());
   }
+  if (auto typo = unknownKey(root, source.string())) return reject(v1::REASON_UNSPECIFIED, *typo);
   BrokerConfig c;
   c.source = source;
   Reader r(source.string());
@@ -215,12 +218,15 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
                           : base / participants_file;
     try {
       const toml::table extra = toml::parse_file(file.string());
+      if (auto typo = unknownKey(extra, file.string(), true)) r.fail("broker.participants_file", "(" + *typo + ")");
       Reader pr(file.string());
       readParticipants(extra, pr, c.participants, c.insecure);
       if (!pr.error().empty()) r.fail("broker.participants_file", "(" + pr.error() + ")");
     } catch (const toml::parse_error& e) {
-      r.fail("broker.participants_file", "'" + file.string() + "' cannot be read: " +
-                                             std::string(e.description()));
+      // Built by appends: GCC 12 -O3 warns (-Wrestrict) on "…" + string.
+      std::string why = "'";
+      why.append(file.string()).append("' cannot be read: ").append(e.description());
+      r.fail("broker.participants_file", why);
     }
   }
   if (!c.insecure && secret_key_file.empty()) {
@@ -229,6 +235,7 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
   }
   r.get(t["broker"]["data_dir"], "broker.data_dir", data_dir);
   r.positive(t["broker"]["workers"], "broker.workers", c.workers);
+  r.millis(t["broker"]["stop_timeout_ms"], "broker.stop_timeout_ms", c.stop_timeout);
   r.get(t["broker"]["log_format"], "broker.log_format", c.log_format);
   r.get(t["broker"]["log_level"], "broker.log_level", c.log_level);
   if (c.log_format != "human" && c.log_format != "json") {
@@ -254,6 +261,7 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
   }
   r.millis(t["store"]["retention_interval_ms"], "store.retention_interval_ms",
            c.store.retention_interval);
+  r.positive(t["store"]["wal_restart_bytes"], "store.wal_restart_bytes", c.store.wal_restart_bytes);
   r.millis(t["delivery"]["ack_timeout_ms"], "delivery.ack_timeout_ms", c.delivery.ack_timeout);
   r.positive(t["delivery"]["max_attempts"], "delivery.max_attempts", c.delivery.max_attempts);
   r.positive(t["delivery"]["default_credit"], "delivery.default_credit",

@@ -36,6 +36,9 @@ struct StoreConfig {
   double retain_days = 90;
   // How often retention looks for such messages when the last look found nothing more.
   std::chrono::milliseconds retention_interval{60000};
+  // The write-ahead log past this size is restarted by a checkpoint that briefly holds writers
+  // back (and cut back to it), so that it cannot grow without bound under sustained load.
+  std::uint64_t wal_restart_bytes = 64ull << 20;
 };
 
 struct DeliveryConfig {
@@ -73,6 +76,9 @@ struct BrokerConfig {
   std::vector<Participant> participants;      // [[participants]]: who may connect, as what
   std::filesystem::path data_dir = "data";
   unsigned workers = 2;
+  // SIGTERM waits at most this long for the store to take what is in progress; whatever is
+  // unsettled then stays in the store for the next start (delivered again: at least once).
+  std::chrono::milliseconds stop_timeout{3000};
   xml::XmlLimits limits;
   SubmitLimits submit;
   StoreConfig store;

@@ -14,6 +14,7 @@ struct BrokerCounters {
   std::uint64_t commits = 0, committed_ops = 0;
   std::int64_t commit_micros = 0, max_commit_micros = 0;
   bool store_ok = true;  // the last commit succeeded
+  std::uint64_t commit_failures = 0;  // in a row; 0 once a commit succeeds again
 };
 
 }  // namespace ozgbus::broker

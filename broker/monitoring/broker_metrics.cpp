@@ -27,7 +27,10 @@ BrokerMetrics::BrokerMetrics()
       commit_seconds(registry.histogram("ozgbus_store_commit_duration_seconds",
                                         "Time of one group commit, fsync included.", metrics::decadeBuckets(-5, 0))),
       commit_batch(registry.histogram("ozgbus_store_commit_batch_size", "Operations in one group commit.",
-                                      metrics::exponentialBuckets(1, 2, 13))) {
+                                      metrics::exponentialBuckets(1, 2, 13))),
+      commit_failures(registry.counter("ozgbus_store_commit_failures_total",
+                                       "Group commits that failed (disk full, I/O error); their settles are "
+                                       "retried, their submissions answered STORE_FAILED.")) {
   registry.gauge("ozgbus_build_info", "The broker's version.", {"version"}).with({OZGBUS_VERSION}).set(1);
 }
 

@@ -21,6 +21,7 @@ struct BrokerMetrics {
   metrics::Family<metrics::Histogram>& stage_seconds;   // {stage}
   metrics::Family<metrics::Histogram>& commit_seconds;  // {}
   metrics::Family<metrics::Histogram>& commit_batch;    // {}
+  metrics::Family<metrics::Counter>& commit_failures;   // {}
 
   BrokerMetrics();
 };

@@ -8,9 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace ozgbus::util {
-class Clock;
-}
+#include "core/util/clock.h"
 
 namespace ozgbus::broker {
 

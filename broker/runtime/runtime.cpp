@@ -21,6 +21,24 @@ std::string unknownIssuers(const std::vector<Participant>& participants, const d
   return out;
 }
 
+// Route destinations no registered back-end may receive from: messages routed there would wait
+// for ever. Empty when every queue has a consumer.
+std::string queuesWithoutConsumer(const BrokerConfig& c) {
+  std::string out;
+  for (std::size_t i = 0; i < c.routes.size(); ++i) {
+    const std::string& q = c.routes[i].destination;
+    const bool consumed = std::any_of(c.participants.begin(), c.participants.end(), [&q](const Participant& p) {
+      if (p.role != v1::BACKEND) return false;
+      return p.queues.empty() ? p.id == q : std::find(p.queues.begin(), p.queues.end(), q) != p.queues.end();
+    });
+    if (!consumed) {
+      out += (out.empty() ? "" : "; ") + std::string("routes[") + std::to_string(i) + "].destination '" + q +
+             "': no registered back-end may receive from this queue";
+    }
+  }
+  return out;
+}
+
 Result<std::shared_ptr<const AdapterSet>> loadAdapters(const BrokerConfig& c) {
   auto set = AdapterSet::load(c.adapter_folders);
   if (!set) return set.rejection();
@@ -73,6 +91,11 @@ std::optional<Rejection> Runtime::apply(const BrokerConfig& c, bool starting) {
   auto registry = std::make_shared<const ParticipantRegistry>(c.participants);
   participants_.replace(registry);
   spdlog::info("participant registry {}: {} participants", verb, registry->size());
+  if (const std::string orphans = queuesWithoutConsumer(c); !orphans.empty()) {
+    // Without a registry (development) anyone may say HELLO for any queue.
+    if (starting && !c.participants.empty()) return reject(v1::REASON_UNSPECIFIED, c.source.string() + ": " + orphans);
+    spdlog::warn("{}", orphans);
+  }
 
   if (!c.signatures.trust.empty()) {
     auto trust = dsig::TrustStore::load(c.signatures.trust);

@@ -139,6 +139,7 @@ struct CommitOutcome {
   std::optional<std::pair<std::uint64_t, std::uint64_t>> purged;  // {removed, next after_id}
   std::size_t operations = 0;
   std::int64_t commit_micros = 0;
+  std::optional<std::string> error;  // the commit failed: why (nothing of it is stored)
 };
 
 struct QueueCounts {

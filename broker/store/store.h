@@ -66,6 +66,10 @@ class Store {
 
   // A reader for the calling thread (its own connection).
   virtual Result<std::unique_ptr<StoreReader>> reader() const = 0;
+
+  // Bytes in the engine's own journal that this process can see (SQLite's write-ahead log);
+  // empty where the engine keeps it elsewhere. Any thread.
+  virtual std::optional<std::uint64_t> journalBytes() const { return std::nullopt; }
 };
 
 }  // namespace ozgbus::broker

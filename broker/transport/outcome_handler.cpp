@@ -31,6 +31,7 @@ void OutcomeHandler::committed(CommitOutcome& outcome) {
   c_.counters.max_commit_micros = std::max(c_.counters.max_commit_micros, outcome.commit_micros);
   brokerMetrics().commit_seconds.with({}).observe(static_cast<double>(outcome.commit_micros) / 1e6);
   brokerMetrics().commit_batch.with({}).observe(static_cast<double>(outcome.operations));
+  noteCommitHealth(outcome);
   if (outcome.purged) c_.retention.purged(outcome.purged->first, outcome.purged->second);
   for (InsertOutcome& o : outcome.inserts) {
     --c_.in_pipeline;
@@ -44,6 +45,29 @@ void OutcomeHandler::committed(CommitOutcome& outcome) {
   c_.dead_letters.discardsCommitted(outcome);
 }
 
+// A failing store is loud but not a flood: the first failure at once, then one line per 10 s
+// while it lasts, and one when commits succeed again. /readyz follows store_ok.
+void OutcomeHandler::noteCommitHealth(const CommitOutcome& outcome) {
+  const auto now = c_.clock.steady();
+  if (!outcome.error) {
+    if (c_.counters.commit_failures > 0) {
+      spdlog::info("store commits succeed again after {} failed ones", c_.counters.commit_failures);
+    }
+    c_.counters.store_ok = true;
+    c_.counters.commit_failures = 0;
+    return;
+  }
+  c_.counters.store_ok = false;
+  ++c_.counters.commit_failures;
+  brokerMetrics().commit_failures.with({}).inc();
+  if (c_.counters.commit_failures == 1 || now >= next_failure_log_) {
+    spdlog::error("store commit failed ({} in a row): {}; {} operations not stored: submissions are answered "
+                  "STORE_FAILED, settles and receipt ACKs are retried",
+                  c_.counters.commit_failures, *outcome.error, outcome.operations);
+    next_failure_log_ = now + std::chrono::seconds(10);
+  }
+}
+
 void OutcomeHandler::inserted(InsertOutcome& o) {
   const auto& from = std::get<FromConnection>(o.op.origin);
   c_.limiter.answered(from.identity);
@@ -51,14 +75,12 @@ void OutcomeHandler::inserted(InsertOutcome& o) {
   v1::SubmitResult r;
   r.set_message_uuid(m.uuid);
   if (o.failed) {
-    c_.counters.store_ok = false;
     c_.rejections.note(m.sender, m.uuid, reject(v1::STORE_FAILED, o.error));
     spdlog::error("message {} not stored: {}", m.uuid, o.error);
     r.set_accepted(false);
     r.set_reason(v1::STORE_FAILED);
     r.set_detail("the store could not commit (" + o.error + "); nothing was accepted");
   } else {
-    c_.counters.store_ok = true;
     ++c_.counters.accepted;
     brokerMetrics().accepted.with({m.queue, m.message_type}).inc();
     r.set_accepted(true);

@@ -42,7 +42,9 @@ class OutcomeHandler {
 
  private:
   void inserted(InsertOutcome& o);
+  void noteCommitHealth(const CommitOutcome& outcome);
   Context c_;
+  util::SteadyTime next_failure_log_{};
 };
 
 }  // namespace ozgbus::broker

@@ -119,12 +119,19 @@ void RouterLoop::run() {
     if (g_reload.exchange(false)) reload();
     if (g_stop.load() && !draining_) {
       draining_ = true;
+      drain_deadline_ = clock_.steady() + c.stop_timeout;
       util::notifySystemd("STOPPING=1");
       spdlog::info("stop requested: no new submissions; finishing {} in the pipeline", in_pipeline_);
     }
     if (draining_ && idle()) break;
+    if (draining_ && clock_.steady() >= drain_deadline_) {
+      spdlog::warn("stop: the store did not take everything within {} ms ({} operations pending, {} in the "
+                   "pipeline); what is not settled stays in the store for the next start",
+                   c.stop_timeout.count(), w_.committer.pending(), in_pipeline_);
+      break;
+    }
   }
-  receiveFrames();  // what arrived meanwhile gets SHUTTING_DOWN rather than silence
+  drainSocket();
   w_.workers.stop();
   w_.committer.stop();
   while (auto e = w_.mailbox.tryTake()) handleEvent(*e);
@@ -133,6 +140,20 @@ void RouterLoop::run() {
 }
 
 bool RouterLoop::idle() const { return in_pipeline_ == 0 && w_.committer.pending() == 0; }
+
+void RouterLoop::drainSocket() {
+  const auto until = clock_.steady() + std::chrono::seconds(1);
+  zmq::pollitem_t item{w_.router.handle(), 0, ZMQ_POLLIN, 0};
+  while (clock_.steady() < until) {
+    receiveFrames();
+    // Quiet for 100 ms: clients have had the answers that tell them to stop sending.
+    try {
+      if (zmq::poll(&item, 1, std::chrono::milliseconds(100)) == 0) break;
+    } catch (const zmq::error_t& e) {
+      if (e.num() != EINTR) throw;
+    }
+  }
+}
 
 void RouterLoop::receiveFrames() {
   for (int i = 0; i < 256; ++i) {  // then the mailbox: answers wait for nothing but the disk

@@ -81,6 +81,8 @@ class RouterLoop final : private Replies {
   // count_attempt: false when the client left in good order (BYE, HELLO again).
   void dropSession(const std::string& identity, const char* why, bool count_attempt = true);
   bool idle() const;
+  // What arrives while the broker closes is answered (SUBMIT: SHUTTING_DOWN), not dropped.
+  void drainSocket();
   void toPipeline(Message m);
   bool sendDeliver(Session& s, const QueuedMessage& m);
   bool sendReceipt(Session& s, const ReceiptRecord& r);
@@ -95,6 +97,7 @@ class RouterLoop final : private Replies {
   BrokerCounters counters_;
   std::uint64_t in_pipeline_ = 0;  // submissions and replays handed to workers, not yet answered
   bool draining_ = false;
+  util::SteadyTime drain_deadline_;
   util::SteadyTime next_stats_;
   util::SteadyTime next_overview_;
 

@@ -30,7 +30,9 @@ struct SecureBroker {
     };
     return entry("psw:02000001", "portal", portal, "services = [\"99050012104000\"]") +
            entry("hh-gewerbeamt", "backend", backend, "queues = [\"hh-gewerbeamt\"]") +
-           entry("ops", "observer", ops, "");
+           entry("ops", "observer", ops, "") +
+           // The sample routes' other queues need a registered back-end, or the broker refuses to start.
+           entry("others", "backend", others, "queues = [\"hh-meldeamt\", \"sh-kiel-buergeramt\", \"by-muenchen-kvr\"]");
   }
   std::string brokerLines() {
     keys = wire::writeCurveKeys(dir.path() / "broker").value();
@@ -61,6 +63,7 @@ struct SecureBroker {
   wire::CurveKeys portal = wire::generateCurveKeys();
   wire::CurveKeys backend = wire::generateCurveKeys();
   wire::CurveKeys ops = wire::generateCurveKeys();
+  wire::CurveKeys others = wire::generateCurveKeys();
   BrokerProcess broker;
 };
 

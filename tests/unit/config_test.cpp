@@ -85,3 +85,23 @@ TEST_CASE("errors name the file and key") {
   REQUIRE_FALSE(syntax.ok());
   CHECK(syntax.rejection().detail.rfind("x.toml:1:", 0) == 0);
 }
+
+TEST_CASE("an unknown key or table is an error naming the file, the line and the closest known key") {
+  auto key = parseConfig(kDev + "[delivery]\nack_timout_ms = 5000\n", "x.toml");
+  REQUIRE_FALSE(key.ok());
+  CHECK(key.rejection().detail ==
+        "x.toml:4: unknown key 'ack_timout_ms' in [delivery] (did you mean 'ack_timeout_ms'?)");
+  auto table = parseConfig(kDev + "[stroe]\npath = \"x.db\"\n", "x.toml");
+  REQUIRE_FALSE(table.ok());
+  CHECK(table.rejection().detail == "x.toml:3: unknown table 'stroe' (did you mean 'store'?)");
+  auto broker = parseConfig("[broker]\ninsecure = true\nworkerz = 2\n", "x.toml");
+  REQUIRE_FALSE(broker.ok());
+  CHECK(broker.rejection().detail == "x.toml:3: unknown key 'workerz' in [broker] (did you mean 'workers'?)");
+  auto route = parseConfig(kDev + "[[routes]]\nars_prefix = \"02\"\ndestinaton = \"q\"\n", "x.toml");
+  REQUIRE_FALSE(route.ok());
+  CHECK(route.rejection().detail ==
+        "x.toml:5: unknown key 'destinaton' in [[routes]] (did you mean 'destination'?)");
+  auto far = parseConfig(kDev + "[http]\nfrobnicate = 1\n", "x.toml");
+  REQUIRE_FALSE(far.ok());
+  CHECK(far.rejection().detail == "x.toml:4: unknown key 'frobnicate' in [http]");
+}

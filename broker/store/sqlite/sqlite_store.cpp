@@ -1,6 +1,7 @@
 #include "broker/store/sqlite/sqlite_store.h"
 
 #include <openssl/sha.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
@@ -75,10 +76,11 @@ struct SqliteStore::Statements {
       purgeScan, purgeOne;
 };
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& file,
-                                                       bool fsync) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& file, bool fsync,
+                                                       std::uint64_t wal_restart_bytes) {
   std::unique_ptr<SqliteStore> s(new SqliteStore());
   s->file_ = file;
+  s->wal_restart_bytes_ = wal_restart_bytes;
   s->dedupe_ = std::make_shared<SharedDedupeIndex>();
   try {
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
@@ -88,6 +90,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
     // Checkpoints run on their own thread (below), never in the commit path.
     sqlite::exec(s->writer_.get(), "PRAGMA cache_size=-16384");
     sqlite::exec(s->writer_.get(), "PRAGMA wal_autocheckpoint=0");
+    // When the log is restarted it is cut back to this size rather than left at its peak.
+    sqlite::exec(s->writer_.get(), ("PRAGMA journal_size_limit=" + std::to_string(wal_restart_bytes)).c_str());
     sqlite::addLateColumns(s->writer_.get());
     sqlite::exec(s->writer_.get(), sqlite::kSchema);
     sqlite::exec(s->writer_.get(), kAuditSchema);
@@ -134,14 +138,29 @@ SqliteStore::~SqliteStore() {
 }
 
 void SqliteStore::checkpointLoop() {
-  // PASSIVE never blocks the writer; it copies what no reader still needs from the WAL into
-  // the database file, and the writer starts the WAL over once all of it is copied.
+  // PASSIVE never blocks the writer; it copies what no reader still needs from the WAL into the
+  // database file, and the writer starts the WAL over once all of it is copied. Under sustained
+  // writes that moment never comes and the WAL grows without end (4.6 GB after 93 s at
+  // 3,000 msg/s): past wal_restart_bytes a RESTART checkpoint waits for readers, holds the
+  // writer back while it copies the rest, and makes the next commit start the log over (cut
+  // back to journal_size_limit).
+  const std::filesystem::path wal = file_.string() + "-wal";
   std::unique_lock lock(checkpoint_mu_);
   while (!stopping_) {
     checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(50));
     lock.unlock();
-    sqlite3_wal_checkpoint_v2(checkpoint_db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                              nullptr);
+    sqlite3_wal_checkpoint_v2(checkpoint_db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(wal, ec);
+    wal_bytes_ = ec ? 0 : size;
+    if (!ec && size > wal_restart_bytes_) {
+      const int rc =
+          sqlite3_wal_checkpoint_v2(checkpoint_db_.get(), nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+        spdlog::warn("store: write-ahead log of {} bytes could not be restarted: {}", size,
+                     sqlite3_errmsg(checkpoint_db_.get()));
+      }
+    }
     lock.lock();
   }
 }
@@ -365,6 +384,7 @@ CommitOutcome SqliteStore::apply(std::vector<StoreOp>& ops) {
     } catch (const std::exception&) {
       // The transaction is gone already (SQLite rolls back on some I/O errors by itself).
     }
+    out.error = e.what();
     out.receipts.clear();
     out.purged.reset();
     out.discarded.clear();

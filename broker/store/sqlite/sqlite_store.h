@@ -4,6 +4,7 @@
 // third, internal thread checkpoints the WAL into the database file.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <memory>
@@ -28,11 +29,14 @@ struct SharedDedupeIndex {
 class SqliteStore final : public Store {
  public:
   // Creates the file and schema if needed. fsync=false is for throwaway test data only.
-  static Result<std::unique_ptr<SqliteStore>> open(const std::filesystem::path& file, bool fsync);
+  // wal_restart_bytes: past this size the write-ahead log is restarted (see checkpointLoop).
+  static Result<std::unique_ptr<SqliteStore>> open(const std::filesystem::path& file, bool fsync,
+                                                   std::uint64_t wal_restart_bytes = 64ull << 20);
   ~SqliteStore() override;
 
   CommitOutcome apply(std::vector<StoreOp>& ops) override;
   Result<std::unique_ptr<StoreReader>> reader() const override;
+  std::optional<std::uint64_t> journalBytes() const override { return wal_bytes_.load(); }
 
  private:
   struct Statements;
@@ -57,6 +61,8 @@ class SqliteStore final : public Store {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> added_;  // this batch, undone on rollback
   std::vector<std::pair<std::uint64_t, std::uint64_t>> purged_;  // this batch, forgotten on commit
   std::unique_ptr<AuditChain> audit_;                      // writer thread only
+  std::uint64_t wal_restart_bytes_ = 0;
+  std::atomic<std::uint64_t> wal_bytes_{0};  // as the checkpointer last saw it
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;
   bool stopping_ = false;
