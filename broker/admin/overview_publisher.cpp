@@ -33,6 +33,7 @@ void OverviewPublisher::publish() {
   }
   o->recent_rejections = sources_.rejections.recent();
   o->store_ok = counters.store_ok;
+  o->store_journal_bytes = sources_.store.journalBytes().value_or(0);
   o->schemas_loaded = sources_.runtime.schemasLoaded();
   o->adapters_loaded = sources_.runtime.adaptersLoaded();
   o->trust_loaded = sources_.runtime.trustLoaded();
@@ -66,6 +67,11 @@ void OverviewPublisher::registerGauges(const CurrentOverview& current) {
                         out.push_back({{q.name}, age});
                       }
                       return out;
+                    });
+  reg.computedGauge("ozgbus_store_wal_bytes", "Size of the store's write-ahead log (SQLite); 0 where the engine keeps "
+                    "it elsewhere.", {}, [overview] {
+                      return std::vector<metrics::GaugeSample>{
+                          {{}, static_cast<double>(overview->get()->store_journal_bytes)}};
                     });
   reg.computedGauge("ozgbus_participants_connected", "Open sessions, by role.", {"role"}, [overview] {
     std::map<std::string, double> by_role = {{"portal", 0}, {"backend", 0}, {"observer", 0}, {"peer", 0}};

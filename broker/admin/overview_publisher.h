@@ -12,6 +12,7 @@
 #include "broker/monitoring/overview.h"
 #include "broker/monitoring/rejection_log.h"
 #include "broker/runtime/runtime.h"
+#include "broker/store/store.h"
 #include "core/util/clock.h"
 
 namespace ozgbus::broker {
@@ -24,6 +25,7 @@ class OverviewPublisher {
     const BrokerCounters& counters;
     const RejectionLog& rejections;
     const Runtime& runtime;
+    const Store& store;  // its journal size
   };
 
   OverviewPublisher(Sources sources, CurrentOverview& overview, const util::Clock& clock);

@@ -39,6 +39,7 @@ struct Overview {
   std::vector<Participant> participants;
   std::deque<Rejection> recent_rejections;  // newest first
   bool store_ok = true;                     // the last commit succeeded
+  std::uint64_t store_journal_bytes = 0;    // the store's write-ahead log, where it has one
   bool schemas_loaded = true, adapters_loaded = true, trust_loaded = true;
 
   std::string json() const;  // the body of GET /api/overview

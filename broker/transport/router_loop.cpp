@@ -63,7 +63,8 @@ Result<std::unique_ptr<RouterLoop>> RouterLoop::create(Wiring w) {
                                                        l->counters_, w.clock);
   l->retention_ = std::make_unique<Retention>(c.store, w.clock, w.committer);
   l->overview_ = std::make_unique<OverviewPublisher>(
-      OverviewPublisher::Sources{*l->dispatcher_, l->sessions_, l->counters_, l->rejections_, w.runtime}, w.overview,
+      OverviewPublisher::Sources{*l->dispatcher_, l->sessions_, l->counters_, l->rejections_, w.runtime, w.store},
+      w.overview,
       w.clock);
   l->overview_->publish();
   l->hello_ = std::make_unique<HelloHandler>(HelloHandler::Context{
