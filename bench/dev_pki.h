@@ -12,7 +12,9 @@ namespace ozgbus::bench {
 
 inline std::string ensureDevPki() {
   const std::string pki = testing::pki().string();
-  if (std::system(("\"" OZGBUS_SOURCE_DIR "/certs/make-dev-pki.sh\" \"" + pki + "\" >/dev/null").c_str()) != 0) {
+  if (std::system(
+          ("\"" OZGBUS_SOURCE_DIR "/certs/make-dev-pki.sh\" \"" + pki + "\" >/dev/null").c_str()) !=
+      0) {
     throw std::runtime_error("certs/make-dev-pki.sh failed");
   }
   return pki;

@@ -18,7 +18,8 @@ namespace {
 using Steady = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-std::unique_ptr<client::Client> connect(const LoadSpec& spec, v1::Role role, std::uint32_t credit = 0) {
+std::unique_ptr<client::Client> connect(const LoadSpec& spec, v1::Role role,
+                                        std::uint32_t credit = 0) {
   const bool portal = role == v1::PORTAL;
   client::Options o{spec.endpoint, portal ? "psw:02000001" : "hh-gewerbeamt", role, credit};
   if (!spec.server_key.empty()) {
@@ -42,7 +43,8 @@ std::vector<double> runPortal(const LoadSpec& spec, unsigned index, std::uint64_
   // One padded document; each submission overwrites its UUID in a copy (cheap next to the
   // broker's work, so the load generator measures the broker, not itself).
   std::string uuid;
-  const std::string base = client::MessageTemplate(spec.document_template).instantiateSized(spec.size, &uuid);
+  const std::string base =
+      client::MessageTemplate(spec.document_template).instantiateSized(spec.size, &uuid);
   const std::size_t uuid_at = base.find(uuid);
   std::string doc = base;
 
@@ -59,8 +61,9 @@ std::vector<double> runPortal(const LoadSpec& spec, unsigned index, std::uint64_
     auto wait = std::chrono::milliseconds(50);
     while (next < count && sent_at.size() < spec.window) {
       if (per_portal_rate > 0) {
-        const auto due = start + std::chrono::duration_cast<Steady::duration>(
-                                     std::chrono::duration<double>(static_cast<double>(next) / per_portal_rate));
+        const auto due =
+            start + std::chrono::duration_cast<Steady::duration>(
+                        std::chrono::duration<double>(static_cast<double>(next) / per_portal_rate));
         if (Steady::now() < due) {
           // At least 1 ms: a shorter wait would spin in poll and take the cores the broker
           // needs; what became due meanwhile goes out together at the next turn.
@@ -83,7 +86,8 @@ std::vector<double> runPortal(const LoadSpec& spec, unsigned index, std::uint64_
     if (e.command() == v1::SUBMIT_RESULT) {
       auto it = sent_at.find(e.correlation_id());
       if (it == sent_at.end()) continue;
-      latencies.push_back(std::chrono::duration<double, std::milli>(Steady::now() - it->second).count());
+      latencies.push_back(
+          std::chrono::duration<double, std::milli>(Steady::now() - it->second).count());
       sent_at.erase(it);
       ++answered;
       (e.submit_result().accepted() ? shared.accepted : shared.rejected)++;
@@ -118,7 +122,8 @@ double percentile(std::vector<double>& v, double p) {
 LoadResult runLoad(const LoadSpec& spec) {
   Shared shared;
   std::vector<std::thread> backends;
-  for (unsigned i = 0; i < spec.backends; ++i) backends.emplace_back(runBackend, std::cref(spec), i, std::ref(shared));
+  for (unsigned i = 0; i < spec.backends; ++i)
+    backends.emplace_back(runBackend, std::cref(spec), i, std::ref(shared));
   std::vector<std::vector<double>> latencies(spec.portals);
   std::vector<std::vector<std::string>> presigned(spec.portals);
   const auto shareOf = [&](unsigned i) {
@@ -127,13 +132,15 @@ LoadResult runLoad(const LoadSpec& spec) {
   if (spec.sign) {
     const client::MessageTemplate tmpl(spec.document_template);
     for (unsigned i = 0; i < spec.portals; ++i) {
-      for (std::uint64_t k = 0; k < shareOf(i); ++k) presigned[i].push_back(spec.sign(tmpl.instantiateSized(spec.size)));
+      for (std::uint64_t k = 0; k < shareOf(i); ++k)
+        presigned[i].push_back(spec.sign(tmpl.instantiateSized(spec.size)));
     }
   }
   std::vector<std::thread> portals;
   const auto start = Steady::now();
   for (unsigned i = 0; i < spec.portals; ++i) {
-    portals.emplace_back([&, i] { latencies[i] = runPortal(spec, i, shareOf(i), presigned[i], shared); });
+    portals.emplace_back(
+        [&, i] { latencies[i] = runPortal(spec, i, shareOf(i), presigned[i], shared); });
   }
   const auto deadline = Steady::now() + 600s;
   const auto finished = [&] {

@@ -18,8 +18,8 @@ struct LoadSpec {
   std::uint64_t messages = 100000;
   unsigned portals = 2;
   unsigned backends = 2;
-  unsigned window = 512;          // outstanding submissions per portal
-  double rate = 0;                // messages/s over all portals; 0 = as fast as possible
+  unsigned window = 512;  // outstanding submissions per portal
+  double rate = 0;        // messages/s over all portals; 0 = as fast as possible
   // CURVE: the broker's public key and the two participants' key pairs (empty: plain text).
   // Portals connect as psw:02000001 (the template's author), back-ends as hh-gewerbeamt.
   std::string server_key;

@@ -13,22 +13,22 @@
 #include <sstream>
 #include <thread>
 
+#include "bench/adapter_bench.h"
 #include "bench/dev_pki.h"
 #include "bench/e2e_load.h"
 #include "bench/schema_bench.h"
 #include "bench/signature_bench.h"
-#include "bench/adapter_bench.h"
 #include "bench/zmq_loop.h"
-#include "core/dsig/xmlsec.h"
-#include "core/xml/xml_init.h"
-#include "core/wire/curve_keys.h"
-#include "core/xoev/uuid.h"
 #include "client/message_template.h"
-#include "tests/support/broker_process.h"
-#include "tests/support/pki.h"
-#include "tests/support/files.h"
-#include "core/dsig/signer.h"
 #include "client/signing.h"
+#include "core/dsig/signer.h"
+#include "core/dsig/xmlsec.h"
+#include "core/wire/curve_keys.h"
+#include "core/xml/xml_init.h"
+#include "core/xoev/uuid.h"
+#include "tests/support/broker_process.h"
+#include "tests/support/files.h"
+#include "tests/support/pki.h"
 
 #include <httplib.h>
 
@@ -90,8 +90,10 @@ struct Watchers {
 
 bench::LoadResult brokerLoad(std::uint64_t messages, std::size_t size, double rate,
                              const std::string& extra = "", Watchers watch = {}) {
-  testing::BrokerProcess broker(kUnlimited + extra + (std::getenv("OZGBUS_BENCH_EXTRA") ? std::getenv("OZGBUS_BENCH_EXTRA") : ""),
-                                std::getenv("OZGBUS_BENCH_LOG") ? std::getenv("OZGBUS_BENCH_LOG") : "warn");
+  testing::BrokerProcess broker(
+      kUnlimited + extra +
+          (std::getenv("OZGBUS_BENCH_EXTRA") ? std::getenv("OZGBUS_BENCH_EXTRA") : ""),
+      std::getenv("OZGBUS_BENCH_LOG") ? std::getenv("OZGBUS_BENCH_LOG") : "warn");
   broker.start();
   // An operator's view while the load runs: Prometheus and the dashboard polling 10× a second,
   // and a subscriber taking every flow event.
@@ -143,7 +145,8 @@ int traceVisibility(double rate, int probes) {
   }
   testing::BrokerProcess broker(kUnlimited, "warn");
   broker.start();
-  bench::LoadSpec spec = sampleLoad(broker, static_cast<std::uint64_t>(rate * (2.0 + probes * 0.06)));
+  bench::LoadSpec spec =
+      sampleLoad(broker, static_cast<std::uint64_t>(rate * (2.0 + probes * 0.06)));
   spec.rate = rate;
   std::atomic<bool> loaded{true};
   bench::LoadResult load;
@@ -160,8 +163,10 @@ int traceVisibility(double rate, int probes) {
   std::string failed;
   for (int i = 0; i < probes && failed.empty(); ++i) {
     std::string uuid;
-    auto submitted = portal->submit(testing::sampleMessage("wohnsitzanmeldung-2.0-hamburg.xml", &uuid));
-    auto in = submitted.ok() && submitted->accepted() ? testing::nextOf(*backend, v1::DELIVER) : std::nullopt;
+    auto submitted =
+        portal->submit(testing::sampleMessage("wohnsitzanmeldung-2.0-hamburg.xml", &uuid));
+    auto in = submitted.ok() && submitted->accepted() ? testing::nextOf(*backend, v1::DELIVER)
+                                                      : std::nullopt;
     if (!in) {
       failed = "probe " + uuid + " was not accepted and delivered";
       break;
@@ -178,7 +183,8 @@ int traceVisibility(double rate, int probes) {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - acked).count());
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - acked)
+                     .count());
   }
   loader.join();
   if (!failed.empty()) {
@@ -186,11 +192,12 @@ int traceVisibility(double rate, int probes) {
     return 1;
   }
   std::sort(ms.begin(), ms.end());
-  std::printf("background load: %.0f msg/s offered, %.0f delivered; %d of %d probes while it ran\n"
-              "ACK -> 'delivered' in the trace API: p50 %.1f ms, p99 %.1f ms, max %.1f ms "
-              "(the dashboard adds at most its 250 ms refresh)\n",
-              rate, load.throughput, under_load, probes, ms[ms.size() / 2],
-              ms[static_cast<std::size_t>(0.99 * static_cast<double>(ms.size() - 1))], ms.back());
+  std::printf(
+      "background load: %.0f msg/s offered, %.0f delivered; %d of %d probes while it ran\n"
+      "ACK -> 'delivered' in the trace API: p50 %.1f ms, p99 %.1f ms, max %.1f ms "
+      "(the dashboard adds at most its 250 ms refresh)\n",
+      rate, load.throughput, under_load, probes, ms[ms.size() / 2],
+      ms[static_cast<std::size_t>(0.99 * static_cast<double>(ms.size() - 1))], ms.back());
   return 0;
 }
 
@@ -210,9 +217,10 @@ int monitoring(std::uint64_t n, int rounds) {
   const std::string off_toml = "[http]\nlisten = \"\"\n[events]\npublish = \"\"\n";
   const std::pair<const char*, Watchers> on[] = {
       {"on, idle", {}}, {"on, scraped", {true, false}}, {"on, scraped + subscribed", {true, true}}};
-  std::printf("msg/s delivered, and in brackets the broker's CPU per message (µs, user + system).\n\n"
-              "| round | off | on, idle | on, scraped 10×/s | on, scraped + every event subscribed |\n"
-              "|---|---|---|---|---|\n");
+  std::printf(
+      "msg/s delivered, and in brackets the broker's CPU per message (µs, user + system).\n\n"
+      "| round | off | on, idle | on, scraped 10×/s | on, scraped + every event subscribed |\n"
+      "|---|---|---|---|---|\n");
   double rate_sum[4] = {0, 0, 0, 0}, cpu_sum[4] = {0, 0, 0, 0};
   const auto run = [&](std::size_t k, const std::string& toml, Watchers w) {
     const auto r = brokerLoad(n, 1024, 0, toml, w);
@@ -228,10 +236,12 @@ int monitoring(std::uint64_t n, int rounds) {
     std::printf("\n");
     std::fflush(stdout);
   }
-  std::printf("\nmean: off %.0f msg/s, %.1f µs CPU per message", rate_sum[0] / rounds, cpu_sum[0] / rounds);
+  std::printf("\nmean: off %.0f msg/s, %.1f µs CPU per message", rate_sum[0] / rounds,
+              cpu_sum[0] / rounds);
   for (std::size_t k = 0; k < 3; ++k) {
     std::printf("; %s %.0f msg/s (%.3f), %.1f µs (%.3f)", on[k].first, rate_sum[k + 1] / rounds,
-                rate_sum[k + 1] / rate_sum[0], cpu_sum[k + 1] / rounds, cpu_sum[k + 1] / cpu_sum[0]);
+                rate_sum[k + 1] / rate_sum[0], cpu_sum[k + 1] / rounds,
+                cpu_sum[k + 1] / cpu_sum[0]);
   }
   std::printf("\n");
   return 0;
@@ -241,10 +251,12 @@ int monitoring(std::uint64_t n, int rounds) {
 // ten times its own rate (its messages go to a queue nobody reads, so they do not touch the
 // first portal's back-end). The first portal's latency is compared between the two runs.
 int fairness(double rate, double seconds) {
-  const std::string limits = "[limits]\nsubmit_rate = " + std::to_string(rate) + "\nsubmit_burst = " +
-                             std::to_string(rate / 10) + "\n";
-  std::printf("| run | normal portal: sent / accepted | p50 / p99 / max submit→ACCEPTED (ms) | flooder: sent / RATE_LIMITED |\n"
-              "|---|---|---|---|\n");
+  const std::string limits = "[limits]\nsubmit_rate = " + std::to_string(rate) +
+                             "\nsubmit_burst = " + std::to_string(rate / 10) + "\n";
+  std::printf(
+      "| run | normal portal: sent / accepted | p50 / p99 / max submit→ACCEPTED (ms) | flooder: "
+      "sent / RATE_LIMITED |\n"
+      "|---|---|---|---|\n");
   double p99[2] = {0, 0};
   for (int flood = 0; flood < 2; ++flood) {
     testing::BrokerProcess broker(limits, "warn");
@@ -255,18 +267,21 @@ int fairness(double rate, double seconds) {
       if (!flood) return;
       auto c = client::Client::connect({broker.endpoint(), "psw:09000001", v1::PORTAL});
       if (!c) return;
-      const auto tmpl = client::MessageTemplate::load(std::string(OZGBUS_SOURCE_DIR) +
-                                                      "/samples/messages/bewohnerparken-1.0-muenchen.xml");
+      const auto tmpl = client::MessageTemplate::load(
+          std::string(OZGBUS_SOURCE_DIR) + "/samples/messages/bewohnerparken-1.0-muenchen.xml");
       const auto start = std::chrono::steady_clock::now();
       while (!done) {
-        const auto due = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                     std::chrono::duration<double>(static_cast<double>(flood_sent) / (10 * rate)));
+        const auto due =
+            start +
+            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                std::chrono::duration<double>(static_cast<double>(flood_sent) / (10 * rate)));
         if (std::chrono::steady_clock::now() >= due) {
           (*c)->post(tmpl.instantiate());
           ++flood_sent;
         }
         while (auto in = (*c)->receive(std::chrono::milliseconds(0))) {
-          if (in->envelope.command() == v1::SUBMIT_RESULT && in->envelope.submit_result().reason() == v1::RATE_LIMITED) {
+          if (in->envelope.command() == v1::SUBMIT_RESULT &&
+              in->envelope.submit_result().reason() == v1::RATE_LIMITED) {
             ++flood_limited;
           }
         }
@@ -283,9 +298,10 @@ int fairness(double rate, double seconds) {
     done = true;
     flooder.join();
     p99[flood] = r.p99_ms;
-    std::printf("| %s | %llu / %llu | %.2f / %.2f / %.2f | %llu / %llu |\n", flood ? "with flooder" : "alone",
-                static_cast<unsigned long long>(spec.messages), static_cast<unsigned long long>(r.accepted), r.p50_ms,
-                r.p99_ms, r.max_ms, static_cast<unsigned long long>(flood_sent.load()),
+    std::printf("| %s | %llu / %llu | %.2f / %.2f / %.2f | %llu / %llu |\n",
+                flood ? "with flooder" : "alone", static_cast<unsigned long long>(spec.messages),
+                static_cast<unsigned long long>(r.accepted), r.p50_ms, r.p99_ms, r.max_ms,
+                static_cast<unsigned long long>(flood_sent.load()),
                 static_cast<unsigned long long>(flood_limited.load()));
     std::fflush(stdout);
   }
@@ -294,10 +310,12 @@ int fairness(double rate, double seconds) {
 }
 
 int compare(std::uint64_t small_n, std::uint64_t large_n) {
-  std::printf("| message | bare ZeroMQ loop (msg/s) | ozgbus end to end (msg/s) | ratio | "
-              "submit→ACCEPTED p50 / p99 (ms) |\n|---|---|---|---|---|\n");
+  std::printf(
+      "| message | bare ZeroMQ loop (msg/s) | ozgbus end to end (msg/s) | ratio | "
+      "submit→ACCEPTED p50 / p99 (ms) |\n|---|---|---|---|---|\n");
   double small_rate = 0;
-  for (const auto& [size, n] : {std::pair<std::size_t, std::uint64_t>{1024, small_n}, {16384, large_n}}) {
+  for (const auto& [size, n] :
+       {std::pair<std::size_t, std::uint64_t>{1024, small_n}, {16384, large_n}}) {
     const double bare = zmqLoop(n, size);
     const auto r = brokerLoad(n, size, 0);
     if (size == 1024) small_rate = r.throughput;
@@ -306,9 +324,10 @@ int compare(std::uint64_t small_n, std::uint64_t large_n) {
     std::fflush(stdout);
   }
   const auto half = brokerLoad(small_n / 2, 1024, small_rate / 2);
-  std::printf("\nAt half that rate (%.0f msg/s offered, 1024 B): delivered %.0f msg/s, "
-              "submit→ACCEPTED p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
-              small_rate / 2, half.throughput, half.p50_ms, half.p99_ms, half.max_ms);
+  std::printf(
+      "\nAt half that rate (%.0f msg/s offered, 1024 B): delivered %.0f msg/s, "
+      "submit→ACCEPTED p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+      small_rate / 2, half.throughput, half.p50_ms, half.p99_ms, half.max_ms);
   return 0;
 }
 
@@ -327,10 +346,14 @@ int compareCurve(std::uint64_t messages) {
       spec.server_key = server.public_key;
       spec.portal_keys = wire::generateCurveKeys();
       spec.backend_keys = wire::generateCurveKeys();
-      participants = "[[participants]]\nid = \"psw:02000001\"\nrole = \"portal\"\ncurve_public_key = \"" +
-                     spec.portal_keys.public_key + "\"\n[[participants]]\nid = \"hh-gewerbeamt\"\nrole = \"backend\"\n" +
-                     "queues = [\"hh-gewerbeamt\"]\ncurve_public_key = \"" + spec.backend_keys.public_key + "\"\n";
-      broker_lines = "curve_secret_key_file = \"" + (keys_dir.path() / "broker.key").string() + "\"";
+      participants =
+          "[[participants]]\nid = \"psw:02000001\"\nrole = \"portal\"\ncurve_public_key = \"" +
+          spec.portal_keys.public_key +
+          "\"\n[[participants]]\nid = \"hh-gewerbeamt\"\nrole = \"backend\"\n" +
+          "queues = [\"hh-gewerbeamt\"]\ncurve_public_key = \"" + spec.backend_keys.public_key +
+          "\"\n";
+      broker_lines =
+          "curve_secret_key_file = \"" + (keys_dir.path() / "broker.key").string() + "\"";
     }
     testing::BrokerProcess broker(kUnlimited + participants, "warn", broker_lines);
     if (curve) {  // start() checks that the broker answers: as the portal
@@ -344,8 +367,8 @@ int compareCurve(std::uint64_t messages) {
     spec.endpoint = broker.endpoint();
     const auto r = bench::runLoad(spec);
     if (!curve) plain = r.throughput;
-    std::printf("| 4096 B, CURVE %s | %.0f msg/s | p50 %.2f ms, p99 %.2f ms |%s\n", curve ? "on" : "off",
-                r.throughput, r.p50_ms, r.p99_ms,
+    std::printf("| 4096 B, CURVE %s | %.0f msg/s | p50 %.2f ms, p99 %.2f ms |%s\n",
+                curve ? "on" : "off", r.throughput, r.p50_ms, r.p99_ms,
                 curve ? (" ratio on/off " + std::to_string(r.throughput / plain)).c_str() : "");
     std::fflush(stdout);
   }
@@ -366,19 +389,25 @@ int compareSigned(std::uint64_t messages) {
     if (!s) throw std::runtime_error(s.rejection().toString());
     return std::move(*s);
   };
-  std::printf("1 KiB end to end, %llu messages per row, portal psw:02000001 signing with RSA-2048; a row ends\n"
-              "when the last receipt reached its portal; broker CPU over the same interval.\n\n"
-              "| pipeline | broker key | msg/s delivered | submit→ACCEPTED p50 / p99 (ms) | broker CPU µs/msg |\n"
-              "|---|---|---|---|---|\n",
-              static_cast<unsigned long long>(messages));
+  std::printf(
+      "1 KiB end to end, %llu messages per row, portal psw:02000001 signing with RSA-2048; a row "
+      "ends\n"
+      "when the last receipt reached its portal; broker CPU over the same interval.\n\n"
+      "| pipeline | broker key | msg/s delivered | submit→ACCEPTED p50 / p99 (ms) | broker CPU "
+      "µs/msg |\n"
+      "|---|---|---|---|---|\n",
+      static_cast<unsigned long long>(messages));
   for (const char* key : {"", "ec", "rsa"}) {
     std::string toml = kUnlimited;
     if (*key != '\0') {
       const auto broker_keys = testing::brokerKeys(key);
-      toml += "[pipeline]\nstages = [\"parse\", \"verify\", \"header\", \"route\", \"sign\", \"persist\"]\n\n"
-              "[signatures]\ntrust = [\"" + pki + "/ca\", \"" + pki + "/crl\"]\nbroker_key = \"" +
-              broker_keys.key.string() + "\"\nbroker_certificate = \"" + broker_keys.cert.string() + "\"\n\n" +
-              testing::readFile(testing::pki() / "curve" / "participants.toml") + "\n";
+      toml +=
+          "[pipeline]\nstages = [\"parse\", \"verify\", \"header\", \"route\", \"sign\", "
+          "\"persist\"]\n\n"
+          "[signatures]\ntrust = [\"" +
+          pki + "/ca\", \"" + pki + "/crl\"]\nbroker_key = \"" + broker_keys.key.string() +
+          "\"\nbroker_certificate = \"" + broker_keys.cert.string() + "\"\n\n" +
+          testing::readFile(testing::pki() / "curve" / "participants.toml") + "\n";
     }
     testing::BrokerProcess broker(toml, "warn");
     broker.start();
@@ -390,11 +419,13 @@ int compareSigned(std::uint64_t messages) {
     const double cpu = cpuSeconds(broker.pid()) - cpu_before;
     if (r.receipts < r.delivered) throw std::runtime_error("not every receipt arrived");
     std::printf("| %s | %s | %.0f | %.2f / %.2f | %.0f |\n",
-                *key != '\0' ? "parse, verify, header, route, sign, persist" : "parse, header, route, persist",
-                *key == '\0' ? "none" : (std::string(key) == "ec" ? "ECDSA P-256" : "RSA-2048"), r.throughput,
-                r.p50_ms, r.p99_ms, cpu * 1e6 / static_cast<double>(r.delivered));
+                *key != '\0' ? "parse, verify, header, route, sign, persist"
+                             : "parse, header, route, persist",
+                *key == '\0' ? "none" : (std::string(key) == "ec" ? "ECDSA P-256" : "RSA-2048"),
+                r.throughput, r.p50_ms, r.p99_ms, cpu * 1e6 / static_cast<double>(r.delivered));
     std::fflush(stdout);
-    if (r.rejected != 0) throw std::runtime_error(std::to_string(r.rejected) + " messages rejected");
+    if (r.rejected != 0)
+      throw std::runtime_error(std::to_string(r.rejected) + " messages rejected");
   }
   return 0;
 }
@@ -427,15 +458,17 @@ int fill(std::uint64_t messages) {
   }
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   auto status = (*portal)->status();
-  std::printf("queued %llu x 1 KiB in %.1f s (%.0f msg/s accepted, no consumer); broker RSS %ld KiB, "
-              "peak %ld KiB; queue depth reported %llu\n",
-              static_cast<unsigned long long>(messages), s, static_cast<double>(messages) / s,
-              rssKiB(broker.pid(), "VmRSS:"), rssKiB(broker.pid(), "VmHWM:"),
-              status ? static_cast<unsigned long long>(status->queues(0).depth()) : 0ULL);
+  std::printf(
+      "queued %llu x 1 KiB in %.1f s (%.0f msg/s accepted, no consumer); broker RSS %ld KiB, "
+      "peak %ld KiB; queue depth reported %llu\n",
+      static_cast<unsigned long long>(messages), s, static_cast<double>(messages) / s,
+      rssKiB(broker.pid(), "VmRSS:"), rssKiB(broker.pid(), "VmHWM:"),
+      status ? static_cast<unsigned long long>(status->queues(0).depth()) : 0ULL);
   // A restart with the deep queue: memory stays bounded while the queue is read back.
   broker.stop(SIGTERM);
   broker.start();
-  auto backend = client::Client::connect({broker.endpoint(), "bench-drain", v1::BACKEND, 256, {"hh-gewerbeamt"}});
+  auto backend = client::Client::connect(
+      {broker.endpoint(), "bench-drain", v1::BACKEND, 256, {"hh-gewerbeamt"}});
   std::uint64_t drained = 0;
   while (drained < 50000) {
     auto in = (*backend)->receive(std::chrono::seconds(10));
@@ -444,9 +477,10 @@ int fill(std::uint64_t messages) {
     (*backend)->ack(in->envelope.deliver().delivery_id());
     ++drained;
   }
-  std::printf("after restart, %llu delivered from the deep queue: broker RSS %ld KiB, peak %ld KiB\n",
-              static_cast<unsigned long long>(drained), rssKiB(broker.pid(), "VmRSS:"),
-              rssKiB(broker.pid(), "VmHWM:"));
+  std::printf(
+      "after restart, %llu delivered from the deep queue: broker RSS %ld KiB, peak %ld KiB\n",
+      static_cast<unsigned long long>(drained), rssKiB(broker.pid(), "VmRSS:"),
+      rssKiB(broker.pid(), "VmHWM:"));
   return 0;
 }
 
@@ -460,42 +494,51 @@ int main(int argc, char** argv) {
   cmp->add_option("--messages", small_n, "1 KiB messages")->capture_default_str();
   cmp->add_option("--large-messages", large_n, "16 KiB messages")->capture_default_str();
   bench::LoadSpec spec;
-  auto* load = app.add_subcommand("load", "load an already running broker (portals -> queue hh-gewerbeamt)");
+  auto* load =
+      app.add_subcommand("load", "load an already running broker (portals -> queue hh-gewerbeamt)");
   load->add_option("--broker", spec.endpoint)->required();
   load->add_option("--messages", spec.messages)->capture_default_str();
   load->add_option("--size", spec.size)->capture_default_str();
-  load->add_option("--rate", spec.rate, "messages/s offered; 0 = as fast as possible")->capture_default_str();
+  load->add_option("--rate", spec.rate, "messages/s offered; 0 = as fast as possible")
+      ->capture_default_str();
   load->add_option("--portals", spec.portals)->capture_default_str();
   load->add_option("--backends", spec.backends)->capture_default_str();
-  load->add_option("--window", spec.window, "outstanding submissions per portal")->capture_default_str();
+  load->add_option("--window", spec.window, "outstanding submissions per portal")
+      ->capture_default_str();
   double schema_seconds = 2;
   auto* sch = app.add_subcommand("schema", "XSD validation vs parse cost, one core");
   sch->add_option("--seconds", schema_seconds, "per measurement")->capture_default_str();
   std::uint64_t curve_n = 50000;
   double sig_seconds = 2;
-  auto* sig = app.add_subcommand("signature", "XML signature verify and sign vs their floors, one core");
+  auto* sig =
+      app.add_subcommand("signature", "XML signature verify and sign vs their floors, one core");
   sig->add_option("--seconds", sig_seconds, "per measurement")->capture_default_str();
   double adapt_seconds = 2;
   auto* adp = app.add_subcommand("adapt", "XSLT translation vs parse cost, one core");
   adp->add_option("--seconds", adapt_seconds, "per measurement")->capture_default_str();
   std::uint64_t mon_n = 100000;
   int mon_rounds = 3;
-  auto* mon = app.add_subcommand("monitoring", "1 KiB end to end, HTTP endpoint off vs on and scraped, same run");
+  auto* mon = app.add_subcommand("monitoring",
+                                 "1 KiB end to end, HTTP endpoint off vs on and scraped, same run");
   mon->add_option("--messages", mon_n, "per run")->capture_default_str();
   mon->add_option("--rounds", mon_rounds, "off/on pairs")->capture_default_str();
   double fair_rate = 500, fair_seconds = 10;
-  auto* fair = app.add_subcommand("fairness", "a portal's latency alone and beside one flooding at 10x its rate");
-  fair->add_option("--rate", fair_rate, "per-participant submit rate (limits.submit_rate)")->capture_default_str();
+  auto* fair = app.add_subcommand(
+      "fairness", "a portal's latency alone and beside one flooding at 10x its rate");
+  fair->add_option("--rate", fair_rate, "per-participant submit rate (limits.submit_rate)")
+      ->capture_default_str();
   fair->add_option("--seconds", fair_seconds, "per run")->capture_default_str();
   auto* crv = app.add_subcommand("curve", "4 KiB end to end with CURVE off and on, same run");
   crv->add_option("--messages", curve_n)->capture_default_str();
   double trace_rate = 10000;
   int trace_probes = 100;
-  auto* trc = app.add_subcommand("trace", "time from a delivery's ACK to its trace showing it, under load");
+  auto* trc =
+      app.add_subcommand("trace", "time from a delivery's ACK to its trace showing it, under load");
   trc->add_option("--rate", trace_rate, "background 1 KiB load, msg/s")->capture_default_str();
   trc->add_option("--probes", trace_probes)->capture_default_str();
   std::uint64_t signed_n = 20000;
-  auto* sgd = app.add_subcommand("signed", "1 KiB end to end with verify + sign, broker key ECDSA and RSA, same run");
+  auto* sgd = app.add_subcommand(
+      "signed", "1 KiB end to end with verify + sign, broker key ECDSA and RSA, same run");
   sgd->add_option("--messages", signed_n)->capture_default_str();
   auto* fl = app.add_subcommand("fill", "broker memory with a deep queue");
   fl->add_option("--messages", fill_n)->capture_default_str();
@@ -514,10 +557,11 @@ int main(int argc, char** argv) {
   if (load->parsed()) {
     spec.document_template = sampleTemplate();
     const auto r = bench::runLoad(spec);
-    std::printf("%.0f msg/s delivered (%llu accepted, %llu rejected) in %.1f s; submit->ACCEPTED "
-                "p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
-                r.throughput, static_cast<unsigned long long>(r.accepted),
-                static_cast<unsigned long long>(r.rejected), r.seconds, r.p50_ms, r.p99_ms, r.max_ms);
+    std::printf(
+        "%.0f msg/s delivered (%llu accepted, %llu rejected) in %.1f s; submit->ACCEPTED "
+        "p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+        r.throughput, static_cast<unsigned long long>(r.accepted),
+        static_cast<unsigned long long>(r.rejected), r.seconds, r.p50_ms, r.p99_ms, r.max_ms);
     return 0;
   }
   return fill(fill_n);

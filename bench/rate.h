@@ -25,7 +25,8 @@ inline double rate(double seconds, const std::function<void()>& f) {
 // ratios between them hold where separate timed loops scatter by 10 % and more. The bursts are
 // long because the first calls after a switch pay for what the previous function left in the
 // allocator (20-call bursts made a parse look 10 % dearer after each translation burst).
-inline std::vector<double> sideBySideMicros(double seconds, const std::vector<std::function<void()>>& fs,
+inline std::vector<double> sideBySideMicros(double seconds,
+                                            const std::vector<std::function<void()>>& fs,
                                             int burst = 200) {
   using Clock = std::chrono::steady_clock;
   std::vector<double> total(fs.size(), 0.0);

@@ -7,15 +7,13 @@
 #include <stdexcept>
 
 #include "core/schema/schema_registry.h"
-#include "tests/support/files.h"
 #include "core/xml/secure_parser.h"
+#include "tests/support/files.h"
 
 namespace ozgbus::bench {
 namespace {
 
 namespace fs = std::filesystem;
-
-
 
 }  // namespace
 
@@ -24,13 +22,15 @@ int runSchemaBench(double seconds) {
   auto registry = schema::SchemaRegistry::load(
       {{source / "xsd/catalog.xml"}, {"urn:xoev-de:ozgbus:meldewesen:1.0"}});
   if (!registry) throw std::runtime_error(registry.rejection().detail);
-  const std::string base = testing::readFile(source / "tests/fixtures/messages/meldewesen/1.0/valid-anmeldung-kiel.xml");
+  const std::string base =
+      testing::readFile(source / "tests/fixtures/messages/meldewesen/1.0/valid-anmeldung-kiel.xml");
   const auto compiled_before = schema::SchemaRegistry::compilations();
   xml::XmlLimits limits;
   limits.max_elements = 1000000;
 
-  std::printf("| message | parse only (msg/s) | parse + validate (msg/s) | validation alone (µs) | "
-              "parse (µs) | validation / parse |\n|---|---|---|---|---|---|\n");
+  std::printf(
+      "| message | parse only (msg/s) | parse + validate (msg/s) | validation alone (µs) | "
+      "parse (µs) | validation / parse |\n|---|---|---|---|---|---|\n");
   schema::SchemaValidator validator;
   for (const std::size_t size : {std::size_t{4096}, std::size_t{65536}}) {
     const std::string doc = household(base, size);
@@ -50,8 +50,9 @@ int runSchemaBench(double seconds) {
     std::printf("| %zu B | %.0f | %.0f | %.1f | %.1f | %.2f |\n", doc.size(), parse, both,
                 validate_us, parse_us, validate_us / parse_us);
   }
-  std::printf("\nschemas compiled while validating: %llu (compiled at load: 1)\n",
-              static_cast<unsigned long long>(schema::SchemaRegistry::compilations() - compiled_before));
+  std::printf(
+      "\nschemas compiled while validating: %llu (compiled at load: 1)\n",
+      static_cast<unsigned long long>(schema::SchemaRegistry::compilations() - compiled_before));
   return 0;
 }
 

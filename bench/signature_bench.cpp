@@ -72,10 +72,11 @@ bool bareVerify(EVP_PKEY* key, const std::string& block, const std::string& sig)
                           reinterpret_cast<const unsigned char*>(block.data()), block.size()) == 1;
 }
 
-// A 4 KiB document as a portal sends it: with its signature (about 2 KiB more with the certificate).
+// A 4 KiB document as a portal sends it: with its signature (about 2 KiB more with the
+// certificate).
 std::string signedMessage(const dsig::Signer& s, std::size_t bytes) {
-  const auto t = client::MessageTemplate::load(std::string(OZGBUS_SOURCE_DIR) +
-                                               "/samples/messages/gewerbeanmeldung-1.0-hamburg.xml");
+  const auto t = client::MessageTemplate::load(
+      std::string(OZGBUS_SOURCE_DIR) + "/samples/messages/gewerbeanmeldung-1.0-hamburg.xml");
   auto signed_doc = client::signDocument(t.instantiateSized(bytes), s);
   if (!signed_doc) throw std::runtime_error(signed_doc.rejection().toString());
   return *signed_doc;
@@ -108,14 +109,16 @@ int runSignatureBench(double seconds) {
   const double verify_floor = rate(seconds, [&] {
     auto d = parse(message);
     c14nDigest(d.get());
-    if (!bareVerify(rsa_key.get(), signed_info, rsa_sig)) throw std::runtime_error("bare verify failed");
+    if (!bareVerify(rsa_key.get(), signed_info, rsa_sig))
+      throw std::runtime_error("bare verify failed");
   });
   const double verify_hit = rate(seconds, [&] { verify(cached); });
   const double verify_miss = rate(seconds, [&] { verify(uncached); });
 
-  std::printf("4 KiB document, %zu B with its RSA-2048 signature; one core, same run.\n\n"
-              "| operation | ops/s | floor ops/s | ratio to floor |\n|---|---|---|---|\n",
-              message.size());
+  std::printf(
+      "4 KiB document, %zu B with its RSA-2048 signature; one core, same run.\n\n"
+      "| operation | ops/s | floor ops/s | ratio to floor |\n|---|---|---|---|\n",
+      message.size());
   row("verify RSA-2048, certificate cached (parse + verify)", verify_hit, verify_floor);
   row("verify RSA-2048, cache miss (chain + CRL check every time)", verify_miss, verify_floor);
 
@@ -127,7 +130,8 @@ int runSignatureBench(double seconds) {
       c14nDigest(doc.get());
       (void)bareSign(key.get(), signed_info);
     });
-    // The sign stage's work on the parsed document: the author's signature replaced by the broker's.
+    // The sign stage's work on the parsed document: the author's signature replaced by the
+    // broker's.
     const double sign = rate(seconds, [&] {
       if (broker->sign(doc.get())) throw std::runtime_error("signing failed");
     });
@@ -135,8 +139,8 @@ int runSignatureBench(double seconds) {
       (void)broker->sign(doc.get());
       (void)dsig::serialize(doc.get());
     });
-    std::printf("| broker signs, %s | %.0f | %.0f | %.2f |\n", broker->ecdsa() ? "ECDSA P-256" : "RSA-2048",
-                sign, floor, sign / floor);
+    std::printf("| broker signs, %s | %.0f | %.0f | %.2f |\n",
+                broker->ecdsa() ? "ECDSA P-256" : "RSA-2048", sign, floor, sign / floor);
     std::printf("| broker signs and serializes, %s | %.0f | | |\n",
                 broker->ecdsa() ? "ECDSA P-256" : "RSA-2048", sign_out);
     // Done on the transport thread for every receipt it sends (server.cpp, sendReceipt).
@@ -148,15 +152,17 @@ int runSignatureBench(double seconds) {
     receipt.at_ms = 1764460800000;
     receipt.message_type = "0100";
     const double quittung = rate(seconds, [&] {
-      if (!broker::signedReceiptDocument(receipt, *broker)) throw std::runtime_error("receipt signing failed");
+      if (!broker::signedReceiptDocument(receipt, *broker))
+        throw std::runtime_error("receipt signing failed");
     });
     std::printf("| broker writes and signs a Quittung (receipt), %s | %.0f | | |\n",
                 broker->ecdsa() ? "ECDSA P-256" : "RSA-2048", quittung);
   }
-  std::printf("\ncertificate cache: %llu hits, %llu misses (cached verifier); %llu misses (uncached)\n",
-              static_cast<unsigned long long>(cached.cacheHits()),
-              static_cast<unsigned long long>(cached.cacheMisses()),
-              static_cast<unsigned long long>(uncached.cacheMisses()));
+  std::printf(
+      "\ncertificate cache: %llu hits, %llu misses (cached verifier); %llu misses (uncached)\n",
+      static_cast<unsigned long long>(cached.cacheHits()),
+      static_cast<unsigned long long>(cached.cacheMisses()),
+      static_cast<unsigned long long>(uncached.cacheMisses()));
   return 0;
 }
 

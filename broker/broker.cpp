@@ -58,9 +58,10 @@ std::string Broker::endpoint() const { return p_->router.get(zmq::sockopt::last_
 std::optional<Rejection> Broker::Parts::secureRouter() {
   const BrokerConfig& c = runtime->config();
   if (c.insecure) {
-    spdlog::warn("INSECURE MODE: CURVE is off. Anyone who reaches {} can connect and say HELLO "
-                 "as any participant. For local development only (broker.insecure = true).",
-                 c.listen);
+    spdlog::warn(
+        "INSECURE MODE: CURVE is off. Anyone who reaches {} can connect and say HELLO "
+        "as any participant. For local development only (broker.insecure = true).",
+        c.listen);
     return std::nullopt;
   }
   auto keys = wire::loadCurveKeys(c.curve_secret_key_file);
@@ -76,7 +77,8 @@ std::optional<Rejection> Broker::Parts::secureRouter() {
   router.set(zmq::sockopt::curve_server, 1);
   router.set(zmq::sockopt::curve_secretkey, keys->secret_key);
   curve_secret = keys->secret_key;
-  spdlog::info("CURVE on; {} participants registered; broker public key {}", c.participants.size(), keys->public_key);
+  spdlog::info("CURVE on; {} participants registered; broker public key {}", c.participants.size(),
+               keys->public_key);
   return std::nullopt;
 }
 
@@ -104,12 +106,15 @@ std::optional<Rejection> Broker::Parts::startHttp() {
   OverviewPublisher::registerGauges(overview);
   admin_poster = mailbox->poster();
   const auto colon = c.http_listen.rfind(':');
-  AdminHttpOptions o{c.http_listen.substr(0, colon), std::stoi(c.http_listen.substr(colon + 1)), c.dashboard_dir,
-                     [s = store.get()] { return s->reader(); }, c.store.retain_days};
-  auto h = AdminHttp::start(o, overview, [this](AdminRequest::Kind k, std::uint64_t id) { return askLoop(k, id); });
+  AdminHttpOptions o{c.http_listen.substr(0, colon), std::stoi(c.http_listen.substr(colon + 1)),
+                     c.dashboard_dir, [s = store.get()] { return s->reader(); },
+                     c.store.retain_days};
+  auto h = AdminHttp::start(
+      o, overview, [this](AdminRequest::Kind k, std::uint64_t id) { return askLoop(k, id); });
   if (!h) return h.rejection();
   http = std::move(*h);
-  spdlog::info("operators: dashboard and admin API on http://{}:{}/, metrics on /metrics", o.host, http->port());
+  spdlog::info("operators: dashboard and admin API on http://{}:{}/, metrics on /metrics", o.host,
+               http->port());
   return std::nullopt;
 }
 
@@ -135,11 +140,12 @@ Result<std::unique_ptr<Broker>> Broker::create(BrokerConfig config, const util::
   p.mailbox = std::make_unique<EventMailbox>(
       p.ctx, "inproc://ozgbus-mailbox-" + std::to_string(reinterpret_cast<std::uintptr_t>(&p)));
   std::shared_ptr<EventMailbox::Poster> committed = p.mailbox->poster();
-  p.committer = std::make_unique<GroupCommitter>(*p.store, c.store.batch_max, [committed](CommitOutcome&& outcome) {
-    auto e = std::make_unique<Event>();
-    e->commit = std::make_unique<CommitOutcome>(std::move(outcome));
-    committed->post(std::move(e));
-  });
+  p.committer = std::make_unique<GroupCommitter>(
+      *p.store, c.store.batch_max, [committed](CommitOutcome&& outcome) {
+        auto e = std::make_unique<Event>();
+        e->commit = std::make_unique<CommitOutcome>(std::move(outcome));
+        committed->post(std::move(e));
+      });
   std::vector<WorkerPool::Refused> refused;
   for (unsigned i = 0; i < c.workers; ++i) {
     std::shared_ptr<EventMailbox::Poster> poster = p.mailbox->poster();
@@ -149,7 +155,8 @@ Result<std::unique_ptr<Broker>> Broker::create(BrokerConfig config, const util::
       poster->post(std::move(e));
     });
   }
-  auto workers = WorkerPool::start(c.stages, StageContext{*p.runtime, *p.committer, clock}, std::move(refused));
+  auto workers = WorkerPool::start(c.stages, StageContext{*p.runtime, *p.committer, clock},
+                                   std::move(refused));
   if (!workers) return workers.rejection();
   p.workers = std::move(*workers);
 
@@ -158,9 +165,9 @@ Result<std::unique_ptr<Broker>> Broker::create(BrokerConfig config, const util::
   p.events = std::move(*events);
   if (p.events) spdlog::info("flow events published on {}", p.events->endpoint());
 
-  auto loop = RouterLoop::create(RouterLoop::Wiring{p.router, p.router_monitor.get(), p.refusals, *p.runtime,
-                                                    *p.store, *p.committer, *p.workers, *p.mailbox, p.events.get(),
-                                                    p.overview, clock});
+  auto loop = RouterLoop::create(RouterLoop::Wiring{p.router, p.router_monitor.get(), p.refusals,
+                                                    *p.runtime, *p.store, *p.committer, *p.workers,
+                                                    *p.mailbox, p.events.get(), p.overview, clock});
   if (!loop) return loop.rejection();
   p.loop = std::move(*loop);
   if (auto failed = p.startHttp()) return *failed;

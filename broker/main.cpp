@@ -1,14 +1,14 @@
 // ozgbus-broker: the daemon. Reads ozgbus.toml, serves until SIGTERM/SIGINT, exits cleanly.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <csignal>
 
+#include "broker/broker.h"
 #include "broker/config/config.h"
 #include "broker/logging/log_format.h"
-#include "broker/broker.h"
-#include "core/util/systemd_notify.h"
 #include "core/dsig/xmlsec.h"
+#include "core/util/systemd_notify.h"
 #include "core/xml/xml_init.h"
 
 namespace {

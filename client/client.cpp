@@ -9,7 +9,8 @@ using Steady = std::chrono::steady_clock;
 Client::Client(const Options& options)
     : options_(options),
       socket_(ctx_, zmq::socket_type::dealer),
-      handshake_(ctx_, socket_, !options.server_public_key.empty(), options.public_key, options.endpoint) {
+      handshake_(ctx_, socket_, !options.server_public_key.empty(), options.public_key,
+                 options.endpoint) {
   socket_.set(zmq::sockopt::linger, 1000);
   // A DEALER blocks a send while it has no connected peer (a refused CURVE handshake, a broker
   // that is down): never longer than a request may take.
@@ -45,7 +46,8 @@ Result<std::unique_ptr<Client>> Client::connect(const Options& options) {
 }
 
 std::optional<Rejection> Client::hello() {
-  if (auto problem = handshake_.await(Steady::now() + options_.timeout, options_.timeout)) return problem;
+  if (auto problem = handshake_.await(Steady::now() + options_.timeout, options_.timeout))
+    return problem;
   auto e = wire::makeEnvelope(v1::HELLO);
   v1::Hello* h = e.mutable_hello();
   h->set_participant_id(options_.participant);
@@ -90,7 +92,8 @@ Result<Incoming> Client::exchange(v1::Envelope& e, v1::Command answer, std::stri
   const auto deadline = Steady::now() + options_.timeout;
   std::deque<Incoming> others;
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Steady::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Steady::now());
     if (left.count() <= 0) break;
     auto in = next(left);
     if (!in) continue;

@@ -11,8 +11,8 @@
 #include <vector>
 #include <zmq.hpp>
 
-#include "core/result.h"
 #include "client/handshake.h"
+#include "core/result.h"
 #include "ozgbus.pb.h"
 
 namespace ozgbus::client {
@@ -21,8 +21,8 @@ struct Options {
   std::string endpoint = "tcp://127.0.0.1:7755";
   std::string participant;
   v1::Role role = v1::PORTAL;
-  std::uint32_t credit = 0;             // back-end: 0 = broker default
-  std::vector<std::string> queues;      // back-end: empty = the queue named like the participant
+  std::uint32_t credit = 0;         // back-end: 0 = broker default
+  std::vector<std::string> queues;  // back-end: empty = the queue named like the participant
   std::chrono::milliseconds timeout{10000};  // for HELLO and synchronous requests
   // CURVE (Z85): all three set = encrypted and authenticated; all empty = plain (insecure broker)
   std::string server_public_key;
@@ -85,7 +85,7 @@ class Client {
   std::chrono::steady_clock::time_point last_sent_;
   v1::Welcome welcome_;
   bool said_bye_ = false;
-  bool welcomed_ = false;  // a HELLO was answered at least once
+  bool welcomed_ = false;      // a HELLO was answered at least once
   bool session_lost_ = false;  // the broker no longer knows this connection: HELLO again
 };
 

@@ -64,9 +64,9 @@ std::string MessageTemplate::instantiateSized(std::size_t bytes, std::string* uu
   std::string padding;
   for (int i = 1; doc.size() + padding.size() + 64 < bytes; ++i) {
     const std::size_t room = bytes - doc.size() - padding.size() - 64;
-    padding += "<anlage nr=\"" + std::to_string(i) + "\"><bezeichnung>Nachweis " + std::to_string(i) +
-               "</bezeichnung><inhalt>" + std::string(std::min<std::size_t>(room, 400), 'Q') +
-               "</inhalt></anlage>\n";
+    padding += "<anlage nr=\"" + std::to_string(i) + "\"><bezeichnung>Nachweis " +
+               std::to_string(i) + "</bezeichnung><inhalt>" +
+               std::string(std::min<std::size_t>(room, 400), 'Q') + "</inhalt></anlage>\n";
   }
   doc.insert(doc.rfind("</"), padding);
   return doc;

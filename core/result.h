@@ -28,7 +28,7 @@ inline std::string reasonName(ReasonCode code) { return v1::ReasonCode_Name(code
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}                 // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}                  // NOLINT: implicit by design
   Result(Rejection rejection) : v_(std::move(rejection)) {}  // NOLINT: implicit by design
 
   bool ok() const { return v_.index() == 0; }

@@ -51,8 +51,10 @@ int main(int argc, char** argv) {
   const int rc = context.run();
   if (context.shouldExit()) return rc;
   if (exactly_one && g_cases_started != 1) {
-    std::fprintf(stderr, "ozgbus test main: this entry ran %d test cases, expected exactly 1 "
-                         "(a filter that matches nothing or several cases)\n", g_cases_started);
+    std::fprintf(stderr,
+                 "ozgbus test main: this entry ran %d test cases, expected exactly 1 "
+                 "(a filter that matches nothing or several cases)\n",
+                 g_cases_started);
     return 1;
   }
   return rc;

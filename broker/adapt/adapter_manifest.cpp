@@ -1,7 +1,7 @@
 #include "broker/adapt/adapter_manifest.h"
 
-#include <set>
 #include <toml++/toml.h>
+#include <set>
 
 namespace ozgbus::broker {
 namespace {
@@ -55,8 +55,9 @@ Result<AdapterManifest> readAdapterManifest(const std::filesystem::path& folder)
   try {
     root = toml::parse_file(file.string());
   } catch (const toml::parse_error& e) {
-    return reject(v1::NO_ADAPTER_MAPPING, file.string() + ":" + std::to_string(e.source().begin.line) +
-                                              ": " + std::string(e.description()));
+    return reject(v1::NO_ADAPTER_MAPPING, file.string() + ":" +
+                                              std::to_string(e.source().begin.line) + ": " +
+                                              std::string(e.description()));
   }
   std::string error;
   AdapterManifest m;
@@ -71,14 +72,16 @@ Result<AdapterManifest> readAdapterManifest(const std::filesystem::path& folder)
   if (const auto* prefixes = root["ars_prefixes"].as_array()) {
     for (const auto& p : *prefixes) {
       auto v = p.value<std::string>();
-      if (!v || !digits(*v) || v->size() > 12) top.fail("ars_prefixes", "must hold strings of up to 12 digits");
+      if (!v || !digits(*v) || v->size() > 12)
+        top.fail("ars_prefixes", "must hold strings of up to 12 digits");
       if (v) m.ars_prefixes.push_back(*v);
     }
   } else {
     top.fail("ars_prefixes", "is required (a list; [\"\"] serves every reader)");
   }
   const auto* mappings = root["mappings"].as_array();
-  if (root.contains("mappings") && mappings == nullptr) top.fail("mappings", "must be [[mappings]] tables");
+  if (root.contains("mappings") && mappings == nullptr)
+    top.fail("mappings", "must be [[mappings]] tables");
   std::set<std::pair<std::string, std::string>> seen;
   for (std::size_t i = 0; mappings != nullptr && i < mappings->size(); ++i) {
     const auto* t = (*mappings)[i].as_table();
@@ -95,7 +98,8 @@ Result<AdapterManifest> readAdapterManifest(const std::filesystem::path& folder)
     a.output_type = k.text("output_type", true);
     if (const std::string s = k.text("stylesheet", false); !s.empty()) {
       a.stylesheet = folder / s;
-      if (!std::filesystem::is_regular_file(a.stylesheet)) k.fail("stylesheet", "'" + s + "' does not exist");
+      if (!std::filesystem::is_regular_file(a.stylesheet))
+        k.fail("stylesheet", "'" + s + "' does not exist");
     } else if (a.input != a.output || a.message_type != a.output_type) {
       k.fail("stylesheet", "is required when output or output_type differ from the input");
     }
@@ -107,7 +111,8 @@ Result<AdapterManifest> readAdapterManifest(const std::filesystem::path& folder)
       }
     }
     if (!seen.insert({a.input, a.message_type}).second) {
-      k.fail("input", "'" + a.input + "' with message_type '" + a.message_type + "' is mapped twice");
+      k.fail("input",
+             "'" + a.input + "' with message_type '" + a.message_type + "' is mapped twice");
     }
     m.mappings.push_back(std::move(a));
   }

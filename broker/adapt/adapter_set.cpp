@@ -33,8 +33,9 @@ std::string oneLine(std::string s) {
 xsltSecurityPrefs* securityPrefs() {
   static const SecurityPrefs prefs = [] {
     SecurityPrefs p(xsltNewSecurityPrefs());
-    for (auto option : {XSLT_SECPREF_READ_FILE, XSLT_SECPREF_WRITE_FILE, XSLT_SECPREF_CREATE_DIRECTORY,
-                        XSLT_SECPREF_READ_NETWORK, XSLT_SECPREF_WRITE_NETWORK}) {
+    for (auto option :
+         {XSLT_SECPREF_READ_FILE, XSLT_SECPREF_WRITE_FILE, XSLT_SECPREF_CREATE_DIRECTORY,
+          XSLT_SECPREF_READ_NETWORK, XSLT_SECPREF_WRITE_NETWORK}) {
       xsltSetSecurityPrefs(p.get(), option, xsltSecurityForbid);
     }
     return p;
@@ -62,8 +63,8 @@ Result<std::shared_ptr<xsltStylesheet>> compile(const std::filesystem::path& fil
       style->doc = nullptr;  // still owned by `doc`
       xsltFreeStylesheet(style);
     }
-    return reject(v1::ADAPTER_FAILED, file.string() + ": not a usable XSLT 1.0 stylesheet: " +
-                                          oneLine(errors));
+    return reject(v1::ADAPTER_FAILED,
+                  file.string() + ": not a usable XSLT 1.0 stylesheet: " + oneLine(errors));
   }
   doc.release();  // the stylesheet owns its document now
   return std::shared_ptr<xsltStylesheet>(style, StylesheetDeleter{});
@@ -96,7 +97,8 @@ Result<Adapter> loadAdapter(const std::filesystem::path& folder) {
 
 }  // namespace
 
-const CompiledMapping* Adapter::find(const std::string& input_namespace, const std::string& type) const {
+const CompiledMapping* Adapter::find(const std::string& input_namespace,
+                                     const std::string& type) const {
   for (const CompiledMapping& m : mappings) {
     if (m.spec.input == input_namespace && m.spec.message_type == type) return &m;
   }
@@ -112,7 +114,8 @@ std::string Adapter::describeMappings() const {
   return out.empty() ? "none" : out;
 }
 
-Result<std::shared_ptr<const AdapterSet>> AdapterSet::load(const std::vector<std::filesystem::path>& folders) {
+Result<std::shared_ptr<const AdapterSet>> AdapterSet::load(
+    const std::vector<std::filesystem::path>& folders) {
   static std::once_flag once;
   std::call_once(once, [] { xsltInit(); });
   auto set = std::make_shared<AdapterSet>();
@@ -122,7 +125,8 @@ Result<std::shared_ptr<const AdapterSet>> AdapterSet::load(const std::vector<std
     }
     std::vector<std::filesystem::path> found;
     for (const auto& e : std::filesystem::directory_iterator(folder)) {
-      if (e.is_directory() && std::filesystem::exists(e.path() / "adapter.toml")) found.push_back(e.path());
+      if (e.is_directory() && std::filesystem::exists(e.path() / "adapter.toml"))
+        found.push_back(e.path());
     }
     std::sort(found.begin(), found.end());
     for (const auto& f : found) {
@@ -130,7 +134,8 @@ Result<std::shared_ptr<const AdapterSet>> AdapterSet::load(const std::vector<std
       if (!a) return a.rejection();
       for (const Adapter& other : set->adapters_) {
         if (other.manifest.name == a->manifest.name) {
-          return reject(v1::NO_ADAPTER_MAPPING, "adapters: two adapters named '" + a->manifest.name + "'");
+          return reject(v1::NO_ADAPTER_MAPPING,
+                        "adapters: two adapters named '" + a->manifest.name + "'");
         }
       }
       set->adapters_.push_back(std::move(*a));

@@ -38,7 +38,8 @@ class AdapterSet {
  public:
   // Each folder holds adapter folders (each with an adapter.toml). Errors name file and key, or
   // the stylesheet and libxslt's complaint.
-  static Result<std::shared_ptr<const AdapterSet>> load(const std::vector<std::filesystem::path>& folders);
+  static Result<std::shared_ptr<const AdapterSet>> load(
+      const std::vector<std::filesystem::path>& folders);
 
   // The adapter with the longest ARS prefix of the reader's digits; null if none serves it.
   const Adapter* forReader(const std::string& ars_digits) const;

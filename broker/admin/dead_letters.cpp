@@ -6,8 +6,8 @@
 
 namespace ozgbus::broker {
 
-DeadLetterAdmin::DeadLetterAdmin(StoreReader& reader, CommitQueue& commits, Dispatcher& dispatcher, Submit submit,
-                                 BrokerCounters& counters, const util::Clock& clock)
+DeadLetterAdmin::DeadLetterAdmin(StoreReader& reader, CommitQueue& commits, Dispatcher& dispatcher,
+                                 Submit submit, BrokerCounters& counters, const util::Clock& clock)
     : reader_(reader),
       commits_(commits),
       dispatcher_(dispatcher),
@@ -22,7 +22,8 @@ DeadLetterAdmin::~DeadLetterAdmin() {
 void DeadLetterAdmin::request(std::unique_ptr<AdminRequest> request) {
   const std::uint64_t id = request->id;
   if (busy_.count(id) != 0) {
-    request->answer.set_value({409, "dead letter " + std::to_string(id) + " is being replayed or discarded"});
+    request->answer.set_value(
+        {409, "dead letter " + std::to_string(id) + " is being replayed or discarded"});
     return;
   }
   auto stored = reader_.loadMessage(id);
@@ -31,7 +32,8 @@ void DeadLetterAdmin::request(std::unique_ptr<AdminRequest> request) {
     return;
   }
   if (!*stored || (*stored)->state != MessageState::kDeadLetter) {
-    request->answer.set_value({404, "dead letter " + std::to_string(id) + " does not exist (already replayed or discarded?)"});
+    request->answer.set_value({404, "dead letter " + std::to_string(id) +
+                                        " does not exist (already replayed or discarded?)"});
     return;
   }
   const QueuedMessage& m = (*stored)->message;
@@ -48,7 +50,8 @@ void DeadLetterAdmin::request(std::unique_ptr<AdminRequest> request) {
   // and the message keeps its trace.
   const auto& original = m.original ? m.original : m.payload;
   if (!original) {
-    request->answer.set_value({409, "dead letter " + std::to_string(m.id) + " has no document to replay"});
+    request->answer.set_value(
+        {409, "dead letter " + std::to_string(m.id) + " has no document to replay"});
     return;
   }
   spdlog::info("dead letter {} (message {}) replayed by {}", m.id, m.uuid, request->by);
@@ -71,7 +74,8 @@ void DeadLetterAdmin::answer(std::uint64_t key, int status, const std::string& t
 }
 
 void DeadLetterAdmin::replayRefused(const FromReplay& replay, const Rejection& why) {
-  answer(replay.request, 409, "replay refused by the pipeline, the message stays a dead letter: " + why.toString());
+  answer(replay.request, 409,
+         "replay refused by the pipeline, the message stays a dead letter: " + why.toString());
 }
 
 void DeadLetterAdmin::replayCommitted(const InsertOutcome& o) {
@@ -86,13 +90,15 @@ void DeadLetterAdmin::replayCommitted(const InsertOutcome& o) {
     dispatcher_.committedDead(m);
     ++counters_.dead_lettered;
     brokerMetrics().dead_lettered.with({m.queue, reasonName(o.op.dead_letter->reason)}).inc();
-    answer(from.request, 200, "dead letter " + std::to_string(m.id) + " replayed, and held again in " + m.queue +
-                                  ": " + o.op.dead_letter->toString());
+    answer(from.request, 200,
+           "dead letter " + std::to_string(m.id) + " replayed, and held again in " + m.queue +
+               ": " + o.op.dead_letter->toString());
     return;
   }
   dispatcher_.replayed(m);
   answer(from.request, 200,
-         "dead letter " + std::to_string(m.id) + " replayed: message " + m.uuid + " is queued again in " + m.queue);
+         "dead letter " + std::to_string(m.id) + " replayed: message " + m.uuid +
+             " is queued again in " + m.queue);
 }
 
 void DeadLetterAdmin::discardsCommitted(const CommitOutcome& outcome) {
@@ -103,7 +109,8 @@ void DeadLetterAdmin::discardsCommitted(const CommitOutcome& outcome) {
     if (it == pending_.end()) continue;
     dispatcher_.deadLetterRemoved(it->second.queue);
     answer(key.mapped(), 200,
-           "dead letter " + std::to_string(d.id) + " discarded: message " + it->second.uuid + " will not be delivered");
+           "dead letter " + std::to_string(d.id) + " discarded: message " + it->second.uuid +
+               " will not be delivered");
   }
   for (const auto& [d, why] : outcome.not_discarded) {
     const auto key = discard_keys_.extract(d.id);

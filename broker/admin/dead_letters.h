@@ -12,8 +12,8 @@
 #include <set>
 #include <string>
 
-#include "broker/monitoring/admin_request.h"
 #include "broker/delivery/dispatcher.h"
+#include "broker/monitoring/admin_request.h"
 #include "broker/monitoring/broker_counters.h"
 #include "broker/pipeline/message.h"
 #include "broker/store/commit_queue.h"
@@ -57,8 +57,8 @@ class DeadLetterAdmin {
   Submit submit_;
   BrokerCounters& counters_;
   const util::Clock& clock_;
-  std::map<std::uint64_t, Pending> pending_;            // replays in the pipeline, discards in the store
-  std::set<std::uint64_t> busy_;                        // dead letter ids being replayed or discarded
+  std::map<std::uint64_t, Pending> pending_;  // replays in the pipeline, discards in the store
+  std::set<std::uint64_t> busy_;              // dead letter ids being replayed or discarded
   std::map<std::uint64_t, std::uint64_t> discard_keys_;  // store id -> pending_ key
   std::uint64_t next_key_ = 1;
 };

@@ -8,7 +8,8 @@
 
 namespace ozgbus::broker {
 
-OverviewPublisher::OverviewPublisher(Sources sources, CurrentOverview& overview, const util::Clock& clock)
+OverviewPublisher::OverviewPublisher(Sources sources, CurrentOverview& overview,
+                                     const util::Clock& clock)
     : sources_(sources), overview_(overview), clock_(clock), started_at_ms_(clock.wallMillis()) {}
 
 void OverviewPublisher::publish() {
@@ -28,7 +29,8 @@ void OverviewPublisher::publish() {
   }
   for (const auto& [identity, s] : sources_.sessions) {
     std::string role = v1::Role_Name(s.role);
-    std::transform(role.begin(), role.end(), role.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(role.begin(), role.end(), role.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     o->participants.push_back({s.participant, role, s.connected_at_ms});
   }
   o->recent_rejections = sources_.rejections.recent();
@@ -43,43 +45,51 @@ void OverviewPublisher::publish() {
 void OverviewPublisher::registerGauges(const CurrentOverview& current) {
   auto& reg = brokerMetrics().registry;
   const CurrentOverview* overview = &current;
-  reg.computedGauge("ozgbus_queue_depth", "Messages stored and not yet settled, in flight included.",
-                    {"queue"}, [overview] {
+  reg.computedGauge("ozgbus_queue_depth",
+                    "Messages stored and not yet settled, in flight included.", {"queue"},
+                    [overview] {
                       std::vector<metrics::GaugeSample> out;
                       for (const auto& q : overview->get()->queues) {
                         out.push_back({{q.name}, static_cast<double>(q.depth)});
                       }
                       return out;
                     });
-  reg.computedGauge("ozgbus_queue_dead_letters", "Dead letters waiting for an operator.", {"queue"}, [overview] {
-    std::vector<metrics::GaugeSample> out;
-    for (const auto& q : overview->get()->queues) out.push_back({{q.name}, static_cast<double>(q.dead_letters)});
-    return out;
-  });
-  reg.computedGauge("ozgbus_queue_oldest_age_seconds", "Age of the oldest unsettled message; 0 when empty.",
-                    {"queue"}, [overview] {
+  reg.computedGauge("ozgbus_queue_dead_letters", "Dead letters waiting for an operator.", {"queue"},
+                    [overview] {
+                      std::vector<metrics::GaugeSample> out;
+                      for (const auto& q : overview->get()->queues)
+                        out.push_back({{q.name}, static_cast<double>(q.dead_letters)});
+                      return out;
+                    });
+  reg.computedGauge("ozgbus_queue_oldest_age_seconds",
+                    "Age of the oldest unsettled message; 0 when empty.", {"queue"}, [overview] {
                       std::vector<metrics::GaugeSample> out;
                       const auto o = overview->get();
                       for (const auto& q : o->queues) {
-                        const double age = q.oldest_received_ms == 0
-                                               ? 0.0
-                                               : static_cast<double>(o->now_ms - q.oldest_received_ms) / 1000.0;
+                        const double age =
+                            q.oldest_received_ms == 0
+                                ? 0.0
+                                : static_cast<double>(o->now_ms - q.oldest_received_ms) / 1000.0;
                         out.push_back({{q.name}, age});
                       }
                       return out;
                     });
-  reg.computedGauge("ozgbus_store_wal_bytes", "Size of the store's write-ahead log (SQLite); 0 where the engine keeps "
-                    "it elsewhere.", {}, [overview] {
+  reg.computedGauge("ozgbus_store_wal_bytes",
+                    "Size of the store's write-ahead log (SQLite); 0 where the engine keeps "
+                    "it elsewhere.",
+                    {}, [overview] {
                       return std::vector<metrics::GaugeSample>{
                           {{}, static_cast<double>(overview->get()->store_journal_bytes)}};
                     });
-  reg.computedGauge("ozgbus_participants_connected", "Open sessions, by role.", {"role"}, [overview] {
-    std::map<std::string, double> by_role = {{"portal", 0}, {"backend", 0}, {"observer", 0}, {"peer", 0}};
-    for (const auto& p : overview->get()->participants) by_role[p.role] += 1;
-    std::vector<metrics::GaugeSample> out;
-    for (const auto& [role, n] : by_role) out.push_back({{role}, n});
-    return out;
-  });
+  reg.computedGauge("ozgbus_participants_connected", "Open sessions, by role.", {"role"},
+                    [overview] {
+                      std::map<std::string, double> by_role = {
+                          {"portal", 0}, {"backend", 0}, {"observer", 0}, {"peer", 0}};
+                      for (const auto& p : overview->get()->participants) by_role[p.role] += 1;
+                      std::vector<metrics::GaugeSample> out;
+                      for (const auto& [role, n] : by_role) out.push_back({{role}, n});
+                      return out;
+                    });
 }
 
 }  // namespace ozgbus::broker

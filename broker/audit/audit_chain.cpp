@@ -114,8 +114,8 @@ AuditVerdict verifyChain(const AuditSource& next, const std::optional<AuditTip>&
     }
     if (e.seq > expected) {
       if (v.entries == 0) {
-        return fail(1, "entries before " + s + " were removed (the log starts at " + s +
-                           ", not at 1)");
+        return fail(
+            1, "entries before " + s + " were removed (the log starts at " + s + ", not at 1)");
       }
       return fail(expected, entriesText(expected, e.seq - 1, " is missing", " are missing") +
                                 " (the log jumps from entry " + std::to_string(v.last_seq) +

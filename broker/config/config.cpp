@@ -2,11 +2,11 @@
 
 #include "broker/config/known_keys.h"
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <fstream>
 #include <optional>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace ozgbus::broker {
 namespace {
@@ -109,7 +109,8 @@ std::optional<v1::Role> roleNamed(const std::string& name) {
   return std::nullopt;
 }
 
-void readParticipants(const toml::table& root, Reader& r, std::vector<Participant>& out, bool insecure) {
+void readParticipants(const toml::table& root, Reader& r, std::vector<Participant>& out,
+                      bool insecure) {
   const auto* arr = root["participants"].as_array();
   if (arr == nullptr) return;
   for (std::size_t i = 0; i < arr->size(); ++i) {
@@ -145,7 +146,8 @@ void readParticipants(const toml::table& root, Reader& r, std::vector<Participan
     }
     for (const Participant& other : out) {
       if (!p.certificate_subject.empty() && other.certificate_subject == p.certificate_subject) {
-        std::string why = "is also ";  // built by appends: GCC 12 -O3 warns (-Wrestrict) on "…" + string
+        std::string why =
+            "is also ";  // built by appends: GCC 12 -O3 warns (-Wrestrict) on "…" + string
         why += other.id;
         why += "'s: a certificate must name one participant";
         r.fail(key + ".certificate_subject", why);
@@ -218,7 +220,8 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
                           : base / participants_file;
     try {
       const toml::table extra = toml::parse_file(file.string());
-      if (auto typo = unknownKey(extra, file.string(), true)) r.fail("broker.participants_file", "(" + *typo + ")");
+      if (auto typo = unknownKey(extra, file.string(), true))
+        r.fail("broker.participants_file", "(" + *typo + ")");
       Reader pr(file.string());
       readParticipants(extra, pr, c.participants, c.insecure);
       if (!pr.error().empty()) r.fail("broker.participants_file", "(" + pr.error() + ")");
@@ -264,13 +267,10 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
   r.positive(t["store"]["wal_restart_bytes"], "store.wal_restart_bytes", c.store.wal_restart_bytes);
   r.millis(t["delivery"]["ack_timeout_ms"], "delivery.ack_timeout_ms", c.delivery.ack_timeout);
   r.positive(t["delivery"]["max_attempts"], "delivery.max_attempts", c.delivery.max_attempts);
-  r.positive(t["delivery"]["default_credit"], "delivery.default_credit",
-             c.delivery.default_credit);
+  r.positive(t["delivery"]["default_credit"], "delivery.default_credit", c.delivery.default_credit);
   r.positive(t["delivery"]["max_credit"], "delivery.max_credit", c.delivery.max_credit);
-  r.positive(t["delivery"]["memory_window"], "delivery.memory_window",
-             c.delivery.memory_window);
-  r.positive(t["delivery"]["receipt_window"], "delivery.receipt_window",
-             c.delivery.receipt_window);
+  r.positive(t["delivery"]["memory_window"], "delivery.memory_window", c.delivery.memory_window);
+  r.positive(t["delivery"]["receipt_window"], "delivery.receipt_window", c.delivery.receipt_window);
   r.millis(t["session"]["heartbeat_interval_ms"], "session.heartbeat_interval_ms",
            c.session.heartbeat_interval);
   r.millis(t["session"]["timeout_ms"], "session.timeout_ms", c.session.timeout);
@@ -283,7 +283,8 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
   }
   c.schemas.namespaces = stringList(root, "schemas", "namespaces", r);
   readSignatures(root, r, resolve, c);
-  for (const auto& f : stringList(root, "adapters", "folders", r)) c.adapter_folders.push_back(resolve(f));
+  for (const auto& f : stringList(root, "adapters", "folders", r))
+    c.adapter_folders.push_back(resolve(f));
   r.get(t["http"]["listen"], "http.listen", c.http_listen);
   if (!c.http_listen.empty() && c.http_listen.rfind(':') == std::string::npos) {
     r.fail("http.listen", "must be host:port (or \"\" for no HTTP endpoint)");

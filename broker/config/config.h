@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "core/result.h"
 #include "broker/config/participant.h"
+#include "core/result.h"
 #include "core/xml/xml_limits.h"
 
 namespace ozgbus::broker {
@@ -22,15 +22,15 @@ struct RouteRule {
 };
 
 struct SubmitLimits {
-  double rate = 5000;               // submissions per second and participant
-  double burst = 1000;              // tokens a quiet participant may spend at once
+  double rate = 5000;                  // submissions per second and participant
+  double burst = 1000;                 // tokens a quiet participant may spend at once
   std::uint32_t max_in_flight = 2048;  // per connection: submitted, not yet answered
 };
 
 struct StoreConfig {
-  std::filesystem::path path;       // SQLite file; default <data_dir>/ozgbus.db
-  std::size_t batch_max = 4096;     // most operations in one group commit
-  bool fsync = true;                // synchronous=FULL; off only for throwaway tests
+  std::filesystem::path path;    // SQLite file; default <data_dir>/ozgbus.db
+  std::size_t batch_max = 4096;  // most operations in one group commit
+  bool fsync = true;             // synchronous=FULL; off only for throwaway tests
   // Settled messages (delivered, rejected by the receiver, discarded) with no receipt waiting
   // are removed this long after they were received (fractions allowed); 0 keeps them for ever.
   double retain_days = 90;
@@ -71,9 +71,9 @@ struct SignatureConfig {
 struct BrokerConfig {
   std::filesystem::path source;  // the TOML file this came from, for messages
   std::string listen = "tcp://127.0.0.1:7755";
-  bool insecure = false;                      // true: no CURVE, HELLO is believed (development)
+  bool insecure = false;                        // true: no CURVE, HELLO is believed (development)
   std::filesystem::path curve_secret_key_file;  // the broker's CURVE key pair (ozgbus keygen)
-  std::vector<Participant> participants;      // [[participants]]: who may connect, as what
+  std::vector<Participant> participants;        // [[participants]]: who may connect, as what
   std::filesystem::path data_dir = "data";
   unsigned workers = 2;
   // SIGTERM waits at most this long for the store to take what is in progress; whatever is
@@ -89,9 +89,13 @@ struct BrokerConfig {
   SchemaConfig schemas;
   SignatureConfig signatures;
   std::vector<std::filesystem::path> adapter_folders;
-  std::string http_listen = "127.0.0.1:7756";  // [http] listen: metrics, admin API, dashboard; "" off
-  std::filesystem::path dashboard_dir;         // [http] dashboard_dir; default: installed, else the source's
-  std::string events_publish = "tcp://127.0.0.1:7757";  // [events] publish: flow events (PUB); "" off  // [adapters] folders: adapters/<name>/...
+  std::string http_listen =
+      "127.0.0.1:7756";  // [http] listen: metrics, admin API, dashboard; "" off
+  std::filesystem::path
+      dashboard_dir;  // [http] dashboard_dir; default: installed, else the source's
+  std::string events_publish =
+      "tcp://127.0.0.1:7757";        // [events] publish: flow events (PUB); "" off  // [adapters]
+                                     // folders: adapters/<name>/...
   std::string log_format = "human";  // or "json"
   std::string log_level = "info";
 };

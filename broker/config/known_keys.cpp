@@ -14,14 +14,16 @@ using Keys = std::set<std::string>;
 const std::map<std::string, Keys>& knownTables() {
   static const std::map<std::string, Keys> tables = {
       {"broker",
-       {"listen", "insecure", "curve_secret_key_file", "participants_file", "data_dir", "workers", "log_format",
-        "log_level", "stop_timeout_ms"}},
+       {"listen", "insecure", "curve_secret_key_file", "participants_file", "data_dir", "workers",
+        "log_format", "log_level", "stop_timeout_ms"}},
       {"limits",
-       {"max_message_bytes", "max_depth", "max_attributes", "max_elements", "submit_rate", "submit_burst",
-        "max_in_flight_submits"}},
-      {"store", {"path", "batch_max", "fsync", "retain_days", "retention_interval_ms", "wal_restart_bytes"}},
+       {"max_message_bytes", "max_depth", "max_attributes", "max_elements", "submit_rate",
+        "submit_burst", "max_in_flight_submits"}},
+      {"store",
+       {"path", "batch_max", "fsync", "retain_days", "retention_interval_ms", "wal_restart_bytes"}},
       {"delivery",
-       {"ack_timeout_ms", "max_attempts", "default_credit", "max_credit", "memory_window", "receipt_window"}},
+       {"ack_timeout_ms", "max_attempts", "default_credit", "max_credit", "memory_window",
+        "receipt_window"}},
       {"session", {"heartbeat_interval_ms", "timeout_ms"}},
       {"pipeline", {"stages"}},
       {"schemas", {"catalogs", "namespaces"}},
@@ -31,7 +33,8 @@ const std::map<std::string, Keys>& knownTables() {
       {"events", {"publish"}},
       {"routes", {"reader", "ars_prefix", "service", "destination"}},
       {"participants",
-       {"id", "role", "curve_public_key", "certificate_subject", "certificate_issuer", "queues", "services"}},
+       {"id", "role", "curve_public_key", "certificate_subject", "certificate_issuer", "queues",
+        "services"}},
   };
   return tables;
 }
@@ -69,19 +72,21 @@ std::string where(const std::string& source, const toml::source_region& region) 
   return source + ":" + std::to_string(region.begin.line);
 }
 
-std::optional<std::string> checkTable(const toml::table& t, const std::string& source, const std::string& name,
-                                      const Keys& known) {
+std::optional<std::string> checkTable(const toml::table& t, const std::string& source,
+                                      const std::string& name, const Keys& known) {
   for (const auto& [key, value] : t) {
     const std::string k(key.str());
     if (known.count(k) != 0) continue;
-    return where(source, key.source()) + ": unknown key '" + k + "' in [" + name + "]" + closest(k, known);
+    return where(source, key.source()) + ": unknown key '" + k + "' in [" + name + "]" +
+           closest(k, known);
   }
   return std::nullopt;
 }
 
 }  // namespace
 
-std::optional<std::string> unknownKey(const toml::table& root, const std::string& source, bool participants_file) {
+std::optional<std::string> unknownKey(const toml::table& root, const std::string& source,
+                                      bool participants_file) {
   Keys top;
   for (const auto& [name, keys] : knownTables()) {
     if (!participants_file || name == "participants") top.insert(name);
@@ -89,8 +94,9 @@ std::optional<std::string> unknownKey(const toml::table& root, const std::string
   for (const auto& [key, value] : root) {
     const std::string name(key.str());
     if (top.count(name) == 0) {
-      return where(source, key.source()) + ": unknown " + (value.is_table() || value.is_array() ? "table" : "key") +
-             " '" + name + "'" + closest(name, top) +
+      return where(source, key.source()) + ": unknown " +
+             (value.is_table() || value.is_array() ? "table" : "key") + " '" + name + "'" +
+             closest(name, top) +
              (participants_file ? " (a participants_file holds only [[participants]])" : "");
     }
     const Keys& known = knownTables().at(name);

@@ -3,9 +3,9 @@
 // refuses it, naming the file, the line and the closest known key.
 #pragma once
 
+#include <toml++/toml.h>
 #include <optional>
 #include <string>
-#include <toml++/toml.h>
 
 namespace ozgbus::broker {
 

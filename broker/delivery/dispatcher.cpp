@@ -6,7 +6,6 @@
 
 #include <algorithm>
 
-
 namespace ozgbus::broker {
 namespace {
 
@@ -14,9 +13,13 @@ std::uint64_t idOf(const QueuedMessage& m) { return m.id; }
 
 }  // namespace
 
-Dispatcher::Dispatcher(const DeliveryConfig& config, StoreReader& reader, const util::Clock& clock, Send send,
-                       CommitQueue& outcomes)
-    : config_(config), reader_(reader), clock_(clock), send_(std::move(send)), outcomes_(outcomes) {}
+Dispatcher::Dispatcher(const DeliveryConfig& config, StoreReader& reader, const util::Clock& clock,
+                       Send send, CommitQueue& outcomes)
+    : config_(config),
+      reader_(reader),
+      clock_(clock),
+      send_(std::move(send)),
+      outcomes_(outcomes) {}
 
 Dispatcher::Queue& Dispatcher::queue(const std::string& name, bool spilled) {
   auto it = queues_.find(name);
@@ -81,8 +84,8 @@ std::optional<Rejection> Dispatcher::ack(Session& session, std::uint64_t id) {
   ++delivered_;
   brokerMetrics().delivered.with({f->message.queue}).inc();
   outcomes_.enqueue(SettleOp{id, f->message.sender, f->message.uuid, MessageState::kDelivered,
-                  v1::REASON_UNSPECIFIED, "", session.participant, now_ms,
-                  f->message.message_type});
+                             v1::REASON_UNSPECIFIED, "", session.participant, now_ms,
+                             f->message.message_type});
   return std::nullopt;
 }
 
@@ -103,8 +106,9 @@ std::optional<Rejection> Dispatcher::nack(Session& session, const v1::Nack& nack
   --queue(f->message.queue).depth;
   const ReasonCode reason =
       nack.reason() == v1::REASON_UNSPECIFIED ? v1::REJECTED_BY_RECEIVER : nack.reason();
-  outcomes_.enqueue(SettleOp{f->message.id, f->message.sender, f->message.uuid, MessageState::kRejected,
-                  reason, nack.detail(), session.participant, now_ms, f->message.message_type});
+  outcomes_.enqueue(SettleOp{f->message.id, f->message.sender, f->message.uuid,
+                             MessageState::kRejected, reason, nack.detail(), session.participant,
+                             now_ms, f->message.message_type});
   return std::nullopt;
 }
 
@@ -122,17 +126,19 @@ void Dispatcher::failed(InFlight&& f, const std::string& consumer, const std::st
     ++q.dead;
     ++dead_lettered_;
     brokerMetrics().dead_lettered.with({m.queue, reasonName(v1::MAX_ATTEMPTS)}).inc();
-    spdlog::warn("message {} is a dead letter of queue {}: {} delivery attempts failed; last to {}: {}",
-                 m.uuid, m.queue, m.attempts, consumer, detail);
-    outcomes_.enqueue(SettleOp{m.id, m.sender, m.uuid, MessageState::kDeadLetter, v1::MAX_ATTEMPTS,
-                    std::to_string(m.attempts) + " delivery attempts failed; last: " + detail,
-                    consumer, now_ms, m.message_type});
+    spdlog::warn(
+        "message {} is a dead letter of queue {}: {} delivery attempts failed; last to {}: {}",
+        m.uuid, m.queue, m.attempts, consumer, detail);
+    outcomes_.enqueue(
+        SettleOp{m.id, m.sender, m.uuid, MessageState::kDeadLetter, v1::MAX_ATTEMPTS,
+                 std::to_string(m.attempts) + " delivery attempts failed; last: " + detail,
+                 consumer, now_ms, m.message_type});
     return;
   }
   ++redelivered_;
   brokerMetrics().redelivered.with({m.queue}).inc();
-  spdlog::info("message {} goes back to queue {} for attempt {}: delivery to {} failed: {}", m.uuid, m.queue,
-               m.attempts + 1, consumer, detail);
+  spdlog::info("message {} goes back to queue {} for attempt {}: delivery to {} failed: {}", m.uuid,
+               m.queue, m.attempts + 1, consumer, detail);
   outcomes_.enqueue(AttemptOp{m.id, m.attempts, "to " + consumer + ": " + detail, now_ms});
   q.ready.pushFront(std::move(m));
 }
@@ -160,7 +166,8 @@ void Dispatcher::refill(Queue& q) {
   auto rows = reader_.loadQueued(q.name, q.ready.loadedUpTo(), asked);
   if (!rows) {
     // The window stays marked as spilled, so the next pump tries again.
-    spdlog::error("cannot read queue {} from the store (will retry): {}", q.name, rows.rejection().detail);
+    spdlog::error("cannot read queue {} from the store (will retry): {}", q.name,
+                  rows.rejection().detail);
     return;
   }
   q.ready.refilled(std::move(*rows), asked, idOf);
@@ -203,7 +210,8 @@ std::vector<Dispatcher::QueueView> Dispatcher::queues() const {
   }
   for (const auto& [name, q] : queues_) {
     std::int64_t oldest = q.ready.empty() ? 0 : q.ready.front().received_at_ms;
-    if (auto it = oldest_in_flight.find(name); it != oldest_in_flight.end() && (oldest == 0 || it->second < oldest)) {
+    if (auto it = oldest_in_flight.find(name);
+        it != oldest_in_flight.end() && (oldest == 0 || it->second < oldest)) {
       oldest = it->second;
     }
     out.push_back(QueueView{name, q.depth, q.in_flight, q.dead,

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "broker/config/config.h"
-#include "broker/delivery/spill_window.h"
 #include "broker/delivery/session.h"
+#include "broker/delivery/spill_window.h"
 #include "broker/store/commit_queue.h"
 #include "broker/store/records.h"
 #include "broker/store/store.h"

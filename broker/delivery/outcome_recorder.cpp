@@ -11,8 +11,8 @@ void OutcomeRecorder::enqueue(StoreOp op) {
       events_->publish(clock_.wallMillis(), st->message_uuid, event, st->detail, st->receiver);
     } else if (const auto* at = std::get_if<AttemptOp>(&op)) {
       events_->publish(clock_.wallMillis(), "", "delivery_failed",
-                       "message id " + std::to_string(at->id) + ", attempt " + std::to_string(at->attempts) +
-                           ": " + at->note);
+                       "message id " + std::to_string(at->id) + ", attempt " +
+                           std::to_string(at->attempts) + ": " + at->note);
     }
   }
   commits_.enqueue(std::move(op));

@@ -19,7 +19,8 @@ std::string escaped(const std::string& text) {
 
 // Name-based (version 5 layout) from the answered message and the receipt's outcome.
 std::string receiptUuid(const ReceiptRecord& r) {
-  const std::string name = "ozgbus-receipt:" + r.message_uuid + ":" + std::to_string(static_cast<int>(r.outcome));
+  const std::string name =
+      "ozgbus-receipt:" + r.message_uuid + ":" + std::to_string(static_cast<int>(r.outcome));
   unsigned char d[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(name.data()), name.size(), d);
   d[6] = static_cast<unsigned char>((d[6] & 0x0f) | 0x50);
@@ -70,14 +71,24 @@ std::string behoerde(const char* element, const std::string& participant) {
 
 const char* ablehnungsgrund(ReasonCode reason) {
   switch (reason) {
-    case v1::XML_MALFORMED: return "X001";
-    case v1::SCHEMA_INVALID: return "X002";
-    case v1::SCHEMA_UNKNOWN: return "V001";
-    case v1::SIGNATURE_MISSING: case v1::SIGNATURE_INVALID: case v1::SIGNATURE_POLICY:
-    case v1::ALGORITHM_FORBIDDEN: case v1::CERT_UNTRUSTED: case v1::CERT_EXPIRED:
-    case v1::CERT_REVOKED: return "T001";
-    case v1::NO_ROUTE: return "S001";
-    default: return "F999";
+    case v1::XML_MALFORMED:
+      return "X001";
+    case v1::SCHEMA_INVALID:
+      return "X002";
+    case v1::SCHEMA_UNKNOWN:
+      return "V001";
+    case v1::SIGNATURE_MISSING:
+    case v1::SIGNATURE_INVALID:
+    case v1::SIGNATURE_POLICY:
+    case v1::ALGORITHM_FORBIDDEN:
+    case v1::CERT_UNTRUSTED:
+    case v1::CERT_EXPIRED:
+    case v1::CERT_REVOKED:
+      return "T001";
+    case v1::NO_ROUTE:
+      return "S001";
+    default:
+      return "F999";
   }
 }
 
@@ -85,22 +96,24 @@ std::string receiptDocument(const ReceiptRecord& r) {
   const bool accepted = r.outcome == MessageState::kDelivered;
   const std::string root = accepted ? "quittung.annahme.0900" : "quittung.ablehnung.0910";
   const std::string when = isoTime(r.at_ms);
-  std::string doc = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<quit:" + root +
-                    " xmlns:quit=\"urn:xoev-de:ozgbus:quittung:1.0\" version=\"1.0\" "
-                    "standard=\"OZGBus-Quittung\" produkt=\"ozgbus\" produkthersteller=\"ozgbus\" "
-                    "produktversion=\"" OZGBUS_VERSION "\"><nachrichtenkopf.g2g>"
-                    "<identifikation.nachricht><nachrichtenUUID>" + receiptUuid(r) +
-                    "</nachrichtenUUID><nachrichtentyp listURI=\"urn:xoev-de:ozgbus:codeliste:"
-                    "nachrichtentyp\" listVersionID=\"1\"><code>" + (accepted ? "0900" : "0910") +
-                    "</code></nachrichtentyp><erstellungszeitpunkt>" + when +
-                    "</erstellungszeitpunkt></identifikation.nachricht>" +
-                    behoerde("leser", r.recipient) + behoerde("autor", r.receiver) +
-                    "</nachrichtenkopf.g2g>";
+  std::string doc =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<quit:" + root +
+      " xmlns:quit=\"urn:xoev-de:ozgbus:quittung:1.0\" version=\"1.0\" "
+      "standard=\"OZGBus-Quittung\" produkt=\"ozgbus\" produkthersteller=\"ozgbus\" "
+      "produktversion=\"" OZGBUS_VERSION
+      "\"><nachrichtenkopf.g2g>"
+      "<identifikation.nachricht><nachrichtenUUID>" +
+      receiptUuid(r) +
+      "</nachrichtenUUID><nachrichtentyp listURI=\"urn:xoev-de:ozgbus:codeliste:"
+      "nachrichtentyp\" listVersionID=\"1\"><code>" +
+      (accepted ? "0900" : "0910") + "</code></nachrichtentyp><erstellungszeitpunkt>" + when +
+      "</erstellungszeitpunkt></identifikation.nachricht>" + behoerde("leser", r.recipient) +
+      behoerde("autor", r.receiver) + "</nachrichtenkopf.g2g>";
   const std::string bezug =
       "<quit:bezug><quit:nachrichtenUUID>" + escaped(r.message_uuid) +
       "</quit:nachrichtenUUID><quit:nachrichtentyp listURI=\"urn:xoev-de:ozgbus:codeliste:"
-      "nachrichtentyp\" listVersionID=\"1\"><code>" + escaped(r.message_type) +
-      "</code></quit:nachrichtentyp></quit:bezug>";
+      "nachrichtentyp\" listVersionID=\"1\"><code>" +
+      escaped(r.message_type) + "</code></quit:nachrichtentyp></quit:bezug>";
   if (accepted) {
     doc += "<quit:annahme>" + bezug + "<quit:eingangszeitpunkt>" + when +
            "</quit:eingangszeitpunkt></quit:annahme>";
@@ -116,7 +129,8 @@ std::string receiptDocument(const ReceiptRecord& r) {
   return doc + "</quit:" + root + ">\n";
 }
 
-Result<std::string> signedReceiptDocument(const ReceiptRecord& receipt, const dsig::Signer& signer) {
+Result<std::string> signedReceiptDocument(const ReceiptRecord& receipt,
+                                          const dsig::Signer& signer) {
   auto doc = xml::parseSecure(receiptDocument(receipt), {});
   if (!doc) return doc.rejection();
   if (auto r = signer.sign(doc->get())) return *r;

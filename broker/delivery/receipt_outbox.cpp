@@ -10,9 +10,13 @@ std::uint64_t seqOf(const ReceiptRecord& r) { return r.seq; }
 
 }  // namespace
 
-ReceiptOutbox::ReceiptOutbox(const DeliveryConfig& config, StoreReader& reader, const util::Clock& clock,
-                             Send send, CommitQueue& outcomes)
-    : config_(config), reader_(reader), clock_(clock), send_(std::move(send)), outcomes_(outcomes) {}
+ReceiptOutbox::ReceiptOutbox(const DeliveryConfig& config, StoreReader& reader,
+                             const util::Clock& clock, Send send, CommitQueue& outcomes)
+    : config_(config),
+      reader_(reader),
+      clock_(clock),
+      send_(std::move(send)),
+      outcomes_(outcomes) {}
 
 ReceiptOutbox::Box& ReceiptOutbox::box(const std::string& participant, bool spilled) {
   auto it = boxes_.find(participant);
@@ -68,8 +72,8 @@ void ReceiptOutbox::pump(Sessions& sessions) {
         const std::size_t asked = b.ready.refillSize();
         auto rows = reader_.loadReceipts(session.participant, b.ready.loadedUpTo(), asked);
         if (!rows) {
-          spdlog::error("cannot read receipts for {} from the store (will retry): {}", session.participant,
-                        rows.rejection().detail);
+          spdlog::error("cannot read receipts for {} from the store (will retry): {}",
+                        session.participant, rows.rejection().detail);
           break;
         }
         b.ready.refilled(std::move(*rows), asked, seqOf);

@@ -11,8 +11,8 @@
 #include <unordered_map>
 
 #include "broker/config/config.h"
-#include "broker/delivery/spill_window.h"
 #include "broker/delivery/session.h"
+#include "broker/delivery/spill_window.h"
 #include "broker/store/commit_queue.h"
 #include "broker/store/records.h"
 #include "broker/store/store.h"
@@ -25,8 +25,8 @@ class ReceiptOutbox {
   using Send = std::function<bool(Session&, const ReceiptRecord&)>;
 
   // outcomes: where a receipt's ACK goes on its way to the store.
-  ReceiptOutbox(const DeliveryConfig& config, StoreReader& reader, const util::Clock& clock, Send send,
-                CommitQueue& outcomes);
+  ReceiptOutbox(const DeliveryConfig& config, StoreReader& reader, const util::Clock& clock,
+                Send send, CommitQueue& outcomes);
 
   void restore(const std::vector<std::pair<std::string, std::uint64_t>>& pending);
   void committed(const ReceiptRecord& receipt);

@@ -22,8 +22,8 @@ struct Session {
   std::string participant;  // from HELLO; with CURVE, the participant its key belongs to
   std::string curve_key;    // with CURVE: the key the connection authenticated with
   v1::Role role = v1::ROLE_UNSPECIFIED;
-  std::uint32_t credit = 0;             // deliveries it may hold unacknowledged
-  std::vector<std::string> queues;      // back-end: what it consumes
+  std::uint32_t credit = 0;                      // deliveries it may hold unacknowledged
+  std::vector<std::string> queues;               // back-end: what it consumes
   std::unordered_set<std::uint64_t> deliveries;  // delivery ids it holds
   std::unordered_set<std::uint64_t> receipts;    // receipt ids it holds
   util::SteadyTime last_seen;

@@ -12,14 +12,17 @@
 namespace ozgbus::broker {
 namespace {
 
-std::string_view textOf(const spdlog::details::log_msg& msg) { return {msg.payload.data(), msg.payload.size()}; }
+std::string_view textOf(const spdlog::details::log_msg& msg) {
+  return {msg.payload.data(), msg.payload.size()};
+}
 
 // Human format: text a client chose (a NACK's detail, a participant id) must not start a line
 // of its own, which would let it forge one, nor send control sequences to a terminal. Control
 // characters and the backslash are escaped, so an escape cannot be mistaken for one.
 class OneLine final : public spdlog::custom_flag_formatter {
  public:
-  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
     static constexpr char kHex[] = "0123456789abcdef";
     for (const char c : textOf(msg)) {
       const auto u = static_cast<unsigned char>(c);
@@ -39,18 +42,23 @@ class OneLine final : public spdlog::custom_flag_formatter {
       }
     }
   }
-  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<OneLine>(); }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<OneLine>();
+  }
 };
 
 // JSON format: the text as a JSON string (a quote or newline in it would break the line).
 class JsonText final : public spdlog::custom_flag_formatter {
  public:
-  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
     Json j;
     j.value(textOf(msg));
     dest.append(std::string_view(j.str()));
   }
-  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonText>(); }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<JsonText>();
+  }
 };
 
 bool isUuidAt(std::string_view s, std::size_t at) {
@@ -69,7 +77,8 @@ bool isUuidAt(std::string_view s, std::size_t at) {
 // "message " counts: a UUID inside a client's text must not become the field.
 class JsonMessageUuid final : public spdlog::custom_flag_formatter {
  public:
-  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
     const std::string_view text = textOf(msg);
     const auto at = text.find("message ");
     if (at == std::string_view::npos || !isUuidAt(text, at + 8)) return;
@@ -77,7 +86,9 @@ class JsonMessageUuid final : public spdlog::custom_flag_formatter {
     dest.append(text.substr(at + 8, 36));
     dest.push_back('"');
   }
-  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonMessageUuid>(); }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<JsonMessageUuid>();
+  }
 };
 
 }  // namespace

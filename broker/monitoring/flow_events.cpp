@@ -26,14 +26,16 @@ void sendBatch(zmq::socket_t& socket, v1::FlowEventBatch& batch) {
 
 }  // namespace
 
-Result<std::unique_ptr<FlowEvents>> FlowEvents::open(zmq::context_t& ctx, const std::string& endpoint,
+Result<std::unique_ptr<FlowEvents>> FlowEvents::open(zmq::context_t& ctx,
+                                                     const std::string& endpoint,
                                                      const std::string& curve_secret) {
   if (endpoint.empty()) return std::unique_ptr<FlowEvents>();
   std::unique_ptr<FlowEvents> f(new FlowEvents(ctx));
   f->socket_.set(zmq::sockopt::sndhwm, 100000);
   f->socket_.set(zmq::sockopt::linger, 0);
   if (!curve_secret.empty()) {
-    f->socket_.set(zmq::sockopt::zap_domain, "ozgbus-events");  // ZapHandler::kEventsDomain: observers only
+    f->socket_.set(zmq::sockopt::zap_domain,
+                   "ozgbus-events");  // ZapHandler::kEventsDomain: observers only
     f->socket_.set(zmq::sockopt::curve_server, 1);
     f->socket_.set(zmq::sockopt::curve_secretkey, curve_secret);
   }
@@ -54,13 +56,14 @@ FlowEvents::~FlowEvents() {
   if (publisher_.joinable()) publisher_.join();
 }
 
-void FlowEvents::publish(std::int64_t at_ms, const std::string& uuid, const char* event, std::string detail,
-                         const std::string& participant, const std::string& queue) {
+void FlowEvents::publish(std::int64_t at_ms, const std::string& uuid, const char* event,
+                         std::string detail, const std::string& participant,
+                         const std::string& queue) {
   local_.push_back(Noted{at_ms, event, std::move(detail), uuid, participant, queue});
 }
 
-void FlowEvents::publishTrace(std::string history, const std::string& uuid, const std::string& participant,
-                              const std::string& queue) {
+void FlowEvents::publishTrace(std::string history, const std::string& uuid,
+                              const std::string& participant, const std::string& queue) {
   local_.push_back(Noted{0, nullptr, std::move(history), uuid, participant, queue});
 }
 
@@ -72,7 +75,8 @@ void FlowEvents::handOver() {
     if (handed_.empty()) {
       handed_.swap(local_);
     } else if (handed_.size() + local_.size() <= kMaxHanded) {
-      handed_.insert(handed_.end(), std::make_move_iterator(local_.begin()), std::make_move_iterator(local_.end()));
+      handed_.insert(handed_.end(), std::make_move_iterator(local_.begin()),
+                     std::make_move_iterator(local_.end()));
     } else {
       dropped = local_.size();
     }
@@ -129,7 +133,8 @@ void FlowEvents::takeSubscriptions() {
 
 void FlowEvents::send(const std::vector<Noted>& noted) {
   v1::FlowEventBatch& batch = batch_;
-  const auto add = [&](std::int64_t at_ms, std::string_view event, std::string_view detail, const Noted& n) {
+  const auto add = [&](std::int64_t at_ms, std::string_view event, std::string_view detail,
+                       const Noted& n) {
     v1::FlowEvent* e = batch.add_events();
     e->set_at_ms(at_ms);
     e->set_message_uuid(n.uuid);
@@ -143,9 +148,8 @@ void FlowEvents::send(const std::vector<Noted>& noted) {
     if (n.event) {
       add(n.at_ms, n.event, n.text, n);
     } else {
-      forEachTraceLine(n.text, [&](std::int64_t at_ms, std::string_view event, std::string_view detail) {
-        add(at_ms, event, detail, n);
-      });
+      forEachTraceLine(n.text, [&](std::int64_t at_ms, std::string_view event,
+                                   std::string_view detail) { add(at_ms, event, detail, n); });
     }
   }
   sendBatch(socket_, batch);

@@ -10,8 +10,8 @@
 // participant.
 #pragma once
 
-#include <chrono>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -66,9 +66,11 @@ class FlowEvents {
   std::mutex mu_;
   std::vector<Noted> handed_;
   std::atomic<bool> stopping_{false};
-  std::set<std::string> topics_;  // publisher thread: topics subscribed (XPUB passes first and last)
+  std::set<std::string>
+      topics_;  // publisher thread: topics subscribed (XPUB passes first and last)
   std::atomic<bool> wanted_{false};  // some subscribed topic matches ours
-  v1::FlowEventBatch batch_;  // publisher thread; cleared, not freed, between sends (reuses its events)
+  v1::FlowEventBatch
+      batch_;  // publisher thread; cleared, not freed, between sends (reuses its events)
   std::thread publisher_;
 };
 

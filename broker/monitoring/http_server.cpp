@@ -27,14 +27,22 @@ void error(httplib::Response& res, int status, const std::string& text) {
 }
 
 bool equalsIgnoringCase(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
            return std::tolower(x) == std::tolower(y);
          });
 }
 
 void traceEvents(Json& j, const std::vector<TraceEvent>& events) {
   for (const TraceEvent& e : events) {
-    j.beginObject().key("at_ms").value(e.at_ms).key("event").value(e.event).key("detail").value(e.detail).endObject();
+    j.beginObject()
+        .key("at_ms")
+        .value(e.at_ms)
+        .key("event")
+        .value(e.event)
+        .key("detail")
+        .value(e.detail)
+        .endObject();
   }
 }
 
@@ -46,7 +54,8 @@ bool isUuid(std::string s) {
 
 const char* kSecurityHeaders[][2] = {
     {"Content-Security-Policy",
-     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src "
+     "'self'; "
      "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
     {"X-Content-Type-Options", "nosniff"},
     {"Referrer-Policy", "no-referrer"},
@@ -56,7 +65,9 @@ const char* kSecurityHeaders[][2] = {
 }  // namespace
 
 AdminHttp::AdminHttp(AdminHttpOptions options, const CurrentOverview& overview, Act act)
-    : options_(std::move(options)), overview_(overview), act_(std::move(act)),
+    : options_(std::move(options)),
+      overview_(overview),
+      act_(std::move(act)),
       server_(std::make_unique<httplib::Server>()) {}
 
 AdminHttp::~AdminHttp() {
@@ -64,14 +75,14 @@ AdminHttp::~AdminHttp() {
   if (thread_.joinable()) thread_.join();
 }
 
-Result<std::unique_ptr<AdminHttp>> AdminHttp::start(AdminHttpOptions options, const CurrentOverview& overview,
-                                                    Act act) {
+Result<std::unique_ptr<AdminHttp>> AdminHttp::start(AdminHttpOptions options,
+                                                    const CurrentOverview& overview, Act act) {
   std::unique_ptr<AdminHttp> h(new AdminHttp(std::move(options), overview, std::move(act)));
   h->routes();
-  h->port_ = h->options_.port == 0 ? h->server_->bind_to_any_port(h->options_.host)
-                                   : (h->server_->bind_to_port(h->options_.host, h->options_.port)
-                                          ? h->options_.port
-                                          : -1);
+  h->port_ =
+      h->options_.port == 0
+          ? h->server_->bind_to_any_port(h->options_.host)
+          : (h->server_->bind_to_port(h->options_.host, h->options_.port) ? h->options_.port : -1);
   if (h->port_ <= 0) {
     return reject(v1::INTERNAL, "http: cannot listen on " + h->options_.host + ":" +
                                     std::to_string(h->options_.port) + " (in use?)");
@@ -88,7 +99,9 @@ void AdminHttp::routes() {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
-  s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { json(res, 200, Json::object("status", "alive")); });
+  s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    json(res, 200, Json::object("status", "alive"));
+  });
   s.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
     const auto o = overview_.get();
     std::string missing;
@@ -108,45 +121,54 @@ void AdminHttp::routes() {
   s.Get("/api/overview", [this](const httplib::Request&, httplib::Response& res) {
     json(res, 200, overview_.get()->json());
   });
-  s.Get(R"(/api/messages/([^/]+)/trace)", [this](const httplib::Request& req, httplib::Response& res) {
-    std::string uuid = req.matches[1];
-    if (!isUuid(uuid)) return error(res, 400, "'" + uuid + "' is not a message id (8-4-4-4-12 hex)");
-    std::transform(uuid.begin(), uuid.end(), uuid.begin(), [](unsigned char c) { return std::tolower(c); });
-    Json j;
-    j.beginObject().key("message_uuid").value(uuid).key("events").beginArray();
-    bool known = false;
-    // Refused at submit: never stored, but the recent ones are remembered.
-    const auto o = overview_.get();
-    for (auto it = o->recent_rejections.rbegin(); it != o->recent_rejections.rend(); ++it) {
-      if (!equalsIgnoringCase(it->message_uuid, uuid)) continue;
-      known = true;
-      j.beginObject().key("at_ms").value(it->at_ms).key("event").value("rejected");
-      j.key("detail").value(it->reason + ": " + it->detail + " (from " + it->sender + ")").endObject();
-    }
-    auto reader = options_.reader();
-    auto traces = reader ? (*reader)->traces(uuid) : Result<std::vector<MessageTrace>>(reader.rejection());
-    if (!traces) return error(res, 503, "store: " + traces.rejection().detail);
-    for (const MessageTrace& t : *traces) {
-      known = true;
-      traceEvents(j, t.events);
-    }
-    j.endArray().endObject();
-    if (!known) {
-      std::string why = "no message with id " + uuid + " is known to this broker: never received here, or "
-                        "rejected before the last " + std::to_string(kRecentRejections) + " rejections it keeps";
-      if (options_.retain_days != 0) {
-        why += ", or settled and removed " + fmt::format("{:g}", options_.retain_days) +
-               " days after it arrived (store.retain_days)";
-      }
-      return error(res, 404, why);
-    }
-    json(res, 200, j.str());
-  });
+  s.Get(R"(/api/messages/([^/]+)/trace)",
+        [this](const httplib::Request& req, httplib::Response& res) {
+          std::string uuid = req.matches[1];
+          if (!isUuid(uuid))
+            return error(res, 400, "'" + uuid + "' is not a message id (8-4-4-4-12 hex)");
+          std::transform(uuid.begin(), uuid.end(), uuid.begin(),
+                         [](unsigned char c) { return std::tolower(c); });
+          Json j;
+          j.beginObject().key("message_uuid").value(uuid).key("events").beginArray();
+          bool known = false;
+          // Refused at submit: never stored, but the recent ones are remembered.
+          const auto o = overview_.get();
+          for (auto it = o->recent_rejections.rbegin(); it != o->recent_rejections.rend(); ++it) {
+            if (!equalsIgnoringCase(it->message_uuid, uuid)) continue;
+            known = true;
+            j.beginObject().key("at_ms").value(it->at_ms).key("event").value("rejected");
+            j.key("detail")
+                .value(it->reason + ": " + it->detail + " (from " + it->sender + ")")
+                .endObject();
+          }
+          auto reader = options_.reader();
+          auto traces = reader ? (*reader)->traces(uuid)
+                               : Result<std::vector<MessageTrace>>(reader.rejection());
+          if (!traces) return error(res, 503, "store: " + traces.rejection().detail);
+          for (const MessageTrace& t : *traces) {
+            known = true;
+            traceEvents(j, t.events);
+          }
+          j.endArray().endObject();
+          if (!known) {
+            std::string why = "no message with id " + uuid +
+                              " is known to this broker: never received here, or "
+                              "rejected before the last " +
+                              std::to_string(kRecentRejections) + " rejections it keeps";
+            if (options_.retain_days != 0) {
+              why += ", or settled and removed " + fmt::format("{:g}", options_.retain_days) +
+                     " days after it arrived (store.retain_days)";
+            }
+            return error(res, 404, why);
+          }
+          json(res, 200, j.str());
+        });
   s.Get("/api/dead-letters", [this](const httplib::Request&, httplib::Response& res) {
     Json j;
     j.beginObject().key("dead_letters").beginArray();
     auto reader = options_.reader();
-    auto dead = reader ? (*reader)->deadLetters(1000) : Result<std::vector<DeadLetter>>(reader.rejection());
+    auto dead =
+        reader ? (*reader)->deadLetters(1000) : Result<std::vector<DeadLetter>>(reader.rejection());
     if (!dead) return error(res, 503, "store: " + dead.rejection().detail);
     for (const DeadLetter& d : *dead) {
       j.beginObject().key("id").value(d.id).key("message_uuid").value(d.uuid);
@@ -179,10 +201,11 @@ void AdminHttp::routes() {
   };
   s.Post(R"(/api/dead-letters/([^/]+)/replay)", action(AdminRequest::Kind::kReplay));
   s.Post(R"(/api/dead-letters/([^/]+)/discard)", action(AdminRequest::Kind::kDiscard));
-  s.Get(R"(/api/dead-letters/([^/]+)/(replay|discard))", [](const httplib::Request&, httplib::Response& res) {
-    res.set_header("Allow", "POST");
-    error(res, 405, "use POST");
-  });
+  s.Get(R"(/api/dead-letters/([^/]+)/(replay|discard))",
+        [](const httplib::Request&, httplib::Response& res) {
+          res.set_header("Allow", "POST");
+          error(res, 405, "use POST");
+        });
   if (!options_.dashboard_dir.empty()) {
     s.set_mount_point("/", options_.dashboard_dir.string());
     s.set_file_extension_and_mimetype_mapping("js", "text/javascript; charset=utf-8");
@@ -195,8 +218,10 @@ void AdminHttp::routes() {
     const std::string host = req.get_header_value("Host");
     const auto colon = host.rfind(':');
     const std::string name = colon == std::string::npos ? host : host.substr(0, colon);
-    const bool same_port = colon != std::string::npos && host.substr(colon + 1) == std::to_string(port_);
-    if (same_port && (name == options_.host || name == "127.0.0.1" || name == "localhost" || name == "[::1]")) {
+    const bool same_port =
+        colon != std::string::npos && host.substr(colon + 1) == std::to_string(port_);
+    if (same_port &&
+        (name == options_.host || name == "127.0.0.1" || name == "localhost" || name == "[::1]")) {
       return httplib::Server::HandlerResponse::Unhandled;
     }
     std::string why = "Host '";

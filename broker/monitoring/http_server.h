@@ -5,8 +5,8 @@
 // transport thread, so it never touches transport state.
 #pragma once
 
-#include <filesystem>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -39,8 +39,8 @@ class AdminHttp {
   using Act = std::function<AdminAnswer(AdminRequest::Kind, std::uint64_t id)>;
 
   // Binds before returning (a port in use is an error now, not later).
-  static Result<std::unique_ptr<AdminHttp>> start(AdminHttpOptions options, const CurrentOverview& overview,
-                                                  Act act);
+  static Result<std::unique_ptr<AdminHttp>> start(AdminHttpOptions options,
+                                                  const CurrentOverview& overview, Act act);
   ~AdminHttp();
   int port() const { return port_; }
 

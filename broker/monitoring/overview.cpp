@@ -10,7 +10,12 @@ std::string Overview::json() const {
   j.key("broker").beginObject().key("version").value(OZGBUS_VERSION);
   j.key("started_at_ms").value(started_at_ms).key("now_ms").value(now_ms).endObject();
   j.key("totals").beginObject();
-  j.key("submitted").value(submitted).key("accepted").value(accepted).key("rejected").value(rejected);
+  j.key("submitted")
+      .value(submitted)
+      .key("accepted")
+      .value(accepted)
+      .key("rejected")
+      .value(rejected);
   j.key("delivered").value(delivered).key("redelivered").value(redelivered);
   j.key("dead_lettered").value(dead_lettered).endObject();
   j.key("queues").beginArray();

@@ -20,19 +20,23 @@ std::optional<Rejection> HeaderStage::process(Message& message) {
   if (!message.signer.empty() && message.header.author != message.signer) {
     return reject(v1::AUTHOR_MISMATCH, "autor/kennung '" + message.header.author +
                                            "' did not sign this document: the signature is by '" +
-                                           message.signer + "' (certificate '" + message.signer_subject + "')");
+                                           message.signer + "' (certificate '" +
+                                           message.signer_subject + "')");
   }
   if (!secure_) return std::nullopt;
   if (message.header.author != message.sender) {
     return reject(v1::IDENTITY_MISMATCH, "autor/kennung '" + message.header.author +
-                                             "' is not the submitting participant '" + message.sender + "'");
+                                             "' is not the submitting participant '" +
+                                             message.sender + "'");
   }
   const auto registry = participants_.get();
   const Participant* p = registry->byId(message.sender);
-  const std::string& service = message.header.service.empty() ? message.header.message_type : message.header.service;
+  const std::string& service =
+      message.header.service.empty() ? message.header.message_type : message.header.service;
   if (p != nullptr && !p->services.empty() &&
       std::find(p->services.begin(), p->services.end(), service) == p->services.end()) {
-    return reject(v1::NOT_AUTHORIZED, "participant '" + message.sender + "' may not submit service '" + service + "'");
+    return reject(v1::NOT_AUTHORIZED,
+                  "participant '" + message.sender + "' may not submit service '" + service + "'");
   }
   return std::nullopt;
 }

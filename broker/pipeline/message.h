@@ -28,7 +28,7 @@ struct Message {
   std::string signer;          // participant whose certificate signed it (verify stage)
   std::string signer_subject;  // that certificate's subject, for messages
   std::shared_ptr<const std::string> delivered;  // bytes to deliver when not raw (sign stage)
-  std::string adapted_by;                         // adapter and stylesheet (adapt stage)
+  std::string adapted_by;                        // adapter and stylesheet (adapt stage)
   bool translated = false;  // doc is no longer what raw holds: it must be serialized to store it
   // Accepted, but kept as a dead letter for this reason (a failing adapter): the remaining
   // stages but persist are skipped, and the original is stored for replay.

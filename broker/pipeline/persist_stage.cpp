@@ -7,8 +7,10 @@ namespace ozgbus::broker {
 
 Result<StagePtr> PersistStage::create(const StageContext& ctx, const StagePlacement& at) {
   if (!at.before("route")) {
-    return stageSettingError(ctx, "pipeline.stages: \"persist\" needs \"route\" before it (a message is stored "
-                                  "in its destination's queue)");
+    return stageSettingError(
+        ctx,
+        "pipeline.stages: \"persist\" needs \"route\" before it (a message is stored "
+        "in its destination's queue)");
   }
   return StagePtr(std::make_unique<PersistStage>(ctx.commits));
 }

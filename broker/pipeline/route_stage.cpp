@@ -7,7 +7,8 @@ namespace ozgbus::broker {
 
 Result<StagePtr> RouteStage::create(const StageContext& ctx, const StagePlacement& at) {
   if (!at.before("header")) {
-    return stageSettingError(ctx, "pipeline.stages: \"route\" needs \"header\" before it (it routes by the reader)");
+    return stageSettingError(
+        ctx, "pipeline.stages: \"route\" needs \"header\" before it (it routes by the reader)");
   }
   return StagePtr(std::make_unique<RouteStage>(ctx.runtime.routes()));
 }

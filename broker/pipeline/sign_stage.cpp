@@ -7,12 +7,16 @@ namespace ozgbus::broker {
 
 Result<StagePtr> SignStage::create(const StageContext& ctx, const StagePlacement& at) {
   if (!ctx.runtime.signer()) {
-    return stageSettingError(ctx, "signatures.broker_key and signatures.broker_certificate are required when "
-                                  "pipeline.stages has \"sign\"");
+    return stageSettingError(
+        ctx,
+        "signatures.broker_key and signatures.broker_certificate are required when "
+        "pipeline.stages has \"sign\"");
   }
   if (at.index + 2 != at.names.size()) {
-    return stageSettingError(ctx, "pipeline.stages: \"sign\" must come right before \"persist\" (it signs what is "
-                                  "delivered, after every change)");
+    return stageSettingError(
+        ctx,
+        "pipeline.stages: \"sign\" must come right before \"persist\" (it signs what is "
+        "delivered, after every change)");
   }
   return StagePtr(std::make_unique<SignStage>(ctx.runtime.signer()));
 }

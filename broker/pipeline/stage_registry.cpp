@@ -8,10 +8,12 @@ Rejection stageSettingError(const StageContext& ctx, const std::string& what) {
   return reject(v1::REASON_UNSPECIFIED, ctx.runtime.config().source.string() + ": " + what);
 }
 
-Result<Pipeline> StageRegistry::build(const std::vector<std::string>& names, const StageContext& ctx) const {
+Result<Pipeline> StageRegistry::build(const std::vector<std::string>& names,
+                                      const StageContext& ctx) const {
   const std::string file = ctx.runtime.config().source.string();
   if (names.empty() || names.front() != "parse" || names.back() != "persist") {
-    return reject(v1::REASON_UNSPECIFIED, file + ": pipeline.stages must start with \"parse\" and end with \"persist\"");
+    return reject(v1::REASON_UNSPECIFIED,
+                  file + ": pipeline.stages must start with \"parse\" and end with \"persist\"");
   }
   std::vector<StagePtr> stages;
   for (std::size_t i = 0; i < names.size(); ++i) {
@@ -19,8 +21,8 @@ Result<Pipeline> StageRegistry::build(const std::vector<std::string>& names, con
     if (it == factories_.end()) {
       std::string known;
       for (const auto& [k, f] : factories_) known += (known.empty() ? "" : ", ") + k;
-      return reject(v1::REASON_UNSPECIFIED,
-                    file + ": pipeline.stages: unknown stage \"" + names[i] + "\" (known: " + known + ")");
+      return reject(v1::REASON_UNSPECIFIED, file + ": pipeline.stages: unknown stage \"" +
+                                                names[i] + "\" (known: " + known + ")");
     }
     auto stage = it->second(ctx, StagePlacement{names, i});
     if (!stage) return stage.rejection();

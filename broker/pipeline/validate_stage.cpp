@@ -8,7 +8,8 @@ namespace ozgbus::broker {
 Result<StagePtr> ValidateStage::create(const StageContext& ctx, const StagePlacement&) {
   const SchemaConfig& s = ctx.runtime.config().schemas;
   if (s.catalogs.empty() || s.namespaces.empty()) {
-    return stageSettingError(ctx, "schemas needs catalogs and namespaces when pipeline.stages has \"validate\"");
+    return stageSettingError(
+        ctx, "schemas needs catalogs and namespaces when pipeline.stages has \"validate\"");
   }
   return StagePtr(std::make_unique<ValidateStage>(ctx.runtime.schemas()));
 }

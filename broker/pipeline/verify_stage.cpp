@@ -7,13 +7,18 @@ namespace ozgbus::broker {
 
 Result<StagePtr> VerifyStage::create(const StageContext& ctx, const StagePlacement& at) {
   const SignatureConfig& s = ctx.runtime.config().signatures;
-  if (s.trust.empty()) return stageSettingError(ctx, "signatures.trust is required when pipeline.stages has \"verify\"");
+  if (s.trust.empty())
+    return stageSettingError(ctx,
+                             "signatures.trust is required when pipeline.stages has \"verify\"");
   if (!at.after("header")) {
-    return stageSettingError(ctx, "pipeline.stages: \"verify\" needs \"header\" after it (the header's author "
-                                  "must be the signer)");
+    return stageSettingError(
+        ctx,
+        "pipeline.stages: \"verify\" needs \"header\" after it (the header's author "
+        "must be the signer)");
   }
-  return StagePtr(std::make_unique<VerifyStage>(ctx.runtime.trust(), ctx.runtime.participants(),
-                                                dsig::VerifierOptions{s.cache_entries, s.cache_ttl}));
+  return StagePtr(
+      std::make_unique<VerifyStage>(ctx.runtime.trust(), ctx.runtime.participants(),
+                                    dsig::VerifierOptions{s.cache_entries, s.cache_ttl}));
 }
 
 std::optional<Rejection> VerifyStage::process(Message& message) {
@@ -25,7 +30,8 @@ std::optional<Rejection> VerifyStage::process(Message& message) {
   const FromReplay* replay = message.replay();
   std::optional<std::chrono::system_clock::time_point> received_at;
   if (replay) {
-    received_at = std::chrono::system_clock::time_point(std::chrono::milliseconds(replay->first_received_at_ms));
+    received_at = std::chrono::system_clock::time_point(
+        std::chrono::milliseconds(replay->first_received_at_ms));
   }
   auto signer = verifier_.verify(message.doc.get(), *trust, received_at);
   if (!signer) return signer.rejection();
@@ -38,13 +44,15 @@ std::optional<Rejection> VerifyStage::process(Message& message) {
   // With several CAs in the trust store, any of them could issue a certificate with another
   // participant's subject; the registry may name the one that issues this participant's.
   if (!p->certificate_issuer.empty() && p->certificate_issuer != signer->issuer) {
-    return reject(v1::NOT_AUTHORIZED, "certificate '" + signer->subject + "' was issued by '" + signer->issuer +
-                                          "', but participant " + p->id + "'s certificates come from '" +
-                                          p->certificate_issuer + "' (certificate_issuer)");
+    return reject(v1::NOT_AUTHORIZED, "certificate '" + signer->subject + "' was issued by '" +
+                                          signer->issuer + "', but participant " + p->id +
+                                          "'s certificates come from '" + p->certificate_issuer +
+                                          "' (certificate_issuer)");
   }
   message.signer = p->id;
-  message.note = "signed by " + p->id + " (" + signer->subject + ")" +
-                 (replay ? "; on replay a certificate valid when the message arrived counts as valid" : "");
+  message.note =
+      "signed by " + p->id + " (" + signer->subject + ")" +
+      (replay ? "; on replay a certificate valid when the message arrived counts as valid" : "");
   message.signer_subject = std::move(signer->subject);
   return std::nullopt;
 }

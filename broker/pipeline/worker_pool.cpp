@@ -5,7 +5,8 @@
 namespace ozgbus::broker {
 
 Result<std::unique_ptr<WorkerPool>> WorkerPool::start(const std::vector<std::string>& stages,
-                                                      const StageContext& ctx, std::vector<Refused> refused) {
+                                                      const StageContext& ctx,
+                                                      std::vector<Refused> refused) {
   std::unique_ptr<WorkerPool> pool(new WorkerPool());
   for (std::size_t i = 0; i < refused.size(); ++i) {
     auto p = StageRegistry::builtin().build(stages, ctx);
@@ -36,7 +37,8 @@ void WorkerPool::stop() {
 void WorkerPool::run(Pipeline& pipeline, const Refused& refused) {
   while (auto m = queue_.take()) {
     if (auto rejection = pipeline.run(*m)) {
-      refused(Refusal{std::move(m->origin), m->header.message_uuid, std::move(*rejection), m->sender});
+      refused(
+          Refusal{std::move(m->origin), m->header.message_uuid, std::move(*rejection), m->sender});
     }
   }
 }

@@ -22,7 +22,8 @@ class WorkerPool {
   // One Refused per worker. Builds every pipeline first, so a bad stage list fails here, before
   // any thread starts.
   static Result<std::unique_ptr<WorkerPool>> start(const std::vector<std::string>& stages,
-                                                   const StageContext& ctx, std::vector<Refused> refused);
+                                                   const StageContext& ctx,
+                                                   std::vector<Refused> refused);
   ~WorkerPool();
 
   void submit(Message message);

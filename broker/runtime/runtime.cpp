@@ -11,12 +11,15 @@ namespace {
 
 // Participants whose certificate_issuer is the subject of no certificate in the trust store:
 // every message they sign would be refused. Empty when there are none.
-std::string unknownIssuers(const std::vector<Participant>& participants, const dsig::TrustStore& trust) {
+std::string unknownIssuers(const std::vector<Participant>& participants,
+                           const dsig::TrustStore& trust) {
   std::string out;
   for (const Participant& p : participants) {
-    if (p.certificate_issuer.empty() || trust.hasCertificateWithSubject(p.certificate_issuer)) continue;
-    out += (out.empty() ? "" : "; ") + std::string("participant ") + p.id + ": certificate_issuer '" +
-           p.certificate_issuer + "' is the subject of no CA certificate in the trust store";
+    if (p.certificate_issuer.empty() || trust.hasCertificateWithSubject(p.certificate_issuer))
+      continue;
+    out += (out.empty() ? "" : "; ") + std::string("participant ") + p.id +
+           ": certificate_issuer '" + p.certificate_issuer +
+           "' is the subject of no CA certificate in the trust store";
   }
   return out;
 }
@@ -27,13 +30,16 @@ std::string queuesWithoutConsumer(const BrokerConfig& c) {
   std::string out;
   for (std::size_t i = 0; i < c.routes.size(); ++i) {
     const std::string& q = c.routes[i].destination;
-    const bool consumed = std::any_of(c.participants.begin(), c.participants.end(), [&q](const Participant& p) {
-      if (p.role != v1::BACKEND) return false;
-      return p.queues.empty() ? p.id == q : std::find(p.queues.begin(), p.queues.end(), q) != p.queues.end();
-    });
+    const bool consumed =
+        std::any_of(c.participants.begin(), c.participants.end(), [&q](const Participant& p) {
+          if (p.role != v1::BACKEND) return false;
+          return p.queues.empty()
+                     ? p.id == q
+                     : std::find(p.queues.begin(), p.queues.end(), q) != p.queues.end();
+        });
     if (!consumed) {
-      out += (out.empty() ? "" : "; ") + std::string("routes[") + std::to_string(i) + "].destination '" + q +
-             "': no registered back-end may receive from this queue";
+      out += (out.empty() ? "" : "; ") + std::string("routes[") + std::to_string(i) +
+             "].destination '" + q + "': no registered back-end may receive from this queue";
     }
   }
   return out;
@@ -47,12 +53,15 @@ Result<std::shared_ptr<const AdapterSet>> loadAdapters(const BrokerConfig& c) {
     for (const CompiledMapping& m : a.mappings) {
       if (std::find(c.schemas.namespaces.begin(), c.schemas.namespaces.end(), m.spec.output) ==
           c.schemas.namespaces.end()) {
-        return reject(v1::NO_ADAPTER_MAPPING, "adapter '" + a.manifest.name + "' gives " + m.spec.output +
+        return reject(v1::NO_ADAPTER_MAPPING, "adapter '" + a.manifest.name + "' gives " +
+                                                  m.spec.output +
                                                   ", which is not in [schemas] namespaces");
       }
     }
     spdlog::info("adapter '{}' (ARS {}): {}", a.manifest.name,
-                 a.manifest.ars_prefixes.empty() ? "-" : fmt::format("{}", fmt::join(a.manifest.ars_prefixes, ", ")),
+                 a.manifest.ars_prefixes.empty()
+                     ? "-"
+                     : fmt::format("{}", fmt::join(a.manifest.ars_prefixes, ", ")),
                  a.describeMappings());
   }
   return set;
@@ -72,7 +81,8 @@ Result<std::unique_ptr<Runtime>> Runtime::load(BrokerConfig config) {
 bool Runtime::reload() {
   auto file = loadConfig(config_.source);
   if (!file) {
-    spdlog::error("reload failed; the previous configuration stays in force: {}", file.rejection().detail);
+    spdlog::error("reload failed; the previous configuration stays in force: {}",
+                  file.rejection().detail);
     return false;
   }
   apply(*file, false);
@@ -82,7 +92,8 @@ bool Runtime::reload() {
 std::optional<Rejection> Runtime::apply(const BrokerConfig& c, bool starting) {
   const char* verb = starting ? "loaded" : "reloaded";
   // A part that fails: at start the reason, on reload a log line (the old part stays).
-  const auto failed = [starting](const char* what_stays, const Rejection& why) -> std::optional<Rejection> {
+  const auto failed = [starting](const char* what_stays,
+                                 const Rejection& why) -> std::optional<Rejection> {
     if (starting) return why;
     spdlog::error("{}: {}", what_stays, why.detail);
     return std::nullopt;
@@ -93,17 +104,22 @@ std::optional<Rejection> Runtime::apply(const BrokerConfig& c, bool starting) {
   spdlog::info("participant registry {}: {} participants", verb, registry->size());
   if (const std::string orphans = queuesWithoutConsumer(c); !orphans.empty()) {
     // Without a registry (development) anyone may say HELLO for any queue.
-    if (starting && !c.participants.empty()) return reject(v1::REASON_UNSPECIFIED, c.source.string() + ": " + orphans);
+    if (starting && !c.participants.empty())
+      return reject(v1::REASON_UNSPECIFIED, c.source.string() + ": " + orphans);
     spdlog::warn("{}", orphans);
   }
 
   if (!c.signatures.trust.empty()) {
     auto trust = dsig::TrustStore::load(c.signatures.trust);
     if (!trust) {
-      if (auto stop = failed("trust store reload failed; the previous one stays in force", trust.rejection())) return stop;
+      if (auto stop = failed("trust store reload failed; the previous one stays in force",
+                             trust.rejection()))
+        return stop;
     } else {
-      if ((*trust)->crls() == 0) spdlog::warn("trust store has no CRL: revoked certificates will be accepted");
-      spdlog::info("trust store {}: {} CA certificates, {} CRLs", verb, (*trust)->certificates(), (*trust)->crls());
+      if ((*trust)->crls() == 0)
+        spdlog::warn("trust store has no CRL: revoked certificates will be accepted");
+      spdlog::info("trust store {}: {} CA certificates, {} CRLs", verb, (*trust)->certificates(),
+                   (*trust)->crls());
       if (const std::string unknown = unknownIssuers(c.participants, **trust); !unknown.empty()) {
         if (starting) return reject(v1::CERT_UNTRUSTED, unknown);
         spdlog::error("after the reload: {}", unknown);
@@ -115,7 +131,8 @@ std::optional<Rejection> Runtime::apply(const BrokerConfig& c, bool starting) {
     // Atomically: a broken adapter leaves the whole previous set in force.
     if (auto adapters = loadAdapters(c)) {
       adapters_.replace(std::move(*adapters));
-    } else if (auto stop = failed("adapter reload failed; the previous adapters stay in force", adapters.rejection())) {
+    } else if (auto stop = failed("adapter reload failed; the previous adapters stay in force",
+                                  adapters.rejection())) {
       return stop;
     }
   }
@@ -124,7 +141,8 @@ std::optional<Rejection> Runtime::apply(const BrokerConfig& c, bool starting) {
       schemas_.replace(std::move(*fresh));
       config_.schemas = c.schemas;
       spdlog::info("schemas {}: {} namespaces", verb, c.schemas.namespaces.size());
-    } else if (auto stop = failed("schema reload failed; the previous schema set stays in force", fresh.rejection())) {
+    } else if (auto stop = failed("schema reload failed; the previous schema set stays in force",
+                                  fresh.rejection())) {
       return stop;
     }
   }
@@ -142,7 +160,8 @@ std::optional<Rejection> Runtime::loadSigner() {
     return reject(unfit->reason, "signatures.certificate: " + unfit->detail);
   }
   signer_ = std::move(*signer);
-  spdlog::info("broker signs as '{}' ({})", signer_->subject(), signer_->ecdsa() ? "ECDSA P-256" : "RSA");
+  spdlog::info("broker signs as '{}' ({})", signer_->subject(),
+               signer_->ecdsa() ? "ECDSA P-256" : "RSA");
   return std::nullopt;
 }
 

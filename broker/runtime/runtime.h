@@ -40,8 +40,12 @@ class Runtime {
   bool secure() const { return !config_.insecure; }
 
   // Whether each configured part has loaded (for /readyz and the overview).
-  bool schemasLoaded() const { return config_.schemas.namespaces.empty() || schemas_.get() != nullptr; }
-  bool adaptersLoaded() const { return config_.adapter_folders.empty() || adapters_.get() != nullptr; }
+  bool schemasLoaded() const {
+    return config_.schemas.namespaces.empty() || schemas_.get() != nullptr;
+  }
+  bool adaptersLoaded() const {
+    return config_.adapter_folders.empty() || adapters_.get() != nullptr;
+  }
   bool trustLoaded() const { return config_.signatures.trust.empty() || trust_.get() != nullptr; }
 
  private:

@@ -19,7 +19,9 @@ void HandshakeRefusals::note(const char* reason, const std::string& who, const s
   if (logged_in_window_ < logged_per_minute_) {
     ++logged_in_window_;
     spdlog::info("handshake refused before HELLO, {}: {}{}", who, why,
-                 logged_in_window_ == logged_per_minute_ ? " (further refusals this minute are only counted)" : "");
+                 logged_in_window_ == logged_per_minute_
+                     ? " (further refusals this minute are only counted)"
+                     : "");
     return;
   }
   ++unlogged_[reason];
@@ -39,9 +41,10 @@ void HandshakeRefusals::rollWindow(util::SteadyTime now) {
       by_reason += (by_reason.empty() ? "" : ", ") + reason + " " + std::to_string(count);
       n += count;
     }
-    spdlog::warn("{} more connections refused before HELLO in the last minute, not logged one by one ({}); "
-                 "see ozgbus_handshakes_refused_total",
-                 n, by_reason);
+    spdlog::warn(
+        "{} more connections refused before HELLO in the last minute, not logged one by one ({}); "
+        "see ozgbus_handshakes_refused_total",
+        n, by_reason);
   }
   unlogged_.clear();
   logged_in_window_ = 0;

@@ -1,6 +1,5 @@
 #include "broker/security/zap_handler.h"
 
-
 #include "core/wire/codec.h"
 
 namespace ozgbus::broker {
@@ -27,7 +26,8 @@ std::string ZapHandler::curveKeyProperty(const std::string& z85) {
   out.push_back(static_cast<char>(name.size()));
   out += name;
   const auto n = static_cast<std::uint32_t>(z85.size());
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((n >> shift) & 0xFF));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((n >> shift) & 0xFF));
   out += z85;
   return out;
 }
@@ -41,7 +41,8 @@ void ZapHandler::run() {
       return i < frames->size() ? std::string(wire::view((*frames)[i])) : std::string();
     };
     std::string status = "400", reason = "unknown CURVE key", user, metadata;
-    if (frames->size() >= 7 && text(0) == "1.0" && text(5) == "CURVE" && (*frames)[6].size() == 32) {
+    if (frames->size() >= 7 && text(0) == "1.0" && text(5) == "CURVE" &&
+        (*frames)[6].size() == 32) {
       char z85[41] = {};
       zmq_z85_encode(z85, static_cast<const uint8_t*>((*frames)[6].data()), 32);
       const auto reg = participants_.get();  // keeps the registry alive while p points into it
@@ -63,7 +64,8 @@ void ZapHandler::run() {
       }
     } else {
       reason = "CURVE required";
-      refusals_.note(HandshakeRefusals::kNotCurve, "a client at " + text(3), "mechanism " + text(5) + " (CURVE required)");
+      refusals_.note(HandshakeRefusals::kNotCurve, "a client at " + text(3),
+                     "mechanism " + text(5) + " (CURVE required)");
     }
     const std::string reply[] = {"1.0", text(1), status, reason, user, metadata};
     for (std::size_t i = 0; i < 6; ++i) {

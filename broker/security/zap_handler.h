@@ -23,9 +23,9 @@ class ZapHandler {
   static constexpr const char* kEventsDomain = "ozgbus-events";
 
   // Binds before returning, so the ROUTER may bind right after.
-  ZapHandler(zmq::context_t& ctx, const CurrentParticipants& participants, HandshakeRefusals& refusals);
+  ZapHandler(zmq::context_t& ctx, const CurrentParticipants& participants,
+             HandshakeRefusals& refusals);
   ~ZapHandler();
-
 
  private:
   void run();

@@ -43,7 +43,8 @@ void DedupeIndex::erase(std::uint64_t hash, std::uint64_t id) {
 void DedupeIndex::grow() {
   std::vector<Slot> old;
   old.swap(slots_);
-  const std::size_t capacity = old.empty() ? 1024 : (used_ * 4 > old.size() ? old.size() * 2 : old.size());
+  const std::size_t capacity =
+      old.empty() ? 1024 : (used_ * 4 > old.size() ? old.size() * 2 : old.size());
   slots_.assign(capacity, Slot{});
   mask_ = capacity - 1;
   used_ = occupied_ = 0;

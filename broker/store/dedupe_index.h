@@ -1,8 +1,8 @@
 // DedupeIndex: message UUID -> store row ids, in memory, for duplicate detection (the caller
 // confirms the author too) and for finding a message's trace by its id.
-// Why not a UNIQUE index (or any index on uuid) in SQLite: message UUIDs are random, so every insert dirtied one
-// B-tree page at a random position — a whole 4 KiB page of synchronously written WAL per
-// 1 KiB message, more than half of the store's write volume. Here a 64-bit hash of the key
+// Why not a UNIQUE index (or any index on uuid) in SQLite: message UUIDs are random, so every
+// insert dirtied one B-tree page at a random position — a whole 4 KiB page of synchronously written
+// WAL per 1 KiB message, more than half of the store's write volume. Here a 64-bit hash of the key
 // maps to candidate row ids (16 bytes per message, open addressing); the caller confirms a
 // candidate against the stored row, so a hash collision can never drop a message. The key is
 // the UUID alone, case folded: the same UUID from two authors shares a chain, told apart by

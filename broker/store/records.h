@@ -13,26 +13,32 @@
 
 namespace ozgbus::broker {
 
-enum class MessageState : int { kQueued = 0, kDelivered = 1, kRejected = 2, kDeadLetter = 3, kDiscarded = 4 };
+enum class MessageState : int {
+  kQueued = 0,
+  kDelivered = 1,
+  kRejected = 2,
+  kDeadLetter = 3,
+  kDiscarded = 4
+};
 
 struct QueuedMessage {
   std::uint64_t id = 0;  // store row id: monotonic in commit order, also the delivery id
   std::string uuid;
-  std::string author;    // header autor/kennung
-  std::string sender;    // participant that submitted it; receipts go there
+  std::string author;  // header autor/kennung
+  std::string sender;  // participant that submitted it; receipts go there
   std::string reader;
   std::string message_type;
   std::string queue;
   std::int64_t received_at_ms = 0;
-  std::uint32_t attempts = 0;  // failed deliveries so far
+  std::uint32_t attempts = 0;                   // failed deliveries so far
   std::shared_ptr<const std::string> payload;   // the document delivered (signed by the broker)
   std::shared_ptr<const std::string> original;  // the author's signed document, if it differs
 };
 
 struct ReceiptRecord {
-  std::uint64_t id = 0;  // the message's id
-  std::uint64_t seq = 0; // order the receipts were made in (ACK order, not message order)
-  std::string recipient; // the sender of the message
+  std::uint64_t id = 0;   // the message's id
+  std::uint64_t seq = 0;  // order the receipts were made in (ACK order, not message order)
+  std::string recipient;  // the sender of the message
   std::string message_uuid;
   MessageState outcome = MessageState::kDelivered;
   ReasonCode reason = v1::REASON_UNSPECIFIED;
@@ -45,8 +51,8 @@ struct ReceiptRecord {
 // Where a message in the pipeline came from, and so who waits for its outcome.
 // A connection's SUBMIT: the portal gets SUBMIT_RESULT.
 struct FromConnection {
-  std::string identity;          // the ZeroMQ routing id to answer
-  std::uint64_t correlation = 0; // the request to answer
+  std::string identity;           // the ZeroMQ routing id to answer
+  std::uint64_t correlation = 0;  // the request to answer
 };
 // An operator's replay of a dead letter: its stored row is updated in place, the operator's
 // request is answered, nobody on the bus is.
@@ -55,7 +61,8 @@ struct FromReplay {
   std::uint64_t dead_letter_id = 0;  // the row replayed
   std::string from_queue;            // the queue it was a dead letter of
   std::string by;                    // who asked, for the trace and the audit log
-  std::int64_t first_received_at_ms = 0;  // when it arrived first (its certificates' reference time)
+  std::int64_t first_received_at_ms =
+      0;  // when it arrived first (its certificates' reference time)
 };
 using Origin = std::variant<FromConnection, FromReplay>;
 
@@ -73,7 +80,7 @@ struct InsertOp {
 // create a receipt for the sender.
 struct SettleOp {
   std::uint64_t id = 0;
-  std::string sender;        // the receipt's recipient
+  std::string sender;  // the receipt's recipient
   std::string message_uuid;
   MessageState state = MessageState::kDelivered;
   ReasonCode reason = v1::REASON_UNSPECIFIED;
@@ -122,9 +129,9 @@ struct StoredMessage {
 };
 
 struct InsertOutcome {
-  InsertOp op;           // message.id set when stored
+  InsertOp op;  // message.id set when stored
   bool duplicate = false;
-  bool failed = false;   // the commit failed: nothing of this batch is stored
+  bool failed = false;  // the commit failed: nothing of this batch is stored
   std::string error;
 };
 

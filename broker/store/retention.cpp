@@ -12,7 +12,7 @@ Retention::Retention(const StoreConfig& config, const util::Clock& clock, Commit
       commits_(commits),
       // The first look soon after start, not a whole interval later.
       next_(clock.steady() + std::min<std::chrono::milliseconds>(std::chrono::seconds(10),
-                                                                  config.retention_interval)) {}
+                                                                 config.retention_interval)) {}
 
 void Retention::tick() {
   if (config_.retain_days == 0 || in_flight_ || clock_.steady() < next_) return;
@@ -30,7 +30,8 @@ void Retention::purged(std::uint64_t removed, std::uint64_t next_after) {
     spdlog::info("retention: removed {} settled messages received more than {:g} days ago", removed,
                  config_.retain_days);
   }
-  next_ = clock_.steady() + (next_after != 0 ? std::chrono::milliseconds(100) : config_.retention_interval);
+  next_ = clock_.steady() +
+          (next_after != 0 ? std::chrono::milliseconds(100) : config_.retention_interval);
 }
 
 }  // namespace ozgbus::broker

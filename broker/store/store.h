@@ -51,9 +51,9 @@ class StoreReader {
   // The audit log: its chain walked and checked (against an anchor noted earlier, if given).
   virtual Result<AuditVerdict> verifyAudit(const std::optional<AuditTip>& anchor) = 0;
   // Entries in seq order; only those of one message, only the last `last` of them.
-  virtual std::optional<Rejection> readAudit(const std::optional<std::string>& uuid,
-                                             std::optional<std::uint64_t> last,
-                                             const std::function<void(const AuditEntry&)>& each) = 0;
+  virtual std::optional<Rejection> readAudit(
+      const std::optional<std::string>& uuid, std::optional<std::uint64_t> last,
+      const std::function<void(const AuditEntry&)>& each) = 0;
 };
 
 class Store {

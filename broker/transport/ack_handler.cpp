@@ -14,7 +14,9 @@ void AckHandler::ack(Session& s, const wire::Frames& f) {
     const bool logged = spdlog::should_log(spdlog::level::debug);
     const std::string uuid = logged ? c_.dispatcher.uuidOf(a.delivery_id()) : std::string();
     problem = c_.dispatcher.ack(s, a.delivery_id());
-    if (!problem && logged) spdlog::debug("message {} delivered to {} (delivery {})", uuid, s.participant, a.delivery_id());
+    if (!problem && logged)
+      spdlog::debug("message {} delivered to {} (delivery {})", uuid, s.participant,
+                    a.delivery_id());
   } else {
     problem = c_.outbox.ack(s, a.receipt_id());
   }
@@ -28,7 +30,8 @@ void AckHandler::ack(Session& s, const wire::Frames& f) {
 void AckHandler::nack(Session& s, const wire::Frames& f) {
   if (!f.envelope.has_nack() || f.envelope.nack().delivery_id() == 0) {
     ++c_.counters.errors;
-    c_.replies.error(s.identity, f.envelope.correlation_id(), reject(v1::MALFORMED_FRAME, "NACK needs nack.delivery_id"));
+    c_.replies.error(s.identity, f.envelope.correlation_id(),
+                     reject(v1::MALFORMED_FRAME, "NACK needs nack.delivery_id"));
     return;
   }
   const v1::Nack& n = f.envelope.nack();
@@ -39,8 +42,8 @@ void AckHandler::nack(Session& s, const wire::Frames& f) {
     c_.replies.error(s.identity, f.envelope.correlation_id(), *problem);
     return;
   }
-  spdlog::info("message {} NACKed by {} (delivery {}, {}): {}", uuid, s.participant, n.delivery_id(),
-               n.requeue() ? "requeue" : "rejected", n.detail());
+  spdlog::info("message {} NACKed by {} (delivery {}, {}): {}", uuid, s.participant,
+               n.delivery_id(), n.requeue() ? "requeue" : "rejected", n.detail());
 }
 
 }  // namespace ozgbus::broker

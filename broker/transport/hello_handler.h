@@ -41,8 +41,8 @@ class HelloHandler {
  private:
   // The rights check against the registry; empty when allowed. queues: as asked, or the
   // participant's own when it asked for none.
-  std::optional<Rejection> admit(const std::string& user_id, const std::string& curve_key, const v1::Hello& hello,
-                                 std::vector<std::string>& queues) const;
+  std::optional<Rejection> admit(const std::string& user_id, const std::string& curve_key,
+                                 const v1::Hello& hello, std::vector<std::string>& queues) const;
 
   Context c_;
   std::uint64_t next_session_ = 1;

@@ -15,7 +15,8 @@ void OutcomeHandler::refused(Refusal& r) {
   const auto& from = std::get<FromConnection>(r.origin);
   c_.limiter.answered(from.identity);
   c_.rejections.note(r.sender, r.message_uuid, r.rejection);
-  spdlog::info("message {} rejected: {}", r.message_uuid.empty() ? "(no uuid)" : r.message_uuid, r.rejection.toString());
+  spdlog::info("message {} rejected: {}", r.message_uuid.empty() ? "(no uuid)" : r.message_uuid,
+               r.rejection.toString());
   v1::SubmitResult result;
   result.set_accepted(false);
   result.set_reason(r.rejection.reason);
@@ -61,9 +62,10 @@ void OutcomeHandler::noteCommitHealth(const CommitOutcome& outcome) {
   ++c_.counters.commit_failures;
   brokerMetrics().commit_failures.with({}).inc();
   if (c_.counters.commit_failures == 1 || now >= next_failure_log_) {
-    spdlog::error("store commit failed ({} in a row): {}; {} operations not stored: submissions are answered "
-                  "STORE_FAILED, settles and receipt ACKs are retried",
-                  c_.counters.commit_failures, *outcome.error, outcome.operations);
+    spdlog::error(
+        "store commit failed ({} in a row): {}; {} operations not stored: submissions are answered "
+        "STORE_FAILED, settles and receipt ACKs are retried",
+        c_.counters.commit_failures, *outcome.error, outcome.operations);
     next_failure_log_ = now + std::chrono::seconds(10);
   }
 }
@@ -102,7 +104,8 @@ void OutcomeHandler::inserted(InsertOutcome& o) {
       spdlog::debug("message {} accepted for {}", m.uuid, m.queue);
       if (c_.events != nullptr && c_.events->wanted()) {
         c_.events->publishTrace(std::move(o.op.history), m.uuid, m.sender, m.queue);
-        c_.events->publish(c_.clock.wallMillis(), m.uuid, "stored", "queue " + m.queue, m.sender, m.queue);
+        c_.events->publish(c_.clock.wallMillis(), m.uuid, "stored", "queue " + m.queue, m.sender,
+                           m.queue);
       }
       c_.dispatcher.committed(m);
     }

@@ -31,8 +31,8 @@ class OutcomeHandler {
     ReceiptOutbox& outbox;
     DeadLetterAdmin& dead_letters;
     Retention& retention;
-    FlowEvents* events;               // null: flow events off
-    std::uint64_t& in_pipeline;       // messages handed to the workers and not yet answered
+    FlowEvents* events;          // null: flow events off
+    std::uint64_t& in_pipeline;  // messages handed to the workers and not yet answered
     const util::Clock& clock;
   };
 

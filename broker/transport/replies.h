@@ -17,7 +17,8 @@ class Replies {
  public:
   virtual ~Replies() = default;
   // False when the peer is gone (the router loop then closes its session).
-  virtual bool send(const std::string& identity, const v1::Envelope& e, std::span<zmq::message_t> payloads = {}) = 0;
+  virtual bool send(const std::string& identity, const v1::Envelope& e,
+                    std::span<zmq::message_t> payloads = {}) = 0;
 
   bool error(const std::string& identity, std::uint64_t correlation, const Rejection& r) {
     auto e = wire::makeEnvelope(v1::ERROR, correlation);
@@ -25,7 +26,8 @@ class Replies {
     e.mutable_error()->set_detail(r.detail);
     return send(identity, e);
   }
-  bool submitResult(const std::string& identity, std::uint64_t correlation, const v1::SubmitResult& result) {
+  bool submitResult(const std::string& identity, std::uint64_t correlation,
+                    const v1::SubmitResult& result) {
     auto e = wire::makeEnvelope(v1::SUBMIT_RESULT, correlation);
     *e.mutable_submit_result() = result;
     return send(identity, e);

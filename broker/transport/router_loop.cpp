@@ -19,7 +19,8 @@ zmq::message_t sharedFrame(const std::shared_ptr<const std::string>& bytes) {
   auto* keep = new std::shared_ptr<const std::string>(bytes);
   return zmq::message_t(
       const_cast<char*>((*keep)->data()), (*keep)->size(),
-      [](void*, void* hint) { delete static_cast<std::shared_ptr<const std::string>*>(hint); }, keep);
+      [](void*, void* hint) { delete static_cast<std::shared_ptr<const std::string>*>(hint); },
+      keep);
 }
 
 }  // namespace
@@ -46,11 +47,11 @@ Result<std::unique_ptr<RouterLoop>> RouterLoop::create(Wiring w) {
   const BrokerConfig& c = w.runtime.config();
   RouterLoop* raw = l.get();
   l->dispatcher_ = std::make_unique<Dispatcher>(
-      c.delivery, *l->reader_, w.clock, [raw](Session& s, const QueuedMessage& m) { return raw->sendDeliver(s, m); },
-      l->outcomes_);
+      c.delivery, *l->reader_, w.clock,
+      [raw](Session& s, const QueuedMessage& m) { return raw->sendDeliver(s, m); }, l->outcomes_);
   l->outbox_ = std::make_unique<ReceiptOutbox>(
-      c.delivery, *l->reader_, w.clock, [raw](Session& s, const ReceiptRecord& r) { return raw->sendReceipt(s, r); },
-      l->outcomes_);
+      c.delivery, *l->reader_, w.clock,
+      [raw](Session& s, const ReceiptRecord& r) { return raw->sendReceipt(s, r); }, l->outcomes_);
   auto counts = l->reader_->queueCounts();
   if (!counts) return counts.rejection();
   l->dispatcher_->restore(*counts);
@@ -59,25 +60,28 @@ Result<std::unique_ptr<RouterLoop>> RouterLoop::create(Wiring w) {
   l->outbox_->restore(*receipts);
 
   const auto pipeline = [raw](Message m) { raw->toPipeline(std::move(m)); };
-  l->dead_letters_ = std::make_unique<DeadLetterAdmin>(*l->reader_, w.committer, *l->dispatcher_, pipeline,
-                                                       l->counters_, w.clock);
+  l->dead_letters_ = std::make_unique<DeadLetterAdmin>(*l->reader_, w.committer, *l->dispatcher_,
+                                                       pipeline, l->counters_, w.clock);
   l->retention_ = std::make_unique<Retention>(c.store, w.clock, w.committer);
   l->overview_ = std::make_unique<OverviewPublisher>(
-      OverviewPublisher::Sources{*l->dispatcher_, l->sessions_, l->counters_, l->rejections_, w.runtime, w.store},
-      w.overview,
-      w.clock);
+      OverviewPublisher::Sources{*l->dispatcher_, l->sessions_, l->counters_, l->rejections_,
+                                 w.runtime, w.store},
+      w.overview, w.clock);
   l->overview_->publish();
   l->hello_ = std::make_unique<HelloHandler>(HelloHandler::Context{
       w.runtime, l->sessions_, *l->dispatcher_, *l, l->counters_, w.clock,
-      [raw](const std::string& identity) { raw->dropSession(identity, "HELLO again on the same connection", false); }});
+      [raw](const std::string& identity) {
+        raw->dropSession(identity, "HELLO again on the same connection", false);
+      }});
   l->submit_ = std::make_unique<SubmitHandler>(SubmitHandler::Context{
       c, l->limiter_, l->draining_, *l, l->rejections_, l->counters_, pipeline, w.clock});
-  l->acks_ = std::make_unique<AckHandler>(AckHandler::Context{*l->dispatcher_, *l->outbox_, *l, l->counters_});
-  l->status_ = std::make_unique<StatusHandler>(
-      StatusHandler::Context{*l->dispatcher_, *l->outbox_, l->sessions_, l->counters_, w.runtime, *l});
+  l->acks_ = std::make_unique<AckHandler>(
+      AckHandler::Context{*l->dispatcher_, *l->outbox_, *l, l->counters_});
+  l->status_ = std::make_unique<StatusHandler>(StatusHandler::Context{
+      *l->dispatcher_, *l->outbox_, l->sessions_, l->counters_, w.runtime, *l});
   l->outcomes_handler_ = std::make_unique<OutcomeHandler>(OutcomeHandler::Context{
-      *l, l->limiter_, l->rejections_, l->counters_, *l->dispatcher_, *l->outbox_, *l->dead_letters_,
-      *l->retention_, w.events, l->in_pipeline_, w.clock});
+      *l, l->limiter_, l->rejections_, l->counters_, *l->dispatcher_, *l->outbox_,
+      *l->dead_letters_, *l->retention_, w.events, l->in_pipeline_, w.clock});
   return l;
 }
 
@@ -89,7 +93,8 @@ void RouterLoop::toPipeline(Message m) {
 void RouterLoop::run() {
   const BrokerConfig& c = w_.runtime.config();
   spdlog::info("ozgbus broker listening on {} (store {}, {} workers, stages: {})",
-               w_.router.get(zmq::sockopt::last_endpoint), c.store.path.string(), c.workers, fmt::join(c.stages, " > "));
+               w_.router.get(zmq::sockopt::last_endpoint), c.store.path.string(), c.workers,
+               fmt::join(c.stages, " > "));
   zmq::pollitem_t items[] = {
       {w_.router.handle(), 0, ZMQ_POLLIN, 0},
       {w_.mailbox.socket().handle(), 0, ZMQ_POLLIN, 0},
@@ -122,13 +127,15 @@ void RouterLoop::run() {
       draining_ = true;
       drain_deadline_ = clock_.steady() + c.stop_timeout;
       util::notifySystemd("STOPPING=1");
-      spdlog::info("stop requested: no new submissions; finishing {} in the pipeline", in_pipeline_);
+      spdlog::info("stop requested: no new submissions; finishing {} in the pipeline",
+                   in_pipeline_);
     }
     if (draining_ && idle()) break;
     if (draining_ && clock_.steady() >= drain_deadline_) {
-      spdlog::warn("stop: the store did not take everything within {} ms ({} operations pending, {} in the "
-                   "pipeline); what is not settled stays in the store for the next start",
-                   c.stop_timeout.count(), w_.committer.pending(), in_pipeline_);
+      spdlog::warn(
+          "stop: the store did not take everything within {} ms ({} operations pending, {} in the "
+          "pipeline); what is not settled stays in the store for the next start",
+          c.stop_timeout.count(), w_.committer.pending(), in_pipeline_);
       break;
     }
   }
@@ -136,8 +143,9 @@ void RouterLoop::run() {
   w_.workers.stop();
   w_.committer.stop();
   while (auto e = w_.mailbox.tryTake()) handleEvent(*e);
-  spdlog::info("broker stopped: submitted {}, accepted {}, rejected {}, delivered {}", counters_.submitted,
-               counters_.accepted, counters_.rejected, dispatcher_->delivered());
+  spdlog::info("broker stopped: submitted {}, accepted {}, rejected {}, delivered {}",
+               counters_.submitted, counters_.accepted, counters_.rejected,
+               dispatcher_->delivered());
 }
 
 bool RouterLoop::idle() const { return in_pipeline_ == 0 && w_.committer.pending() == 0; }
@@ -165,14 +173,16 @@ void RouterLoop::receiveFrames() {
     if (frames->size() > 1) {
       // zmq_msg_gets: cppzmq's gets() throws when the property is absent (insecure mode).
       if (const char* u = zmq_msg_gets((*frames)[1].handle(), "User-Id")) user_id = u;
-      if (const char* k = zmq_msg_gets((*frames)[1].handle(), ZapHandler::kCurveKeyProperty)) curve_key = k;
+      if (const char* k = zmq_msg_gets((*frames)[1].handle(), ZapHandler::kCurveKeyProperty))
+        curve_key = k;
     }
     frames->erase(frames->begin());
     auto decoded = wire::decode(std::move(*frames));
     if (!decoded) {
       ++counters_.errors;
       const auto s = sessions_.find(identity);
-      spdlog::warn("bad frame from connection {}: {}", s != sessions_.end() ? s->second.participant : "(no HELLO)",
+      spdlog::warn("bad frame from connection {}: {}",
+                   s != sessions_.end() ? s->second.participant : "(no HELLO)",
                    decoded.rejection().toString());
       error(identity, 0, decoded.rejection());
       continue;
@@ -181,8 +191,8 @@ void RouterLoop::receiveFrames() {
   }
 }
 
-void RouterLoop::handle(std::string identity, const std::string& user_id, const std::string& curve_key,
-                        wire::Frames f) {
+void RouterLoop::handle(std::string identity, const std::string& user_id,
+                        const std::string& curve_key, wire::Frames f) {
   const auto command = f.envelope.command();
   if (command == v1::HELLO) return hello_->handle(identity, user_id, curve_key, f);
   auto it = sessions_.find(identity);
@@ -195,18 +205,24 @@ void RouterLoop::handle(std::string identity, const std::string& user_id, const 
   Session& s = it->second;
   s.last_seen = clock_.steady();
   switch (command) {
-    case v1::SUBMIT: return submit_->handle(s, f);
-    case v1::ACK: return acks_->ack(s, f);
-    case v1::NACK: return acks_->nack(s, f);
-    case v1::STATUS: return status_->handle(s, f);
+    case v1::SUBMIT:
+      return submit_->handle(s, f);
+    case v1::ACK:
+      return acks_->ack(s, f);
+    case v1::NACK:
+      return acks_->nack(s, f);
+    case v1::STATUS:
+      return status_->handle(s, f);
     case v1::HEARTBEAT:
       send(identity, wire::makeEnvelope(v1::HEARTBEAT, f.envelope.correlation_id()));
       return;
-    case v1::BYE: return dropSession(identity, "said BYE", false);
+    case v1::BYE:
+      return dropSession(identity, "said BYE", false);
     default:
       ++counters_.errors;
       error(identity, f.envelope.correlation_id(),
-            reject(v1::UNKNOWN_COMMAND, "command " + std::to_string(command) + " is not one a client may send"));
+            reject(v1::UNKNOWN_COMMAND,
+                   "command " + std::to_string(command) + " is not one a client may send"));
       return;
   }
 }
@@ -225,7 +241,8 @@ void RouterLoop::reload() {
   for (const auto& [identity, session] : sessions_) {
     const Participant* p = registry->byId(session.participant);
     // Removed, or its key replaced (rotated after a leak): the connection must go.
-    if (p == nullptr || p->curve_public_key != session.curve_key || p->role != session.role) removed.push_back(identity);
+    if (p == nullptr || p->curve_public_key != session.curve_key || p->role != session.role)
+      removed.push_back(identity);
   }
   for (const auto& identity : removed) {
     dropSession(identity, "participant removed from the registry, or its key or role changed");
@@ -237,27 +254,30 @@ void RouterLoop::logStats() {
   if (now < next_stats_) return;
   next_stats_ = now + std::chrono::seconds(10);
   if (counters_.commits == 0) return;
-  spdlog::info("store: {} commits, {:.1f} operations each, {:.2f} ms average, {:.2f} ms max "
-               "(last 10 s); totals: submitted {}, accepted {}, rejected {}, delivered {}",
-               counters_.commits,
-               static_cast<double>(counters_.committed_ops) / static_cast<double>(counters_.commits),
-               static_cast<double>(counters_.commit_micros) / 1000.0 / static_cast<double>(counters_.commits),
-               static_cast<double>(counters_.max_commit_micros) / 1000.0, counters_.submitted, counters_.accepted,
-               counters_.rejected, dispatcher_->delivered());
+  spdlog::info(
+      "store: {} commits, {:.1f} operations each, {:.2f} ms average, {:.2f} ms max "
+      "(last 10 s); totals: submitted {}, accepted {}, rejected {}, delivered {}",
+      counters_.commits,
+      static_cast<double>(counters_.committed_ops) / static_cast<double>(counters_.commits),
+      static_cast<double>(counters_.commit_micros) / 1000.0 /
+          static_cast<double>(counters_.commits),
+      static_cast<double>(counters_.max_commit_micros) / 1000.0, counters_.submitted,
+      counters_.accepted, counters_.rejected, dispatcher_->delivered());
   counters_.commits = counters_.committed_ops = 0;
   counters_.commit_micros = counters_.max_commit_micros = 0;
 }
 
 void RouterLoop::noteHandshakeFailures() {
   while (auto e = w_.router_monitor->next()) {
-    const bool plain =
-        e->event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL && e->value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH;
+    const bool plain = e->event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
+                       e->value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH;
     // ZeroMQ names the listening endpoint here, not the client's address.
-    w_.refusals.note(plain ? HandshakeRefusals::kNotCurve : HandshakeRefusals::kCurveFailed,
-                     "a client on " + e->address,
-                     plain ? std::string("it does not use CURVE (a client needs --key and --server-key)")
-                           : "its CURVE handshake failed (" + wire::SocketMonitor::describeFailure(*e) +
-                                 "; it may hold a wrong broker public key)");
+    w_.refusals.note(
+        plain ? HandshakeRefusals::kNotCurve : HandshakeRefusals::kCurveFailed,
+        "a client on " + e->address,
+        plain ? std::string("it does not use CURVE (a client needs --key and --server-key)")
+              : "its CURVE handshake failed (" + wire::SocketMonitor::describeFailure(*e) +
+                    "; it may hold a wrong broker public key)");
   }
 }
 
@@ -281,23 +301,25 @@ void RouterLoop::housekeeping() {
 void RouterLoop::dropSession(const std::string& identity, const char* why, bool count_attempt) {
   auto it = sessions_.find(identity);
   if (it == sessions_.end()) return;
-  spdlog::info("session {} of {} closed: {} ({} deliveries and {} receipts go back)", it->second.session_id,
-               it->second.participant, why, it->second.deliveries.size(), it->second.receipts.size());
+  spdlog::info("session {} of {} closed: {} ({} deliveries and {} receipts go back)",
+               it->second.session_id, it->second.participant, why, it->second.deliveries.size(),
+               it->second.receipts.size());
   dispatcher_->detach(it->second, count_attempt);
   limiter_.forget(identity);
   outbox_->detach(it->second);
   sessions_.erase(it);
 }
 
-bool RouterLoop::send(const std::string& identity, const v1::Envelope& e, std::span<zmq::message_t> payloads) {
+bool RouterLoop::send(const std::string& identity, const v1::Envelope& e,
+                      std::span<zmq::message_t> payloads) {
   zmq::message_t id(identity.data(), identity.size());
   if (wire::send(w_.router, &id, e, payloads)) return true;
   if (sessions_.count(identity) > 0) gone_.push_back(identity);
   return false;
 }
 
-void RouterLoop::flow(const std::string& uuid, const char* event, std::string detail, const std::string& participant,
-                      const std::string& queue) {
+void RouterLoop::flow(const std::string& uuid, const char* event, std::string detail,
+                      const std::string& participant, const std::string& queue) {
   if (w_.events && w_.events->wanted()) {
     w_.events->publish(clock_.wallMillis(), uuid, event, std::move(detail), participant, queue);
   }

@@ -43,15 +43,15 @@ class RouterLoop final : private Replies {
  public:
   // What the loop works with; everything outlives it.
   struct Wiring {
-    zmq::socket_t& router;                 // configured; bound by the caller
-    wire::SocketMonitor* router_monitor;   // failed handshakes on the ROUTER; null when insecure
+    zmq::socket_t& router;                // configured; bound by the caller
+    wire::SocketMonitor* router_monitor;  // failed handshakes on the ROUTER; null when insecure
     HandshakeRefusals& refusals;
     Runtime& runtime;
-    const Store& store;                    // the loop opens its own reader
+    const Store& store;  // the loop opens its own reader
     GroupCommitter& committer;
     WorkerPool& workers;
     EventMailbox& mailbox;
-    FlowEvents* events;                    // null when [events] publish = ""
+    FlowEvents* events;  // null when [events] publish = ""
     CurrentOverview& overview;
     const util::Clock& clock;
   };
@@ -70,9 +70,11 @@ class RouterLoop final : private Replies {
  private:
   explicit RouterLoop(Wiring w);
 
-  bool send(const std::string& identity, const v1::Envelope& e, std::span<zmq::message_t> payloads = {}) override;
+  bool send(const std::string& identity, const v1::Envelope& e,
+            std::span<zmq::message_t> payloads = {}) override;
   void receiveFrames();
-  void handle(std::string identity, const std::string& user_id, const std::string& curve_key, wire::Frames f);
+  void handle(std::string identity, const std::string& user_id, const std::string& curve_key,
+              wire::Frames f);
   void handleEvent(Event& event);
   void housekeeping();
   void reload();
@@ -86,8 +88,8 @@ class RouterLoop final : private Replies {
   void toPipeline(Message m);
   bool sendDeliver(Session& s, const QueuedMessage& m);
   bool sendReceipt(Session& s, const ReceiptRecord& r);
-  void flow(const std::string& uuid, const char* event, std::string detail, const std::string& participant = "",
-            const std::string& queue = "");
+  void flow(const std::string& uuid, const char* event, std::string detail,
+            const std::string& participant = "", const std::string& queue = "");
 
   Wiring w_;
   const util::Clock& clock_;

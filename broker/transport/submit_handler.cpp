@@ -6,7 +6,8 @@
 
 namespace ozgbus::broker {
 
-void SubmitHandler::refuse(const Session& s, std::uint64_t correlation, ReasonCode reason, std::string detail) {
+void SubmitHandler::refuse(const Session& s, std::uint64_t correlation, ReasonCode reason,
+                           std::string detail) {
   c_.rejections.note(s.participant, "", reject(reason, detail));
   spdlog::info("submission from {} refused: {}: {}", s.participant, reasonName(reason), detail);
   v1::SubmitResult r;
@@ -25,10 +26,12 @@ void SubmitHandler::handle(Session& s, wire::Frames& f) {
                   "participant " + s.participant + " is connected as " + v1::Role_Name(s.role) +
                       "; only PORTAL and PEER connections may submit");
   }
-  if (c_.draining) return refuse(s, correlation, v1::SHUTTING_DOWN, "broker is stopping; submit again later");
+  if (c_.draining)
+    return refuse(s, correlation, v1::SHUTTING_DOWN, "broker is stopping; submit again later");
   if (f.payloads.size() != 1) {
     return refuse(s, correlation, v1::MALFORMED_FRAME,
-                  "SUBMIT needs exactly one payload frame (the XML document), got " + std::to_string(f.payloads.size()));
+                  "SUBMIT needs exactly one payload frame (the XML document), got " +
+                      std::to_string(f.payloads.size()));
   }
   const zmq::message_t& payload = f.payloads.front();
   if (payload.size() > c_.config.limits.max_bytes) {

@@ -54,11 +54,13 @@ int runAdapt(const AdaptArgs& a) {
   if (!doc) return fail(a.file + ": " + doc.rejection().toString(), 1);
   auto header = xoev::readHeader(doc->get());
   if (!header) return fail(a.file + ": " + header.rejection().toString(), 1);
-  const broker::CompiledMapping* mapping = adapter->find(header->namespace_uri, header->message_type);
+  const broker::CompiledMapping* mapping =
+      adapter->find(header->namespace_uri, header->message_type);
   if (mapping == nullptr && !adapter->manifest.pass_through_unmapped) {
     return fail("NO_ADAPTER_MAPPING: adapter '" + a.adapter + "' has no mapping for " +
                     header->namespace_uri + " message type " + header->message_type + "; it maps " +
-                    adapter->describeMappings(), 1);
+                    adapter->describeMappings(),
+                1);
   }
   if (mapping == nullptr || !mapping->style) {
     std::cerr << "ozgbus adapt: pass-through, the document is unchanged\n";
@@ -81,10 +83,12 @@ int runAdapt(const AdaptArgs& a) {
 
 void registerAdapt(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<AdaptArgs>();
-  CLI::App* cmd = app.add_subcommand("adapt", "translate a document with one adapter, offline (result to stdout)");
+  CLI::App* cmd = app.add_subcommand(
+      "adapt", "translate a document with one adapter, offline (result to stdout)");
   cmd->add_option("--adapter", args->adapter, "adapter name (its folder's name)")->required();
   cmd->add_option("--adapters", args->folders, "folder holding adapter folders (repeatable)")
-      ->allow_extra_args(false)->check(CLI::ExistingDirectory);
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingDirectory);
   cmd->add_option("--config", args->config, "broker configuration: its adapters and schemas")
       ->check(CLI::ExistingFile);
   cmd->add_option("file", args->file, "XML file")->required()->check(CLI::ExistingFile);

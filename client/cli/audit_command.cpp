@@ -61,7 +61,8 @@ int runVerify(const AuditArgs& a) {
     }
   }
   auto reader = broker::openSqliteReader(a.db);
-  auto verdict = reader ? (*reader)->verifyAudit(anchor) : Result<broker::AuditVerdict>(reader.rejection());
+  auto verdict =
+      reader ? (*reader)->verifyAudit(anchor) : Result<broker::AuditVerdict>(reader.rejection());
   if (!verdict) {
     std::cerr << "ozgbus audit verify: " << verdict.rejection().detail << "\n";
     return 2;
@@ -127,8 +128,9 @@ int runShow(const AuditArgs& a) {
   // SEQ TIME EVENT UUID PARTICIPANT HASH DETAIL: detail last, as the only field with spaces.
   const auto problem = !reader ? std::optional<Rejection>(reader.rejection())
                                : (*reader)->readAudit(uuid, last, [](const broker::AuditEntry& e) {
-                                   std::cout << e.seq << " " << utc(e.at_ms) << " " << escaped(e.event) << " "
-                                             << escaped(e.message_uuid) << " " << escaped(e.participant) << " "
+                                   std::cout << e.seq << " " << utc(e.at_ms) << " "
+                                             << escaped(e.event) << " " << escaped(e.message_uuid)
+                                             << " " << escaped(e.participant) << " "
                                              << escaped(e.hash) << " " << escaped(e.detail) << "\n";
                                  });
   if (problem) {

@@ -22,7 +22,8 @@ Result<client::Options> clientOptions(const ConnectionArgs& args, const std::str
   if (args.key_file.empty()) return o;
   auto mine = wire::loadCurveKeys(args.key_file);
   if (!mine) return mine.rejection();
-  if (mine->secret_key.empty()) return reject(v1::UNAUTHENTICATED, args.key_file + " holds no secret key");
+  if (mine->secret_key.empty())
+    return reject(v1::UNAUTHENTICATED, args.key_file + " holds no secret key");
   auto server = wire::loadCurveKeys(args.server_key_file);
   if (!server) return server.rejection();
   o.public_key = mine->public_key;

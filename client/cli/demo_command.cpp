@@ -40,7 +40,8 @@ std::string fileName(std::string id) {
 }
 
 // Connection options for a participant: with --pki, its CURVE key pair and the broker's key.
-client::Options optionsFor(const DemoArgs& a, const std::string& id, v1::Role role, std::uint32_t credit = 0) {
+client::Options optionsFor(const DemoArgs& a, const std::string& id, v1::Role role,
+                           std::uint32_t credit = 0) {
   client::Options o{a.broker, id, role, credit};
   if (a.pki.empty()) return o;
   auto mine = wire::loadCurveKeys(a.pki + "/curve/" + fileName(id) + ".key");
@@ -188,7 +189,8 @@ int runDemo(const DemoArgs& a) {
 
   std::cout << "\nozgbus demo — flow summary\n\n  submitted by portal:\n";
   for (const auto& [k, v] : sum.submitted) std::cout << "    " << k << ": " << v << "\n";
-  std::cout << "  accepted, delivered (ACK) and rejected by the back-end (NACK), per destination:\n";
+  std::cout
+      << "  accepted, delivered (ACK) and rejected by the back-end (NACK), per destination:\n";
   for (const auto& [k, v] : sum.accepted) {
     std::cout << "    " << k << ": accepted " << v << ", delivered " << sum.delivered[k]
               << ", rejected by back-end " << sum.nacked[k] << "\n";
@@ -208,7 +210,8 @@ void registerDemo(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("demo", "sample portals and back-ends exchanging messages");
   cmd->add_option("--broker", args->broker, "broker endpoint")->capture_default_str();
   cmd->add_option("--samples", args->samples, "folder of message templates")->capture_default_str();
-  cmd->add_option("--backend", args->backends, "back-end participants to run")->allow_extra_args(false);
+  cmd->add_option("--backend", args->backends, "back-end participants to run")
+      ->allow_extra_args(false);
   cmd->add_option("--messages", args->messages, "messages per template")->capture_default_str();
   cmd->add_option("--pki", args->pki, "development PKI folder: CURVE keys, signing keys")
       ->check(CLI::ExistingDirectory);

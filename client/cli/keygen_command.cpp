@@ -8,7 +8,8 @@ namespace ozgbus::cli {
 
 void registerKeygen(CLI::App& app, int& exit_code) {
   auto prefix = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("keygen", "write a CURVE key pair: PREFIX.key (secret) and PREFIX.pub");
+  CLI::App* cmd =
+      app.add_subcommand("keygen", "write a CURVE key pair: PREFIX.key (secret) and PREFIX.pub");
   cmd->add_option("--out", *prefix, "file name prefix")->required();
   cmd->callback([prefix, &exit_code] {
     auto keys = wire::writeCurveKeys(*prefix);

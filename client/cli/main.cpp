@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
     found = found || (argc > 1 && sub->get_name() == argv[1]);
   }
   if (argc > 1 && argv[1][0] != '-' && !found) {
-    std::fprintf(stderr, "ozgbus: unknown command '%s' (commands: %s; ozgbus --help)\n", argv[1], known.c_str());
+    std::fprintf(stderr, "ozgbus: unknown command '%s' (commands: %s; ozgbus --help)\n", argv[1],
+                 known.c_str());
     return 2;
   }
   ozgbus::xml::initXml();

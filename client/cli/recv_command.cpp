@@ -52,15 +52,17 @@ int runRecv(const RecvArgs& a) {
     std::cerr << "ozgbus recv: " << c.rejection().toString() << "\n";
     return 2;
   }
-  const auto wait = a.timeout_s > 0 ? std::chrono::milliseconds(static_cast<long>(a.timeout_s * 1000))
-                                    : std::chrono::hours(24 * 365);
+  const auto wait = a.timeout_s > 0
+                        ? std::chrono::milliseconds(static_cast<long>(a.timeout_s * 1000))
+                        : std::chrono::hours(24 * 365);
   std::uint64_t received = 0;
   while (a.count == 0 || received < a.count) {
     auto in = (*c)->receive(wait);
     if (!in) break;
     const v1::Envelope& e = in->envelope;
     if (e.command() == v1::ERROR) {
-      std::cerr << "broker error: " << reasonName(e.error().reason()) << " " << e.error().detail() << "\n";
+      std::cerr << "broker error: " << reasonName(e.error().reason()) << " " << e.error().detail()
+                << "\n";
       continue;
     }
     if (e.command() != v1::DELIVER || in->payloads.empty()) continue;
@@ -90,7 +92,8 @@ void registerRecv(CLI::App& app, int& exit_code) {
   addConnectionOptions(*cmd, args->connection);
   cmd->add_option("--as", args->as, "participant id of the back-end")->required();
   cmd->add_option("--out", args->out, "folder for <message-uuid>.xml files")->required();
-  cmd->add_option("--queue", args->queues, "queue to consume (default: the participant id)")->allow_extra_args(false);
+  cmd->add_option("--queue", args->queues, "queue to consume (default: the participant id)")
+      ->allow_extra_args(false);
   cmd->add_option("--count", args->count, "stop after N documents (0 = no limit)");
   cmd->add_option("--timeout", args->timeout_s, "stop after S seconds without a delivery");
   cmd->add_option("--credit", args->credit, "deliveries held unacknowledged at once");

@@ -77,8 +77,9 @@ void registerSend(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("send", "submit XML documents as a portal");
   addConnectionOptions(*cmd, args->connection);
   cmd->add_option("--as", args->as, "participant id of the submitting portal")->required();
-  auto* key = cmd->add_option("--sign-key", args->sign_key, "sign each file on the fly with this PEM key")
-                  ->check(CLI::ExistingFile);
+  auto* key =
+      cmd->add_option("--sign-key", args->sign_key, "sign each file on the fly with this PEM key")
+          ->check(CLI::ExistingFile);
   auto* cert = cmd->add_option("--sign-cert", args->sign_cert, "the signing key's PEM certificate")
                    ->check(CLI::ExistingFile);
   key->needs(cert);

@@ -38,8 +38,12 @@ int runSign(const SignArgs& a) {
 void registerSign(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<SignArgs>();
   CLI::App* cmd = app.add_subcommand("sign", "sign an XML document (signed XML to stdout)");
-  cmd->add_option("--key", args->key, "PEM private key (RSA or EC P-256)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--cert", args->cert, "PEM certificate of that key")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--key", args->key, "PEM private key (RSA or EC P-256)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--cert", args->cert, "PEM certificate of that key")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("file", args->file, "XML file")->required()->check(CLI::ExistingFile);
   cmd->callback([args, &exit_code] { exit_code = runSign(*args); });
 }

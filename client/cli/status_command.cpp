@@ -47,7 +47,8 @@ int runStatus(const ConnectionArgs& a, const std::string& as) {
   if (s->adapters_size() > 0) std::printf("\n%-20s %-10s %s\n", "ADAPTER", "ARS", "MAPPINGS");
   for (const auto& ad : s->adapters()) {
     std::string prefixes;
-    for (const auto& p : ad.ars_prefixes()) prefixes += (prefixes.empty() ? "" : ",") + (p.empty() ? "*" : p);
+    for (const auto& p : ad.ars_prefixes())
+      prefixes += (prefixes.empty() ? "" : ",") + (p.empty() ? "*" : p);
     std::printf("%-20s %-10s %s%s\n", ad.name().c_str(), prefixes.c_str(), ad.description().c_str(),
                 ad.pass_through_unmapped() ? " (passes unmapped messages through)" : "");
     for (const auto& m : ad.mappings()) {

@@ -3,8 +3,8 @@
 // each file's schema is found from its root namespace). A file is VALID only if the broker's
 // header stage would read it too. One line per file.
 #include <fstream>
-#include <map>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "broker/config/config.h"
@@ -39,7 +39,9 @@ Loaded parse(const std::string& file) {
 
 std::string rootNamespace(xmlDoc* doc) {
   const xmlNode* root = xmlDocGetRootElement(doc);
-  return root != nullptr && root->ns != nullptr && root->ns->href != nullptr ? xml::chars(root->ns->href) : "";
+  return root != nullptr && root->ns != nullptr && root->ns->href != nullptr
+             ? xml::chars(root->ns->href)
+             : "";
 }
 
 int runValidate(const ValidateArgs& a) {
@@ -95,14 +97,20 @@ int runValidate(const ValidateArgs& a) {
       std::shared_ptr<const schema::SchemaRegistry> registry = named;
       if (!registry) {
         auto& r = registries.at(rootNamespace(d.doc->get()));
-        if (r) registry = *r; else problem = r.rejection();
+        if (r)
+          registry = *r;
+        else
+          problem = r.rejection();
       }
       if (!problem) problem = validator.validate(registry, d.doc->get());
     }
     // Valid against its schema, but the broker's header stage would still refuse it.
     if (!problem) {
       auto header = xoev::readHeader(d.doc->get());
-      if (header) uuid = header->message_uuid; else problem = header.rejection();
+      if (header)
+        uuid = header->message_uuid;
+      else
+        problem = header.rejection();
     }
     if (problem) {
       ++failures;
@@ -121,8 +129,9 @@ void registerValidate(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("validate", "validate XML files against the schema registry");
   cmd->add_option("--config", args->config, "broker configuration whose [schemas] to use");
   cmd->add_option("--catalog", args->catalogs, "XML catalog (repeatable)")->allow_extra_args(false);
-  cmd->add_option("--namespace", args->namespaces,
-                  "namespace to load (repeatable; default with --catalog: each file's root namespace)")
+  cmd->add_option(
+         "--namespace", args->namespaces,
+         "namespace to load (repeatable; default with --catalog: each file's root namespace)")
       ->allow_extra_args(false);
   cmd->add_option("files", args->files, "XML files")->required()->check(CLI::ExistingFile);
   cmd->callback([args, &exit_code] { exit_code = runValidate(*args); });

@@ -25,8 +25,10 @@ int runVerify(const VerifyArgs& a) {
   int failures = 0;
   for (const auto& file : a.files) {
     auto xml = readFile(file);
-    auto doc = xml ? xml::parseSecure(*xml, {}) : Result<xml::Doc>(reject(v1::INTERNAL, "cannot read file"));
-    auto signer = doc ? verifier.verify(doc->get(), **trust) : Result<dsig::SignerInfo>(doc.rejection());
+    auto doc = xml ? xml::parseSecure(*xml, {})
+                   : Result<xml::Doc>(reject(v1::INTERNAL, "cannot read file"));
+    auto signer =
+        doc ? verifier.verify(doc->get(), **trust) : Result<dsig::SignerInfo>(doc.rejection());
     if (signer) {
       std::cout << file << " VALID signer=\"" << signer->subject << "\"\n";
     } else {
@@ -42,8 +44,11 @@ int runVerify(const VerifyArgs& a) {
 void registerVerify(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<VerifyArgs>();
   CLI::App* cmd = app.add_subcommand("verify", "verify XML signatures against a trust store");
-  cmd->add_option("--trust", args->trust, "CA certificates and CRLs: PEM file or folder (repeatable)")
-      ->required()->allow_extra_args(false)->check(CLI::ExistingPath);
+  cmd->add_option("--trust", args->trust,
+                  "CA certificates and CRLs: PEM file or folder (repeatable)")
+      ->required()
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingPath);
   cmd->add_option("files", args->files, "signed XML files")->required()->check(CLI::ExistingFile);
   cmd->callback([args, &exit_code] { exit_code = runVerify(*args); });
 }

@@ -28,7 +28,8 @@ int runWatch(const WatchArgs& a) {
     auto mine = wire::loadCurveKeys(a.key_file);
     auto server = wire::loadCurveKeys(a.server_key_file);
     if (!mine || !server) {
-      std::cerr << "ozgbus watch: " << (mine ? server.rejection() : mine.rejection()).detail << "\n";
+      std::cerr << "ozgbus watch: " << (mine ? server.rejection() : mine.rejection()).detail
+                << "\n";
       return 2;
     }
     sub.set(zmq::sockopt::curve_serverkey, server->public_key);
@@ -42,7 +43,8 @@ int runWatch(const WatchArgs& a) {
   client::Handshake handshake(ctx, sub, !a.key_file.empty(), public_key, a.events,
                               "the flow-event stream admits only registered observers");
   sub.connect(a.events);
-  if (auto refused = handshake.await(std::chrono::steady_clock::now() + connect_timeout, connect_timeout)) {
+  if (auto refused =
+          handshake.await(std::chrono::steady_clock::now() + connect_timeout, connect_timeout)) {
     std::cerr << "ozgbus watch: " << refused->toString() << "\n";
     return 2;
   }
@@ -68,10 +70,10 @@ int runWatch(const WatchArgs& a) {
       const std::time_t t = static_cast<std::time_t>(e.at_ms() / 1000);
       char when[32];
       std::strftime(when, sizeof when, "%H:%M:%S", std::localtime(&t));
-      std::printf("%s.%03d %-20s %-36s %-20s %-20s %s\n", when, static_cast<int>(e.at_ms() % 1000), e.event().c_str(),
-                  e.message_uuid().empty() ? "-" : e.message_uuid().c_str(),
-                  e.participant().empty() ? "-" : e.participant().c_str(), e.queue().empty() ? "-" : e.queue().c_str(),
-                  e.detail().c_str());
+      std::printf("%s.%03d %-20s %-36s %-20s %-20s %s\n", when, static_cast<int>(e.at_ms() % 1000),
+                  e.event().c_str(), e.message_uuid().empty() ? "-" : e.message_uuid().c_str(),
+                  e.participant().empty() ? "-" : e.participant().c_str(),
+                  e.queue().empty() ? "-" : e.queue().c_str(), e.detail().c_str());
     }
     std::fflush(stdout);
   }
@@ -83,10 +85,13 @@ int runWatch(const WatchArgs& a) {
 void registerWatch(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<WatchArgs>();
   CLI::App* cmd = app.add_subcommand("watch", "print the broker's flow events live");
-  cmd->add_option("--events", args->events, "the broker's events endpoint ([events] publish)")->capture_default_str();
-  cmd->add_option("--key", args->key_file, "this client's CURVE key file (when the broker runs CURVE)");
+  cmd->add_option("--events", args->events, "the broker's events endpoint ([events] publish)")
+      ->capture_default_str();
+  cmd->add_option("--key", args->key_file,
+                  "this client's CURVE key file (when the broker runs CURVE)");
   cmd->add_option("--server-key", args->server_key_file, "the broker's CURVE public key file");
-  cmd->add_option("--event", args->filters, "only events whose name starts so (repeatable)")->allow_extra_args(false);
+  cmd->add_option("--event", args->filters, "only events whose name starts so (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("--count", args->count, "stop after this many events");
   cmd->add_option("--timeout", args->timeout, "give up after this many seconds without an event");
   cmd->callback([args, &exit_code] { exit_code = runWatch(*args); });

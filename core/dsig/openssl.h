@@ -27,7 +27,7 @@ struct BioDeleter {
   void operator()(BIO* b) const { BIO_free_all(b); }
 };
 struct X509InfoStackDeleter {
-  void operator()(STACK_OF(X509_INFO)* s) const { sk_X509_INFO_pop_free(s, X509_INFO_free); }
+  void operator()(STACK_OF(X509_INFO) * s) const { sk_X509_INFO_pop_free(s, X509_INFO_free); }
 };
 struct EvpMdCtxDeleter {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }

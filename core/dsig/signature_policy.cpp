@@ -95,8 +95,10 @@ std::optional<Rejection> checkSignedInfo(xmlNode* signed_info) {
   const auto t = elementChildren(*transforms);
   for (xmlNode* tr : t) {
     const std::string a = attr(tr, "Algorithm");
-    if (!isDsig(tr, "Transform")) return policy("ds:Transforms holds <" + std::string(xml::chars(tr->name)) + ">");
-    if (a != kEnveloped && a != kExcC14n) return forbidden("Transform", a, "enveloped-signature, exclusive C14N");
+    if (!isDsig(tr, "Transform"))
+      return policy("ds:Transforms holds <" + std::string(xml::chars(tr->name)) + ">");
+    if (a != kEnveloped && a != kExcC14n)
+      return forbidden("Transform", a, "enveloped-signature, exclusive C14N");
   }
   if (t.size() != 2 || attr(t[0], "Algorithm") != kEnveloped ||
       attr(t[1], "Algorithm") != kExcC14n) {
@@ -109,7 +111,8 @@ std::optional<Rejection> checkSignedInfo(xmlNode* signed_info) {
   }
   auto value = expect(rc, 2, "DigestValue", "Reference");
   if (!value) return value.rejection();
-  if (rc.size() != 3) return policy("ds:Reference holds more than Transforms, DigestMethod, DigestValue");
+  if (rc.size() != 3)
+    return policy("ds:Reference holds more than Transforms, DigestMethod, DigestValue");
   return std::nullopt;
 }
 
@@ -139,7 +142,8 @@ Result<std::string> certificateOf(xmlNode* key_info) {
   xmlSecSize n = 0;
   if (xmlSecBase64Decode_ex(reinterpret_cast<const xmlChar*>(b64.c_str()),
                             reinterpret_cast<xmlSecByte*>(der.data()),
-                            static_cast<xmlSecSize>(der.size()), &n) < 0 || n == 0) {
+                            static_cast<xmlSecSize>(der.size()), &n) < 0 ||
+      n == 0) {
     return policy("ds:X509Certificate is not valid base64");
   }
   der.resize(n);
@@ -157,8 +161,8 @@ Result<SignatureParts> checkSignaturePolicy(xmlDoc* doc) {
   std::vector<xmlNode*> signatures;
   collectSignatures(root, signatures);
   if (signatures.empty()) {
-    return reject(v1::SIGNATURE_MISSING, std::string("no ds:Signature in <") +
-                                             xml::chars(root->name) + ">");
+    return reject(v1::SIGNATURE_MISSING,
+                  std::string("no ds:Signature in <") + xml::chars(root->name) + ">");
   }
   if (signatures.size() > 1) {
     return policy("the document holds " + std::to_string(signatures.size()) +

@@ -59,11 +59,11 @@ Result<std::shared_ptr<const Signer>> Signer::load(const std::filesystem::path& 
   auto s = std::make_shared<Signer>();
   auto cert = readCertificate(cert_file);
   if (!cert) return cert.rejection();
-  s->key_.reset(xmlSecCryptoAppKeyLoad(key_file.c_str(), xmlSecKeyDataFormatPem, nullptr,
-                                       nullptr, nullptr));
+  s->key_.reset(
+      xmlSecCryptoAppKeyLoad(key_file.c_str(), xmlSecKeyDataFormatPem, nullptr, nullptr, nullptr));
   if (!s->key_) {
-    return reject(v1::INTERNAL, "cannot load signing key " + key_file.string() + ": " +
-                                    lastXmlsecError());
+    return reject(v1::INTERNAL,
+                  "cannot load signing key " + key_file.string() + ": " + lastXmlsecError());
   }
   EVP_PKEY* pkey = xmlSecOpenSSLEvpKeyDataGetEvp(xmlSecKeyGetValue(s->key_.get()));
   if (pkey == nullptr || X509_check_private_key(cert->get(), pkey) != 1) {
@@ -89,9 +89,10 @@ std::optional<Rejection> Signer::sign(xmlDoc* doc) const {
       ecdsa_ ? xmlSecTransformEcdsaSha256Id : xmlSecTransformRsaSha256Id, nullptr, u("ds"));
   if (sig == nullptr) return reject(v1::INTERNAL, "signature template: " + lastXmlsecError());
   xmlAddChild(root, sig);
-  xmlNode* ref = xmlSecTmplSignatureAddReference(sig, xmlSecTransformSha256Id, nullptr, u(""),
-                                                 nullptr);
-  if (ref == nullptr || xmlSecTmplReferenceAddTransform(ref, xmlSecTransformEnvelopedId) == nullptr ||
+  xmlNode* ref =
+      xmlSecTmplSignatureAddReference(sig, xmlSecTransformSha256Id, nullptr, u(""), nullptr);
+  if (ref == nullptr ||
+      xmlSecTmplReferenceAddTransform(ref, xmlSecTransformEnvelopedId) == nullptr ||
       xmlSecTmplReferenceAddTransform(ref, xmlSecTransformExclC14NId) == nullptr) {
     return reject(v1::INTERNAL, "signature template: " + lastXmlsecError());
   }
@@ -106,9 +107,11 @@ std::optional<Rejection> Signer::sign(xmlDoc* doc) const {
   // certificate's encoding made once at load.
   xmlNode* key_info = xmlSecTmplSignatureEnsureKeyInfo(sig, nullptr);
   xmlNode* x509 = key_info != nullptr ? xmlSecTmplKeyInfoAddX509Data(key_info) : nullptr;
-  xmlNode* cert = x509 != nullptr ? xmlSecAddChild(x509, u("X509Certificate"), u(kDsigNs)) : nullptr;
+  xmlNode* cert =
+      x509 != nullptr ? xmlSecAddChild(x509, u("X509Certificate"), u(kDsigNs)) : nullptr;
   if (cert == nullptr) return reject(v1::INTERNAL, "KeyInfo: " + lastXmlsecError());
-  xmlNodeAddContentLen(cert, u(certificate_b64_.c_str()), static_cast<int>(certificate_b64_.size()));
+  xmlNodeAddContentLen(cert, u(certificate_b64_.c_str()),
+                       static_cast<int>(certificate_b64_.size()));
   return std::nullopt;
 }
 
@@ -117,7 +120,8 @@ std::string serialize(xmlDoc* doc) {
   int size = 0;
   xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
   xml::XmlString owner(mem);
-  return mem != nullptr ? std::string(xml::chars(mem), static_cast<std::size_t>(size)) : std::string();
+  return mem != nullptr ? std::string(xml::chars(mem), static_cast<std::size_t>(size))
+                        : std::string();
 }
 
 }  // namespace ozgbus::dsig

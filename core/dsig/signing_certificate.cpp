@@ -13,12 +13,14 @@ std::optional<Rejection> checkSigningCertificate(X509* cert) {
   const std::uint32_t usage = X509_get_key_usage(cert);  // UINT32_MAX: no keyUsage extension
   const bool signs_certificates = usage != UINT32_MAX && (usage & KU_KEY_CERT_SIGN) != 0;
   if ((X509_get_extension_flags(cert) & EXFLAG_CA) != 0 || signs_certificates) {
-    return reject(v1::CERT_UNTRUSTED,
-                  who + " is a CA certificate; messages are signed with a participant's own certificate");
+    return reject(
+        v1::CERT_UNTRUSTED,
+        who + " is a CA certificate; messages are signed with a participant's own certificate");
   }
   if (usage != UINT32_MAX && (usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0) {
-    return reject(v1::CERT_UNTRUSTED,
-                  who + " is not for signing: its keyUsage has neither digitalSignature nor nonRepudiation");
+    return reject(
+        v1::CERT_UNTRUSTED,
+        who + " is not for signing: its keyUsage has neither digitalSignature nor nonRepudiation");
   }
   EVP_PKEY* key = X509_get0_pubkey(cert);
   if (key == nullptr) {
@@ -29,8 +31,9 @@ std::optional<Rejection> checkSigningCertificate(X509* cert) {
   switch (EVP_PKEY_get_base_id(key)) {
     case EVP_PKEY_RSA:
       if (bits >= kMinRsaBits) return std::nullopt;
-      return reject(v1::CERT_UNTRUSTED, who + ": RSA key of " + std::to_string(bits) + " bits; at least " +
-                                            std::to_string(kMinRsaBits) + " are required");
+      return reject(v1::CERT_UNTRUSTED, who + ": RSA key of " + std::to_string(bits) +
+                                            " bits; at least " + std::to_string(kMinRsaBits) +
+                                            " are required");
     case EVP_PKEY_EC:
       if (bits >= kMinEcBits) return std::nullopt;
       return reject(v1::CERT_UNTRUSTED, who + ": EC key on a " + std::to_string(bits) +
@@ -38,8 +41,9 @@ std::optional<Rejection> checkSigningCertificate(X509* cert) {
                                             " bits are required");
     default: {
       const char* type = OBJ_nid2sn(EVP_PKEY_get_base_id(key));
-      return reject(v1::CERT_UNTRUSTED, who + ": its key is " + (type != nullptr ? type : "of an unknown type") +
-                                            "; messages are signed with RSA (PKCS #1 v1.5) or EC keys");
+      return reject(v1::CERT_UNTRUSTED,
+                    who + ": its key is " + (type != nullptr ? type : "of an unknown type") +
+                        "; messages are signed with RSA (PKCS #1 v1.5) or EC keys");
     }
   }
 }

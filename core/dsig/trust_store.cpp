@@ -22,8 +22,8 @@ std::vector<std::filesystem::path> pemFiles(const std::filesystem::path& p) {
 }
 
 Rejection chainFailure(int error, X509* failing, X509* leaf) {
-  std::string detail = "certificate '" + subjectOf(leaf) + "': " +
-                       X509_verify_cert_error_string(error);
+  std::string detail =
+      "certificate '" + subjectOf(leaf) + "': " + X509_verify_cert_error_string(error);
   if (failing != nullptr && failing != leaf) detail += " (at '" + subjectOf(failing) + "')";
   switch (error) {
     case X509_V_ERR_CERT_HAS_EXPIRED:
@@ -45,7 +45,8 @@ int receivedAtIndex() {
 // notAfter was not yet past when the message arrived. Every other verdict stands.
 int forgiveExpiredSinceArrival(int ok, X509_STORE_CTX* ctx) {
   if (ok != 0 || X509_STORE_CTX_get_error(ctx) != X509_V_ERR_CERT_HAS_EXPIRED) return ok;
-  const auto* arrival = static_cast<const std::time_t*>(X509_STORE_CTX_get_ex_data(ctx, receivedAtIndex()));
+  const auto* arrival =
+      static_cast<const std::time_t*>(X509_STORE_CTX_get_ex_data(ctx, receivedAtIndex()));
   X509* cert = X509_STORE_CTX_get_current_cert(ctx);
   if (arrival == nullptr || cert == nullptr) return ok;
   std::time_t at = *arrival;
@@ -99,8 +100,8 @@ Result<std::shared_ptr<const TrustStore>> TrustStore::load(
   return std::shared_ptr<const TrustStore>(std::move(t));
 }
 
-std::optional<Rejection> TrustStore::verify(X509* cert,
-                                            std::optional<std::chrono::system_clock::time_point> received_at) const {
+std::optional<Rejection> TrustStore::verify(
+    X509* cert, std::optional<std::chrono::system_clock::time_point> received_at) const {
   X509StoreCtx ctx(X509_STORE_CTX_new());
   if (!ctx || X509_STORE_CTX_init(ctx.get(), store_.get(), cert, nullptr) != 1) {
     return reject(v1::INTERNAL, "X509_STORE_CTX_init: " + lastOpensslError());

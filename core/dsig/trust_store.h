@@ -28,11 +28,13 @@ class TrustStore {
   // CERT_EXPIRED, CERT_REVOKED or CERT_UNTRUSTED with what failed and for which subject.
   // received_at: the message arrived then, and was verified (a dead letter replayed); a
   // certificate that was valid then and has expired since is accepted, nothing else changes.
-  std::optional<Rejection> verify(X509* cert,
-                                  std::optional<std::chrono::system_clock::time_point> received_at = {}) const;
+  std::optional<Rejection> verify(
+      X509* cert, std::optional<std::chrono::system_clock::time_point> received_at = {}) const;
 
   // Whether a certificate of the store has this subject (RFC 2253, as subjectOf prints it).
-  bool hasCertificateWithSubject(const std::string& subject) const { return subjects_.count(subject) != 0; }
+  bool hasCertificateWithSubject(const std::string& subject) const {
+    return subjects_.count(subject) != 0;
+  }
 
   std::size_t certificates() const { return certificates_; }
   std::size_t crls() const { return crls_; }

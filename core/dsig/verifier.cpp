@@ -56,7 +56,8 @@ DSigCtx verifyContext() {
 }  // namespace
 
 Result<const Verifier::Cached*> Verifier::trustedKey(
-    const std::string& der, const TrustStore& trust, std::optional<std::chrono::system_clock::time_point> received_at) {
+    const std::string& der, const TrustStore& trust,
+    std::optional<std::chrono::system_clock::time_point> received_at) {
   if (trust.generation() != generation_) {
     cache_.clear();
     generation_ = trust.generation();
@@ -75,28 +76,34 @@ Result<const Verifier::Cached*> Verifier::trustedKey(
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
   if (!cert) {
-    return reject(v1::CERT_UNTRUSTED, "ds:X509Certificate is not a DER certificate: " +
-                                          lastOpensslError());
+    return reject(v1::CERT_UNTRUSTED,
+                  "ds:X509Certificate is not a DER certificate: " + lastOpensslError());
   }
   if (auto r = trust.verify(cert.get(), received_at)) return *r;
   if (auto r = checkSigningCertificate(cert.get())) return *r;
   auto key = xmlsecKeyOf(cert.get());
   if (!key) return key.rejection();
   if (!cached) {
-    uncached_ = Cached{std::move(*key), {subjectOf(cert.get()), commonNameOf(cert.get()), issuerOf(cert.get())}, now};
+    uncached_ = Cached{std::move(*key),
+                       {subjectOf(cert.get()), commonNameOf(cert.get()), issuerOf(cert.get())},
+                       now};
     return &uncached_;
   }
   // Checked again after the TTL (a new CRL may revoke it) and never past its notAfter.
   auto until = now + options_.cache_ttl;
   const auto left = notAfter(cert.get()) - std::chrono::system_clock::now();
-  if (now + left < until) until = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(left);
+  if (now + left < until)
+    until = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(left);
   if (cache_.size() >= options_.cache_entries) cache_.erase(cache_.begin());
-  Cached entry{std::move(*key), {subjectOf(cert.get()), commonNameOf(cert.get()), issuerOf(cert.get())}, until};
+  Cached entry{std::move(*key),
+               {subjectOf(cert.get()), commonNameOf(cert.get()), issuerOf(cert.get())},
+               until};
   return &cache_.insert_or_assign(digest, std::move(entry)).first->second;
 }
 
-Result<SignerInfo> Verifier::verify(xmlDoc* doc, const TrustStore& trust,
-                                    std::optional<std::chrono::system_clock::time_point> received_at) {
+Result<SignerInfo> Verifier::verify(
+    xmlDoc* doc, const TrustStore& trust,
+    std::optional<std::chrono::system_clock::time_point> received_at) {
   auto parts = checkSignaturePolicy(doc);
   if (!parts) return parts.rejection();
   auto cached = trustedKey(parts->certificate_der, trust, received_at);
@@ -114,8 +121,8 @@ Result<SignerInfo> Verifier::verify(xmlDoc* doc, const TrustStore& trust,
   if (xmlSecPtrListGetSize(&ctx->signedInfoReferences) != 1) {
     return reject(v1::SIGNATURE_POLICY, "exactly one ds:Reference must have been processed");
   }
-  const auto* ref = static_cast<xmlSecDSigReferenceCtxPtr>(
-      xmlSecPtrListGetItem(&ctx->signedInfoReferences, 0));
+  const auto* ref =
+      static_cast<xmlSecDSigReferenceCtxPtr>(xmlSecPtrListGetItem(&ctx->signedInfoReferences, 0));
   if (ref == nullptr || ref->status != xmlSecDSigStatusSucceeded) {
     return reject(v1::SIGNATURE_INVALID,
                   "ds:DigestValue does not match the document: it was changed after signing");

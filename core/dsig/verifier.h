@@ -24,8 +24,8 @@ struct SignerInfo {
 };
 
 struct VerifierOptions {
-  std::size_t cache_entries = 1024;                  // certificates kept per thread
-  std::chrono::seconds cache_ttl{300};               // then the chain and CRLs are checked again
+  std::size_t cache_entries = 1024;     // certificates kept per thread
+  std::chrono::seconds cache_ttl{300};  // then the chain and CRLs are checked again
 };
 
 class Verifier {
@@ -48,13 +48,14 @@ class Verifier {
     SignerInfo signer;
     std::chrono::steady_clock::time_point until;
   };
-  Result<const Cached*> trustedKey(const std::string& der, const TrustStore& trust,
-                                   std::optional<std::chrono::system_clock::time_point> received_at);
+  Result<const Cached*> trustedKey(
+      const std::string& der, const TrustStore& trust,
+      std::optional<std::chrono::system_clock::time_point> received_at);
 
   VerifierOptions options_;
   std::unordered_map<std::string, Cached> cache_;  // SHA-256 of the certificate's DER → key
-  Cached uncached_;                                // the last one checked for a message received earlier
-  std::uint64_t generation_ = 0;                   // trust store the cache was filled from
+  Cached uncached_;               // the last one checked for a message received earlier
+  std::uint64_t generation_ = 0;  // trust store the cache was filled from
   std::uint64_t hits_ = 0;
   std::uint64_t misses_ = 0;
 };

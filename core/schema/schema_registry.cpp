@@ -95,7 +95,8 @@ Result<std::shared_ptr<const SchemaRegistry>> SchemaRegistry::load(const SchemaS
       return reject(v1::SCHEMA_UNKNOWN, "schema catalog " + file.string() + " does not exist");
     }
     xml::Catalog c(xmlLoadACatalog(fs::absolute(file).c_str()));
-    if (!c) return reject(v1::SCHEMA_UNKNOWN, "schema catalog " + file.string() + " cannot be read");
+    if (!c)
+      return reject(v1::SCHEMA_UNKNOWN, "schema catalog " + file.string() + " cannot be read");
     catalogs.push_back(std::move(c));
   }
 
@@ -104,7 +105,8 @@ Result<std::shared_ptr<const SchemaRegistry>> SchemaRegistry::load(const SchemaS
     Resolver resolver(catalogs);
     auto entry = resolver(ns);
     if (!entry) {
-      return reject(v1::SCHEMA_UNKNOWN, "namespace " + ns + ": no catalog maps it to a schema (a <uri name=\"" +
+      return reject(v1::SCHEMA_UNKNOWN, "namespace " + ns +
+                                            ": no catalog maps it to a schema (a <uri name=\"" +
                                             ns + "\"> entry)");
     }
     std::vector<std::string> errors;

@@ -73,7 +73,8 @@ class BlockingQueue {
   // Items dropped unprocessed (a stop that must not wait for them).
   std::vector<T> drain() {
     std::lock_guard lock(mu_);
-    std::vector<T> out(std::make_move_iterator(items_.begin()), std::make_move_iterator(items_.end()));
+    std::vector<T> out(std::make_move_iterator(items_.begin()),
+                       std::make_move_iterator(items_.end()));
     items_.clear();
     return out;
   }

@@ -18,10 +18,10 @@ Result<Frames> decode(std::vector<zmq::message_t>&& frames) {
                                            " bytes) is not a protobuf ozgbus.v1.Envelope");
   }
   if (out.envelope.protocol_version() != kProtocolVersion) {
-    return reject(v1::UNSUPPORTED_VERSION,
-                  "protocol version " + std::to_string(out.envelope.protocol_version()) +
-                      " is not supported; this broker speaks version " +
-                      std::to_string(kProtocolVersion));
+    return reject(v1::UNSUPPORTED_VERSION, "protocol version " +
+                                               std::to_string(out.envelope.protocol_version()) +
+                                               " is not supported; this broker speaks version " +
+                                               std::to_string(kProtocolVersion));
   }
   out.payloads.reserve(frames.size() - 1);
   for (std::size_t i = 1; i < frames.size(); ++i) out.payloads.push_back(std::move(frames[i]));

@@ -3,8 +3,8 @@
 #include <sys/stat.h>
 #include <zmq.h>
 
-#include <fstream>
 #include <toml++/toml.h>
+#include <fstream>
 
 namespace ozgbus::wire {
 
@@ -19,8 +19,8 @@ Result<CurveKeys> loadCurveKeys(const std::filesystem::path& file) {
   try {
     t = toml::parse_file(file.string());
   } catch (const toml::parse_error& e) {
-    return reject(v1::UNAUTHENTICATED, file.string() + ": not a key file (" +
-                                           std::string(e.description()) + ")");
+    return reject(v1::UNAUTHENTICATED,
+                  file.string() + ": not a key file (" + std::string(e.description()) + ")");
   }
   CurveKeys k{t["public"].value_or(std::string()), t["secret"].value_or(std::string())};
   if (k.public_key.size() != 40 || (!k.secret_key.empty() && k.secret_key.size() != 40)) {

@@ -39,9 +39,8 @@ Result<std::string> field(const xmlNode* head, std::initializer_list<const char*
                           const std::string& name) {
   const xmlNode* n = path(head, steps);
   if (n == nullptr) {
-    return reject(v1::HEADER_INVALID,
-                  std::string(kHeaderElement) + "/" + name + " missing (header at " +
-                      lineOf(head) + ")");
+    return reject(v1::HEADER_INVALID, std::string(kHeaderElement) + "/" + name +
+                                          " missing (header at " + lineOf(head) + ")");
   }
   std::string value = trimmed(xml::textContent(n));
   if (value.empty()) {
@@ -83,7 +82,8 @@ Result<Header> readHeader(const xmlDoc* doc) {
 
   Header h;
   h.root_name = xml::chars(root->name);
-  h.namespace_uri = root->ns != nullptr && root->ns->href != nullptr ? xml::chars(root->ns->href) : "";
+  h.namespace_uri =
+      root->ns != nullptr && root->ns->href != nullptr ? xml::chars(root->ns->href) : "";
 
   struct Field {
     std::string* out;
@@ -91,11 +91,14 @@ Result<Header> readHeader(const xmlDoc* doc) {
     const char* name;
   };
   const Field fields[] = {
-      {&h.message_uuid, {"identifikation.nachricht", "nachrichtenUUID"},
+      {&h.message_uuid,
+       {"identifikation.nachricht", "nachrichtenUUID"},
        "identifikation.nachricht/nachrichtenUUID"},
-      {&h.message_type, {"identifikation.nachricht", "nachrichtentyp", "code"},
+      {&h.message_type,
+       {"identifikation.nachricht", "nachrichtentyp", "code"},
        "identifikation.nachricht/nachrichtentyp/code"},
-      {&h.created, {"identifikation.nachricht", "erstellungszeitpunkt"},
+      {&h.created,
+       {"identifikation.nachricht", "erstellungszeitpunkt"},
        "identifikation.nachricht/erstellungszeitpunkt"},
       {&h.reader, {"leser", "kennung"}, "leser/kennung"},
       {&h.author, {"autor", "kennung"}, "autor/kennung"},
@@ -106,8 +109,8 @@ Result<Header> readHeader(const xmlDoc* doc) {
     *f.out = std::move(*value);
   }
   if (!isUuid(h.message_uuid)) {
-    return reject(v1::HEADER_INVALID, "nachrichtenUUID '" + h.message_uuid +
-                                          "' is not a UUID (8-4-4-4-12 hex digits)");
+    return reject(v1::HEADER_INVALID,
+                  "nachrichtenUUID '" + h.message_uuid + "' is not a UUID (8-4-4-4-12 hex digits)");
   }
   if (const xmlNode* s = child(head, "dvdvDienstkennung")) h.service = trimmed(xml::textContent(s));
   return h;

@@ -25,22 +25,26 @@ const fs::path kSource = OZGBUS_SOURCE_DIR;
 std::string adaptConfig(const fs::path& adapters, bool sign) {
   return std::string("[pipeline]\nstages = [\"parse\", ") + (sign ? "\"verify\", " : "") +
          "\"validate\", \"header\", \"route\", \"adapt\", " + (sign ? "\"sign\", " : "") +
-         "\"persist\"]\n\n[adapters]\nfolders = [\"" + adapters.string() + "\"]\n\n" + testing::schemasToml() +
-         (sign ? testing::signaturesToml() : "");
+         "\"persist\"]\n\n[adapters]\nfolders = [\"" + adapters.string() + "\"]\n\n" +
+         testing::schemasToml() + (sign ? testing::signaturesToml() : "");
 }
 
 // Adapters for the tests: Kiel maps only Meldewesen; München's stylesheet always refuses.
 void writeTestAdapters(const fs::path& dir, const std::string& muenchen_xsl) {
   fs::create_directories(dir / "kiel");
   std::ofstream(dir / "kiel" / "adapter.toml")
-      << "name = \"kiel\"\ndescription = \"Kiel\"\nars_prefixes = [\"01002\"]\npass_through_unmapped = false\n"
+      << "name = \"kiel\"\ndescription = \"Kiel\"\nars_prefixes = "
+         "[\"01002\"]\npass_through_unmapped = false\n"
          "[[mappings]]\ninput = \"urn:xoev-de:ozgbus:meldewesen:2.0\"\nmessage_type = \"0200\"\n"
          "output = \"urn:xoev-de:ozgbus:meldewesen:2.0\"\noutput_type = \"0200\"\n";
   fs::create_directories(dir / "muenchen");
   std::ofstream(dir / "muenchen" / "adapter.toml")
-      << "name = \"muenchen\"\ndescription = \"München\"\nars_prefixes = [\"09162\"]\npass_through_unmapped = false\n"
-         "[[mappings]]\ninput = \"urn:xoev-de:ozgbus:bewohnerparken:1.0\"\nmessage_type = \"0300\"\n"
-         "output = \"urn:xoev-de:ozgbus:bewohnerparken:2.0\"\noutput_type = \"0300\"\nstylesheet = \"t.xsl\"\n";
+      << "name = \"muenchen\"\ndescription = \"München\"\nars_prefixes = "
+         "[\"09162\"]\npass_through_unmapped = false\n"
+         "[[mappings]]\ninput = \"urn:xoev-de:ozgbus:bewohnerparken:1.0\"\nmessage_type = "
+         "\"0300\"\n"
+         "output = \"urn:xoev-de:ozgbus:bewohnerparken:2.0\"\noutput_type = \"0300\"\nstylesheet = "
+         "\"t.xsl\"\n";
   std::ofstream(dir / "muenchen" / "t.xsl") << muenchen_xsl;
 }
 
@@ -51,7 +55,8 @@ const char* kRefusing =
 
 }  // namespace
 
-TEST_CASE("a Hamburg portal's 1.0 Gewerbe message reaches the Gewerbeamt as 2.0 signed by the broker") {
+TEST_CASE(
+    "a Hamburg portal's 1.0 Gewerbe message reaches the Gewerbeamt as 2.0 signed by the broker") {
   BrokerProcess broker(adaptConfig(kSource / "adapters", true));
   broker.start();
   std::string uuid;
@@ -81,7 +86,9 @@ TEST_CASE("a Hamburg portal's 1.0 Gewerbe message reaches the Gewerbeamt as 2.0 
   CHECK(v->common_name == "ozgbus-broker-ec");
 }
 
-TEST_CASE("no mapping is NO_ADAPTER_MAPPING at submit and a failing adapter's message is kept as a dead letter") {
+TEST_CASE(
+    "no mapping is NO_ADAPTER_MAPPING at submit and a failing adapter's message is kept as a dead "
+    "letter") {
   testing::TempDir adapters;
   writeTestAdapters(adapters.path(), kRefusing);
   BrokerProcess broker(adaptConfig(adapters.path(), false));
@@ -93,7 +100,8 @@ TEST_CASE("no mapping is NO_ADAPTER_MAPPING at submit and a failing adapter's me
   CHECK_FALSE(r->accepted());
   CHECK(r->reason() == v1::NO_ADAPTER_MAPPING);
   CHECK(r->detail().find("adapter 'kiel'") != std::string::npos);
-  CHECK(r->detail().find("urn:xoev-de:ozgbus:bewohnerparken:2.0 message type 0300") != std::string::npos);
+  CHECK(r->detail().find("urn:xoev-de:ozgbus:bewohnerparken:2.0 message type 0300") !=
+        std::string::npos);
 
   std::string uuid;
   r = portal->submit(testing::sampleMessage("bewohnerparken-1.0-muenchen.xml", &uuid));

@@ -146,10 +146,13 @@ TEST_CASE("hostile documents are refused before they are parsed") {
 
   auto r = submitRaw(broker,
                      "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\">"
-                     "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;\">]><l>&c;</l>");
+                     "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c "
+                     "\"&b;&b;&b;&b;&b;&b;&b;&b;\">]><l>&c;</l>");
   CHECK(r.reason() == v1::XML_HOSTILE);
 
-  r = submitRaw(broker, "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY x SYSTEM \"http://127.0.0.1:9/x\">]><l>&x;</l>");
+  r = submitRaw(broker,
+                "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY x SYSTEM "
+                "\"http://127.0.0.1:9/x\">]><l>&x;</l>");
   CHECK(r.reason() == v1::XML_HOSTILE);
 
   std::string deep;

@@ -3,10 +3,10 @@
 #include <chrono>
 #include <fstream>
 
+#include "core/wire/curve_keys.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/files.h"
 #include "tests/support/pki.h"
-#include "core/wire/curve_keys.h"
 
 using namespace ozgbus;
 using testing::BrokerProcess;
@@ -32,19 +32,23 @@ TEST_CASE("ozgbus send, recv and status") {
   CHECK(mixed.out.find("(duplicate, stored once)") != std::string::npos);
   CHECK(mixed.out.find("REJECTED HEADER_MISSING") != std::string::npos);
 
-  auto status = runCommand({OZGBUS_CLI_BIN, "status", "--broker", broker.endpoint(), "--as", "ops"});
+  auto status =
+      runCommand({OZGBUS_CLI_BIN, "status", "--broker", broker.endpoint(), "--as", "ops"});
   CHECK(status.status == 0);
   CHECK(status.out.find("hh-gewerbeamt") != std::string::npos);
 
   const auto inbox = broker.dir() / "inbox";
-  auto recv = runCommand({OZGBUS_CLI_BIN, "recv", "--broker", broker.endpoint(), "--as",
-                          "hh-gewerbeamt", "--out", inbox.string(), "--count", "1", "--timeout", "10"});
+  auto recv =
+      runCommand({OZGBUS_CLI_BIN, "recv", "--broker", broker.endpoint(), "--as", "hh-gewerbeamt",
+                  "--out", inbox.string(), "--count", "1", "--timeout", "10"});
   CHECK(recv.status == 0);
   CHECK(std::filesystem::exists(inbox / (uuid + ".xml")));
   CHECK(recv.out.find(uuid) != std::string::npos);
 }
 
-TEST_CASE("without CURVE keys, status, send, recv and watch name the missing options at once; the broker logs it") {
+TEST_CASE(
+    "without CURVE keys, status, send, recv and watch name the missing options at once; the broker "
+    "logs it") {
   const auto curve = testing::pki() / "curve";
   BrokerProcess broker(testing::readFile(curve / "participants.toml"), "info",
                        "curve_secret_key_file = \"" + (curve / "broker.key").string() + "\"");
@@ -59,7 +63,8 @@ TEST_CASE("without CURVE keys, status, send, recv and watch name the missing opt
   const std::string events = "tcp://127.0.0.1:" + std::to_string(broker.eventsPort());
   const std::vector<std::vector<std::string>> commands = {
       {OZGBUS_CLI_BIN, "status", "--broker", broker.endpoint(), "--as", "ozgbus-operator"},
-      {OZGBUS_CLI_BIN, "send", "--broker", broker.endpoint(), "--as", "psw:02000001", sample.string()},
+      {OZGBUS_CLI_BIN, "send", "--broker", broker.endpoint(), "--as", "psw:02000001",
+       sample.string()},
       {OZGBUS_CLI_BIN, "recv", "--broker", broker.endpoint(), "--as", "hh-gewerbeamt", "--out",
        (broker.dir() / "inbox").string(), "--timeout", "30"},
       {OZGBUS_CLI_BIN, "watch", "--events", events, "--timeout", "30"}};
@@ -95,7 +100,9 @@ TEST_CASE("ozgbus names an unknown command and lists the known ones") {
   CHECK(r.err.find("status") != std::string::npos);
 }
 
-TEST_CASE("ozgbus validate --catalog finds each file's schema by its namespace and what the header stage refuses") {
+TEST_CASE(
+    "ozgbus validate --catalog finds each file's schema by its namespace and what the header stage "
+    "refuses") {
   const std::filesystem::path src = OZGBUS_SOURCE_DIR;
   const auto xwasser = src / "tests/fixtures/real-world/xwasser-1.0.0";
   testing::TempDir dir;
@@ -108,17 +115,20 @@ TEST_CASE("ozgbus validate --catalog finds each file's schema by its namespace a
          R"(maxOccurs="unbounded"/></xs:sequence></xs:complexType></xs:element></xs:schema>)";
   std::ofstream(dir.path() / "headless.xml") << R"(<t:msg xmlns:t="urn:t"><inhalt/></t:msg>)";
   std::ofstream(dir.path() / "unmapped.xml") << R"(<u:msg xmlns:u="urn:nobody-maps-this"/>)";
-  const std::string ours = (src / "tests/fixtures/messages/gewerbe/1.0/valid-anmeldung-hamburg.xml").string();
-  const auto r = runCommand({OZGBUS_CLI_BIN, "validate", "--catalog", (src / "xsd/catalog.xml").string(),
-                             "--catalog", (xwasser / "catalog.xml").string(), "--catalog",
-                             (dir.path() / "catalog.xml").string(), ours,
-                             (xwasser / "messages/quality_report_minimal.xml").string(),
-                             (xwasser / "messages/monitoring_plan_minimal.xml").string(),
-                             (dir.path() / "headless.xml").string(), (dir.path() / "unmapped.xml").string()});
+  const std::string ours =
+      (src / "tests/fixtures/messages/gewerbe/1.0/valid-anmeldung-hamburg.xml").string();
+  const auto r = runCommand(
+      {OZGBUS_CLI_BIN, "validate", "--catalog", (src / "xsd/catalog.xml").string(), "--catalog",
+       (xwasser / "catalog.xml").string(), "--catalog", (dir.path() / "catalog.xml").string(), ours,
+       (xwasser / "messages/quality_report_minimal.xml").string(),
+       (xwasser / "messages/monitoring_plan_minimal.xml").string(),
+       (dir.path() / "headless.xml").string(), (dir.path() / "unmapped.xml").string()});
   CHECK(r.status == 1);
   CHECK(r.out.find(ours + " VALID ") != std::string::npos);
-  CHECK(r.out.find("quality_report_minimal.xml VALID 693c64d6-456f-4d14-abe7-fe9681c74aae") != std::string::npos);
+  CHECK(r.out.find("quality_report_minimal.xml VALID 693c64d6-456f-4d14-abe7-fe9681c74aae") !=
+        std::string::npos);
   CHECK(r.out.find("monitoring_plan_minimal.xml INVALID SCHEMA_INVALID") != std::string::npos);
   CHECK(r.out.find("headless.xml INVALID HEADER_MISSING") != std::string::npos);
-  CHECK(r.out.find("unmapped.xml INVALID SCHEMA_UNKNOWN: namespace urn:nobody-maps-this") != std::string::npos);
+  CHECK(r.out.find("unmapped.xml INVALID SCHEMA_UNKNOWN: namespace urn:nobody-maps-this") !=
+        std::string::npos);
 }

@@ -30,7 +30,9 @@ TEST_CASE("queued messages survive a clean restart") {
 TEST_CASE("every ACCEPTED message is delivered after SIGKILL under load") {
   // 3,000 posted at once: above the default submit burst and in-flight limit, which this test
   // is not about.
-  BrokerProcess broker("[limits]\nsubmit_rate = 1000000.0\nsubmit_burst = 100000.0\nmax_in_flight_submits = 10000\n");
+  BrokerProcess broker(
+      "[limits]\nsubmit_rate = 1000000.0\nsubmit_burst = 100000.0\nmax_in_flight_submits = "
+      "10000\n");
   broker.start();
   std::set<std::string> accepted;
   {
@@ -38,7 +40,8 @@ TEST_CASE("every ACCEPTED message is delivered after SIGKILL under load") {
     std::map<std::uint64_t, std::string> pending;
     for (int i = 0; i < 3000; ++i) {
       std::string uuid;
-      pending[portal->post(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid))] = uuid;
+      pending[portal->post(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid))] =
+          uuid;
     }
     // Kill while submissions are still being committed.
     while (accepted.size() < 300) {
@@ -80,7 +83,8 @@ TEST_CASE("SIGTERM answers every submission in progress, then exits 0") {
   // Stop as soon as the first answer is in: the rest are in the pipeline or still queued.
   auto first = portal->receive(5000ms);
   REQUIRE(first);
-  if (first->envelope.submit_result().accepted()) accepted.insert(pending.at(first->envelope.correlation_id()));
+  if (first->envelope.submit_result().accepted())
+    accepted.insert(pending.at(first->envelope.correlation_id()));
   ++answered;
   CHECK(broker.stop(SIGTERM) == 0);
   while (auto in = portal->receive(500ms)) {
@@ -112,7 +116,8 @@ TEST_CASE("a back-end keeps receiving across a broker restart (it says HELLO aga
   std::string uuid;
   {
     auto portal = broker.connect("psw:02000001", v1::PORTAL);
-    REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid))->accepted());
+    REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid))
+                ->accepted());
   }
   CHECK(drainAcking(*backend, 1, 10000ms) == std::set<std::string>{uuid});
 }

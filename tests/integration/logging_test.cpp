@@ -72,10 +72,10 @@ void checkMessageLines(const std::string& log, const Uuids& u) {
     CHECK_MESSAGE(std::regex_search(line, kUuid), line);
     about += line + "\n";
   }
-  for (const std::string& named : {"message " + u.accepted + " accepted",
-                                   "message " + u.accepted + " delivered to hh-gewerbeamt",
-                                   "message " + u.nacked + " NACKed",
-                                   "message " + u.unrouted + " rejected"}) {
+  for (const std::string& named :
+       {"message " + u.accepted + " accepted",
+        "message " + u.accepted + " delivered to hh-gewerbeamt", "message " + u.nacked + " NACKed",
+        "message " + u.unrouted + " rejected"}) {
     CHECK_MESSAGE(about.find(named) != std::string::npos, named << " in\n" << about);
   }
 }
@@ -105,7 +105,8 @@ TEST_CASE("every log line about a message names its UUID") {
   const Uuids u = exercise(broker);
   checkMessageLines(broker.log(), u);
   // Text from a client cannot start a line of its own.
-  for (const std::string& line : lines(broker.log())) CHECK_MESSAGE(line.rfind("2026-01-01", 0) != 0, line);
+  for (const std::string& line : lines(broker.log()))
+    CHECK_MESSAGE(line.rfind("2026-01-01", 0) != 0, line);
   CHECK(broker.log().find("unbekannt\"\\n2026-01-01") != std::string::npos);
 }
 
@@ -119,7 +120,8 @@ TEST_CASE("the JSON log is one object per line, and names the message in each li
   // A field of its own, for log collectors.
   for (const std::string& line : lines(log)) {
     std::smatch m;
-    if (!std::regex_search(line, m, std::regex("message (" + std::string(kUuidPattern) + ")"))) continue;
+    if (!std::regex_search(line, m, std::regex("message (" + std::string(kUuidPattern) + ")")))
+      continue;
     CHECK_MESSAGE(line.find("\"message_uuid\":\"" + m[1].str() + "\"") != std::string::npos, line);
   }
 }

@@ -24,9 +24,12 @@ const fs::path kSource = OZGBUS_SOURCE_DIR;
 // München's adapter refuses (its stylesheet terminates) until the test swaps in the real one.
 std::string config(const fs::path& adapters) {
   std::ofstream(adapters / "adapter.toml")
-      << "name = \"muenchen\"\ndescription = \"München\"\nars_prefixes = [\"09162\"]\npass_through_unmapped = true\n"
-         "[[mappings]]\ninput = \"urn:xoev-de:ozgbus:bewohnerparken:1.0\"\nmessage_type = \"0300\"\n"
-         "output = \"urn:xoev-de:ozgbus:bewohnerparken:2.0\"\noutput_type = \"0300\"\nstylesheet = \"t.xsl\"\n"
+      << "name = \"muenchen\"\ndescription = \"München\"\nars_prefixes = "
+         "[\"09162\"]\npass_through_unmapped = true\n"
+         "[[mappings]]\ninput = \"urn:xoev-de:ozgbus:bewohnerparken:1.0\"\nmessage_type = "
+         "\"0300\"\n"
+         "output = \"urn:xoev-de:ozgbus:bewohnerparken:2.0\"\noutput_type = \"0300\"\nstylesheet = "
+         "\"t.xsl\"\n"
          "[mappings.parameters]\nfahrzeuglaenge_platzhalter = \"1.00\"\n";
   std::ofstream(adapters / "t.xsl")
       << R"(<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">)"
@@ -34,9 +37,12 @@ std::string config(const fs::path& adapters) {
          R"(Parkzone unbekannt</xsl:message></xsl:template></xsl:stylesheet>)";
   fs::create_directories(adapters.parent_path() / "default");
   std::ofstream(adapters.parent_path() / "default" / "adapter.toml")
-      << "name = \"default\"\ndescription = \"as sent\"\nars_prefixes = [\"\"]\npass_through_unmapped = true\n";
-  return "[pipeline]\nstages = [\"parse\", \"validate\", \"header\", \"route\", \"adapt\", \"persist\"]\n"
-         "[adapters]\nfolders = [\"" + adapters.parent_path().string() + "\"]\n" + testing::schemasToml() +
+      << "name = \"default\"\ndescription = \"as sent\"\nars_prefixes = "
+         "[\"\"]\npass_through_unmapped = true\n";
+  return "[pipeline]\nstages = [\"parse\", \"validate\", \"header\", \"route\", \"adapt\", "
+         "\"persist\"]\n"
+         "[adapters]\nfolders = [\"" +
+         adapters.parent_path().string() + "\"]\n" + testing::schemasToml() +
          "[delivery]\nack_timeout_ms = 60000\n";
 }
 
@@ -102,7 +108,9 @@ TEST_CASE("healthz, readyz and Prometheus metrics that promtool accepts") {
   m.start();
   CHECK(m.get("/healthz").find("alive") != std::string::npos);
   // A page on another name that resolves to 127.0.0.1 (DNS rebinding) is refused.
-  auto rebound = m.http->Get("/api/overview", httplib::Headers{{"Host", "evil.example:" + std::to_string(m.broker.httpPort())}});
+  auto rebound = m.http->Get(
+      "/api/overview",
+      httplib::Headers{{"Host", "evil.example:" + std::to_string(m.broker.httpPort())}});
   REQUIRE(rebound);
   CHECK(rebound->status == 421);
   CHECK(m.get("/readyz").find("ready") != std::string::npos);
@@ -111,9 +119,10 @@ TEST_CASE("healthz, readyz and Prometheus metrics that promtool accepts") {
   CHECK_FALSE(portal->submit("not xml")->accepted());
   std::this_thread::sleep_for(std::chrono::milliseconds(400));  // queue gauges: the last overview
   const std::string metrics = m.get("/metrics");
-  CHECK(metrics.find("ozgbus_messages_accepted_total{destination=\"hh-gewerbeamt\",message_type=\"0100\"} 1") !=
+  CHECK(metrics.find("ozgbus_messages_accepted_total{destination=\"hh-gewerbeamt\",message_type="
+                     "\"0100\"} 1") != std::string::npos);
+  CHECK(metrics.find("ozgbus_messages_rejected_total{reason=\"XML_MALFORMED\"} 1") !=
         std::string::npos);
-  CHECK(metrics.find("ozgbus_messages_rejected_total{reason=\"XML_MALFORMED\"} 1") != std::string::npos);
   CHECK(metrics.find("ozgbus_queue_depth{queue=\"hh-gewerbeamt\"} 1") != std::string::npos);
   CHECK(metrics.find("ozgbus_stage_duration_seconds_count{stage=\"adapt\"}") != std::string::npos);
   CHECK(metrics.find("ozgbus_store_commit_duration_seconds_count") != std::string::npos);
@@ -129,16 +138,20 @@ TEST_CASE("ozgbus watch prints the flow events of a message as it moves") {
   const std::string events = "tcp://127.0.0.1:" + std::to_string(m.broker.eventsPort());
   testing::CommandResult watched;
   std::thread watcher([&] {
-    watched = testing::runCommand({OZGBUS_CLI_BIN, "watch", "--events", events, "--count", "6", "--timeout", "10"});
+    watched = testing::runCommand(
+        {OZGBUS_CLI_BIN, "watch", "--events", events, "--count", "6", "--timeout", "10"});
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // PUB drops what comes before SUB joins
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(500));  // PUB drops what comes before SUB joins
   std::string uuid;
   auto portal = m.broker.connect("psw:02000001", v1::PORTAL);
-  REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid))->accepted());
+  REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid))
+              ->accepted());
   watcher.join();
   CHECK_MESSAGE(watched.status == 0, watched.out);
   for (const char* event : {"received", "parsed", "validated", "routed"}) {
-    CHECK_MESSAGE(watched.out.find(std::string(event) + " ") != std::string::npos, event << " in " << watched.out);
+    CHECK_MESSAGE(watched.out.find(std::string(event) + " ") != std::string::npos,
+                  event << " in " << watched.out);
   }
   CHECK(watched.out.find(uuid) != std::string::npos);
 }
@@ -148,8 +161,10 @@ TEST_CASE("the overview and a message's trace from submit to acknowledgement") {
   m.start();
   std::string uuid;
   auto portal = m.broker.connect("psw:02000001", v1::PORTAL);
-  REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid))->accepted());
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));  // the overview is published 4× a second
+  REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid))
+              ->accepted());
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(400));  // the overview is published 4× a second
   const std::string overview = m.get("/api/overview");
   CHECK(overview.find(R"({"name":"hh-gewerbeamt","depth":1,)") != std::string::npos);
   CHECK(field(overview, "submitted") == "1");
@@ -160,8 +175,10 @@ TEST_CASE("the overview and a message's trace from submit to acknowledgement") {
   REQUIRE(testing::nextOf(*portal, v1::RECEIPT));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const std::string trace = m.get("/api/messages/" + uuid + "/trace");
-  for (const char* event : {"received", "parsed", "validated", "routed", "adapted", "stored", "delivered"}) {
-    CHECK_MESSAGE(trace.find(std::string("\"event\":\"") + event + "\"") != std::string::npos, event << " in " << trace);
+  for (const char* event :
+       {"received", "parsed", "validated", "routed", "adapted", "stored", "delivered"}) {
+    CHECK_MESSAGE(trace.find(std::string("\"event\":\"") + event + "\"") != std::string::npos,
+                  event << " in " << trace);
   }
   CHECK(trace.find("by hh-gewerbeamt") != std::string::npos);
   CHECK(m.get("/api/messages/00000000-0000-4000-8000-000000000000/trace", 404)
@@ -181,16 +198,19 @@ TEST_CASE("dead letters: replayed after the adapter is fixed, discarded, all in 
   // Still broken: the replay runs and the message stays a dead letter, with the reason.
   CHECK(m.post("/api/dead-letters/" + id + "/replay", 200).find("held again") != std::string::npos);
 
-  fs::copy_file(kSource / "adapters/hamburg/bewohnerparken-1.0-to-2.0.xsl", m.adapters.path() / "muenchen" / "t.xsl",
-                fs::copy_options::overwrite_existing);
+  fs::copy_file(kSource / "adapters/hamburg/bewohnerparken-1.0-to-2.0.xsl",
+                m.adapters.path() / "muenchen" / "t.xsl", fs::copy_options::overwrite_existing);
   ::kill(m.broker.pid(), SIGHUP);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   // A newer message in the same queue first: the replayed one's id is then behind the queue's
   // read position, and must still be delivered.
   std::string later;
   auto portal = m.broker.connect("psw:09000001", v1::PORTAL);
-  REQUIRE(portal->submit(testing::sampleMessage("bewohnerparken-1.0-muenchen.xml", &later))->accepted());
-  CHECK(m.post("/api/dead-letters/" + id + "/replay", 200).find("queued again in by-muenchen-kvr") != std::string::npos);
+  REQUIRE(portal->submit(testing::sampleMessage("bewohnerparken-1.0-muenchen.xml", &later))
+              ->accepted());
+  CHECK(
+      m.post("/api/dead-letters/" + id + "/replay", 200).find("queued again in by-muenchen-kvr") !=
+      std::string::npos);
   CHECK(m.get("/api/dead-letters").find(first) == std::string::npos);
   auto backend = m.broker.connect("by-muenchen-kvr", v1::BACKEND, 4);
   std::set<std::string> delivered;
@@ -202,7 +222,8 @@ TEST_CASE("dead letters: replayed after the adapter is fixed, discarded, all in 
     backend->ack(d->envelope.deliver().delivery_id());
   }
   CHECK(delivered == std::set<std::string>{first, later});
-  CHECK(m.get("/api/messages/" + first + "/trace").find("\"event\":\"replayed\"") != std::string::npos);
+  CHECK(m.get("/api/messages/" + first + "/trace").find("\"event\":\"replayed\"") !=
+        std::string::npos);
   const std::string admin = "http://127.0.0.1:" + std::to_string(m.broker.httpPort());
   auto traced = testing::runCommand({OZGBUS_CLI_BIN, "trace", "--admin", admin, first});
   CHECK(traced.status == 0);
@@ -213,7 +234,8 @@ TEST_CASE("dead letters: replayed after the adapter is fixed, discarded, all in 
   CHECK(listed.out.find(first) == std::string::npos);
 
   const std::string second_id = m.deadLetterId(second);
-  CHECK(m.post("/api/dead-letters/" + second_id + "/discard", 200).find("will not be delivered") != std::string::npos);
+  CHECK(m.post("/api/dead-letters/" + second_id + "/discard", 200).find("will not be delivered") !=
+        std::string::npos);
   m.post("/api/dead-letters/" + second_id + "/discard", 404);
   CHECK(m.get("/api/dead-letters").find(second) == std::string::npos);
 
@@ -226,29 +248,35 @@ TEST_CASE("dead letters: replayed after the adapter is fixed, discarded, all in 
   for (const char* event : {"accepted", "dead_lettered", "replayed", "delivered"}) {
     CHECK_MESSAGE(shown.out.find(event) != std::string::npos, event << " in " << shown.out);
   }
-  CHECK(testing::runCommand({OZGBUS_CLI_BIN, "audit", "show", "--db", db, "--uuid", second}).out.find("discarded") !=
-        std::string::npos);
+  CHECK(testing::runCommand({OZGBUS_CLI_BIN, "audit", "show", "--db", db, "--uuid", second})
+            .out.find("discarded") != std::string::npos);
 }
 
-TEST_CASE("the dashboard in headless Chromium shows a queue, finds a trace and replays a dead letter") {
+TEST_CASE(
+    "the dashboard in headless Chromium shows a queue, finds a trace and replays a dead letter") {
   Monitored m;
   m.start();
   auto portal = m.broker.connect("psw:02000001", v1::PORTAL);
   std::string uuid;
-  for (int i = 0; i < 3; ++i) REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid))->accepted());
+  for (int i = 0; i < 3; ++i)
+    REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid))
+                ->accepted());
   const std::string dead = m.deadLetter();
-  fs::copy_file(kSource / "adapters/hamburg/bewohnerparken-1.0-to-2.0.xsl", m.adapters.path() / "muenchen" / "t.xsl",
-                fs::copy_options::overwrite_existing);
+  fs::copy_file(kSource / "adapters/hamburg/bewohnerparken-1.0-to-2.0.xsl",
+                m.adapters.path() / "muenchen" / "t.xsl", fs::copy_options::overwrite_existing);
   ::kill(m.broker.pid(), SIGHUP);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   // The back-end takes the three queued messages (the traced one among them) while the page
   // shows that trace.
-  const std::string deliver = std::string(OZGBUS_CLI_BIN) + " recv --broker " + m.broker.endpoint() +
-                              " --as hh-gewerbeamt --count 3 --timeout 10 --out " + (m.broker.dir() / "received").string();
-  auto run = testing::runCommand(
-      {(kSource / "tests/dashboard/dashboard_test.py").string(), "--url",
-       "http://127.0.0.1:" + std::to_string(m.broker.httpPort()) + "/", "--queue", "hh-gewerbeamt", "--min-depth", "3",
-       "--trace", uuid, "--deliver", deliver, "--dead-letter-uuid", dead, "--screenshot", (m.broker.dir() / "dashboard.png").string()});
+  const std::string deliver =
+      std::string(OZGBUS_CLI_BIN) + " recv --broker " + m.broker.endpoint() +
+      " --as hh-gewerbeamt --count 3 --timeout 10 --out " + (m.broker.dir() / "received").string();
+  auto run = testing::runCommand({(kSource / "tests/dashboard/dashboard_test.py").string(), "--url",
+                                  "http://127.0.0.1:" + std::to_string(m.broker.httpPort()) + "/",
+                                  "--queue", "hh-gewerbeamt", "--min-depth", "3", "--trace", uuid,
+                                  "--deliver", deliver, "--dead-letter-uuid", dead, "--screenshot",
+                                  (m.broker.dir() / "dashboard.png").string()});
   CHECK_MESSAGE(run.status == 0, run.out);
-  MESSAGE(run.out);  // the time from acknowledgement to the trace showing it, for docs/performance.md
+  MESSAGE(
+      run.out);  // the time from acknowledgement to the trace showing it, for docs/performance.md
 }

@@ -10,7 +10,8 @@ using testing::BrokerProcess;
 
 namespace {
 
-std::optional<v1::Receipt> nextReceipt(client::Client& c, std::chrono::milliseconds timeout = 5000ms) {
+std::optional<v1::Receipt> nextReceipt(client::Client& c,
+                                       std::chrono::milliseconds timeout = 5000ms) {
   auto in = testing::nextOf(c, v1::RECEIPT, timeout);
   return in ? std::optional<v1::Receipt>(in->envelope.receipt()) : std::nullopt;
 }
@@ -39,7 +40,8 @@ TEST_CASE("receipts wait for the portal, survive a restart, and go once it ACKs 
   std::string uuid;
   {
     auto portal = broker.connect("psw:02000001", v1::PORTAL);
-    REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid))->accepted());
+    REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid))
+                ->accepted());
   }  // the portal leaves before the back-end answers
   settleOne(broker, true);
   CHECK(broker.stop(SIGTERM) == 0);
@@ -77,7 +79,8 @@ TEST_CASE("a back-end's NACK becomes a REJECTED receipt with its reason") {
   broker.start();
   auto portal = broker.connect("psw:02000001", v1::PORTAL);
   std::string uuid;
-  REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid))->accepted());
+  REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid))
+              ->accepted());
   settleOne(broker, false);
   auto r = nextReceipt(*portal);
   REQUIRE(r);
@@ -93,8 +96,10 @@ TEST_CASE("receipts made out of message order all reach the portal") {
   broker.start();
   auto portal = broker.connect("psw:02000001", v1::PORTAL);
   std::string first, second;
-  REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &first))->accepted());
-  REQUIRE(portal->submit(testing::sampleMessage("wohnsitzanmeldung-2.0-hamburg.xml", &second))->accepted());
+  REQUIRE(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &first))
+              ->accepted());
+  REQUIRE(portal->submit(testing::sampleMessage("wohnsitzanmeldung-2.0-hamburg.xml", &second))
+              ->accepted());
   // The later message is acknowledged first, by another back-end.
   auto meldeamt = broker.connect("hh-meldeamt", v1::BACKEND);
   CHECK(testing::drainAcking(*meldeamt, 1, 5000ms) == std::set<std::string>{second});

@@ -49,8 +49,9 @@ std::int64_t parseUtc(const std::string& text) {
 
 struct Life {
   Life()
-      : broker("[delivery]\nmax_attempts = 1\nack_timeout_ms = 60000\n"
-               "[store]\nretain_days = 0.00003\nretention_interval_ms = 200\n") {
+      : broker(
+            "[delivery]\nmax_attempts = 1\nack_timeout_ms = 60000\n"
+            "[store]\nretain_days = 0.00003\nretention_interval_ms = 200\n") {
     broker.start();
     http = std::make_unique<httplib::Client>("127.0.0.1", broker.httpPort());
     http->set_read_timeout(20, 0);
@@ -65,7 +66,8 @@ struct Life {
     return r->body;
   }
   std::string post(const std::string& path) {
-    auto r = http->Post(path.c_str(), httplib::Headers{{"X-Ozgbus-Dashboard", "1"}}, "", "text/plain");
+    auto r =
+        http->Post(path.c_str(), httplib::Headers{{"X-Ozgbus-Dashboard", "1"}}, "", "text/plain");
     REQUIRE(r);
     REQUIRE_MESSAGE(r->status == 200, path << ": " << r->status << " " << r->body);
     return r->body;
@@ -154,8 +156,8 @@ TEST_CASE("every instant the broker records through a message's whole life is wa
   const std::int64_t end = wallNow();
   // The broker is stopped before its store is read: the audit log, line by line.
   life.broker.stop();
-  const auto audit = testing::runCommand(
-      {OZGBUS_CLI_BIN, "audit", "show", "--db", (life.broker.dir() / "data" / "ozgbus.db").string()});
+  const auto audit = testing::runCommand({OZGBUS_CLI_BIN, "audit", "show", "--db",
+                                          (life.broker.dir() / "data" / "ozgbus.db").string()});
   REQUIRE(audit.status == 0);
   std::map<std::string, int> events;
   std::istringstream lines(audit.out);

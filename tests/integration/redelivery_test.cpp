@@ -26,8 +26,8 @@ std::set<std::string> uuidsIn(const std::filesystem::path& dir) {
 
 pid_t spawnRecv(const BrokerProcess& broker, const std::filesystem::path& out,
                 const std::vector<std::string>& extra) {
-  std::vector<std::string> argv = {OZGBUS_CLI_BIN, "recv", "--broker", broker.endpoint(), "--as",
-                                   "hh-gewerbeamt", "--out", out.string()};
+  std::vector<std::string> argv = {OZGBUS_CLI_BIN, "recv",          "--broker", broker.endpoint(),
+                                   "--as",         "hh-gewerbeamt", "--out",    out.string()};
   argv.insert(argv.end(), extra.begin(), extra.end());
   const pid_t pid = ::fork();
   if (pid == 0) {
@@ -81,7 +81,8 @@ TEST_CASE("an unacknowledged delivery comes back after the ack timeout, with att
   const auto deadline = std::chrono::steady_clock::now() + 5s;
   while (attempts.size() < 2 && std::chrono::steady_clock::now() < deadline) {
     auto in = backend->receive(100ms);
-    if (in && in->envelope.command() == v1::DELIVER) attempts.push_back(in->envelope.deliver().attempt());
+    if (in && in->envelope.command() == v1::DELIVER)
+      attempts.push_back(in->envelope.deliver().attempt());
   }
   CHECK(attempts == std::vector<std::uint32_t>{1, 2});
 }

@@ -72,9 +72,12 @@ TEST_CASE("messages are routed by ARS prefix and service to different queues") {
   broker.start();
   auto hh = broker.connect("psw:02000001", v1::PORTAL);
   auto sh = broker.connect("psw:01000001", v1::PORTAL);
-  CHECK(hh->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml"))->destination() == "hh-gewerbeamt");
-  CHECK(hh->submit(testing::sampleMessage("wohnsitzanmeldung-2.0-hamburg.xml"))->destination() == "hh-meldeamt");
-  CHECK(sh->submit(testing::sampleMessage("wohnsitzanmeldung-1.0-kiel.xml"))->destination() == "sh-kiel-buergeramt");
+  CHECK(hh->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml"))->destination() ==
+        "hh-gewerbeamt");
+  CHECK(hh->submit(testing::sampleMessage("wohnsitzanmeldung-2.0-hamburg.xml"))->destination() ==
+        "hh-meldeamt");
+  CHECK(sh->submit(testing::sampleMessage("wohnsitzanmeldung-1.0-kiel.xml"))->destination() ==
+        "sh-kiel-buergeramt");
   auto status = hh->status();
   REQUIRE(status.ok());
   int queued = 0;
@@ -89,7 +92,8 @@ TEST_CASE("credit limits what a back-end holds unacknowledged") {
   for (int i = 0; i < 5; ++i) REQUIRE(portal->submit(testing::sampleMessage())->accepted());
   auto backend = broker.connect("hh-gewerbeamt", v1::BACKEND, 2);
   std::vector<std::uint64_t> held;
-  while (auto d = nextOf(*backend, v1::DELIVER, 700ms)) held.push_back(d->envelope.deliver().delivery_id());
+  while (auto d = nextOf(*backend, v1::DELIVER, 700ms))
+    held.push_back(d->envelope.deliver().delivery_id());
   CHECK(held.size() == 2);
   backend->ack(held[0]);
   auto more = nextOf(*backend, v1::DELIVER);

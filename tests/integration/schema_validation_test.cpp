@@ -17,8 +17,11 @@ const fs::path kSource = OZGBUS_SOURCE_DIR;
 const fs::path kXWasser = kSource / "tests/fixtures/real-world/xwasser-1.0.0";
 
 std::string config(const fs::path& catalog, const std::string& namespaces) {
-  return "[pipeline]\nstages = [\"parse\", \"validate\", \"header\", \"route\", \"persist\"]\n\n[schemas]\n"
-         "catalogs = [\"" + catalog.string() + "\"]\nnamespaces = [" + namespaces + "]\n"
+  return "[pipeline]\nstages = [\"parse\", \"validate\", \"header\", \"route\", "
+         "\"persist\"]\n\n[schemas]\n"
+         "catalogs = [\"" +
+         catalog.string() + "\"]\nnamespaces = [" + namespaces +
+         "]\n"
          "[[routes]]\nreader = \"olb:09000000\"\ndestination = \"olb-bayern\"\n"
          "[[routes]]\nreader = \"psw:01003110\"\ndestination = \"sh-gesundheitsamt\"\n"
          "[[routes]]\nreader = \"psw:11113110\"\ndestination = \"be-gesundheitsamt\"\n"
@@ -29,7 +32,8 @@ const std::string kXWasserNs = "\"https://gitlab.opencode.de/akdb/xoev/xwasser/-
 
 }  // namespace
 
-TEST_CASE("XWasser samples: four validate and are routed by leser kennung, two are SCHEMA_INVALID") {
+TEST_CASE(
+    "XWasser samples: four validate and are routed by leser kennung, two are SCHEMA_INVALID") {
   BrokerProcess broker(config(kXWasser / "catalog.xml", kXWasserNs));
   broker.start();
   const std::map<std::string, std::string> routed = {
@@ -63,7 +67,8 @@ TEST_CASE("our schemas in the pipeline: valid accepted, invalid and unknown reje
   auto portal = broker.connect("psw:02000001", v1::PORTAL);
   CHECK(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml"))->accepted());
 
-  auto invalid = portal->submit(testing::readFile(kSource / "tests/fixtures/messages/gewerbe/1.0/invalid-missing-rechtsform.xml"));
+  auto invalid = portal->submit(testing::readFile(
+      kSource / "tests/fixtures/messages/gewerbe/1.0/invalid-missing-rechtsform.xml"));
   CHECK(invalid->reason() == v1::SCHEMA_INVALID);
   CHECK(invalid->detail().find("/gew:gewerbe.anmeldung.0100/") != std::string::npos);
 
@@ -72,7 +77,8 @@ TEST_CASE("our schemas in the pipeline: valid accepted, invalid and unknown reje
   CHECK(unknown->detail().find("urn:xoev-de:ozgbus:meldewesen:2.0") != std::string::npos);
 }
 
-TEST_CASE("a broken schema set stops the start with the file named; a broken reload keeps the old set") {
+TEST_CASE(
+    "a broken schema set stops the start with the file named; a broken reload keeps the old set") {
   testing::TempDir dir;
   std::ofstream(dir.path() / "catalog.xml")
       << R"(<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog"><uri name="urn:t" uri="t.xsd"/></catalog>)";
@@ -88,12 +94,14 @@ TEST_CASE("a broken schema set stops the start with the file named; a broken rel
   // Break the catalog the broker reads, then ask for a reload.
   const fs::path live = broker.dir() / "ozgbus.toml";
   std::string toml = testing::readFile(live);
-  toml.replace(toml.find((kSource / "xsd/catalog.xml").string()), (kSource / "xsd/catalog.xml").string().size(),
+  toml.replace(toml.find((kSource / "xsd/catalog.xml").string()),
+               (kSource / "xsd/catalog.xml").string().size(),
                (dir.path() / "catalog.xml").string());
   std::ofstream(live) << toml;
   ::kill(broker.pid(), SIGHUP);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  CHECK(broker.log().find("schema reload failed; the previous schema set stays in force") != std::string::npos);
+  CHECK(broker.log().find("schema reload failed; the previous schema set stays in force") !=
+        std::string::npos);
   auto portal = broker.connect("psw:02000001", v1::PORTAL);
   CHECK(portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml"))->accepted());
 }

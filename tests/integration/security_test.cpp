@@ -25,14 +25,16 @@ struct SecureBroker {
   std::string participants() {
     auto entry = [](const std::string& id, const char* role, const wire::CurveKeys& k,
                     const std::string& extra) {
-      return "[[participants]]\nid = \"" + id + "\"\nrole = \"" + role + "\"\ncurve_public_key = \"" +
-             k.public_key + "\"\n" + extra + "\n";
+      return "[[participants]]\nid = \"" + id + "\"\nrole = \"" + role +
+             "\"\ncurve_public_key = \"" + k.public_key + "\"\n" + extra + "\n";
     };
     return entry("psw:02000001", "portal", portal, "services = [\"99050012104000\"]") +
            entry("hh-gewerbeamt", "backend", backend, "queues = [\"hh-gewerbeamt\"]") +
            entry("ops", "observer", ops, "") +
-           // The sample routes' other queues need a registered back-end, or the broker refuses to start.
-           entry("others", "backend", others, "queues = [\"hh-meldeamt\", \"sh-kiel-buergeramt\", \"by-muenchen-kvr\"]");
+           // The sample routes' other queues need a registered back-end, or the broker refuses to
+           // start.
+           entry("others", "backend", others,
+                 "queues = [\"hh-meldeamt\", \"sh-kiel-buergeramt\", \"by-muenchen-kvr\"]");
   }
   std::string brokerLines() {
     keys = wire::writeCurveKeys(dir.path() / "broker").value();
@@ -84,7 +86,8 @@ TEST_CASE("CURVE: registered participants exchange messages as themselves") {
 
 TEST_CASE("CURVE: an unknown key and a plain-text client are refused at the handshake") {
   SecureBroker s;
-  auto stranger = client::Client::connect(s.options("psw:02000001", v1::PORTAL, wire::generateCurveKeys()));
+  auto stranger =
+      client::Client::connect(s.options("psw:02000001", v1::PORTAL, wire::generateCurveKeys()));
   CHECK_FALSE(stranger.ok());
   client::Options plain{s.broker.endpoint(), "psw:02000001", v1::PORTAL};
   plain.timeout = 1500ms;
@@ -152,7 +155,8 @@ TEST_CASE("limits: a flooding portal gets RATE_LIMITED, another portal's message
   broker.start();
   auto flood = broker.connect("psw:02000001", v1::PORTAL);
   auto calm = broker.connect("psw:01000001", v1::PORTAL);
-  for (int i = 0; i < 500; ++i) flood->post(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml"));
+  for (int i = 0; i < 500; ++i)
+    flood->post(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml"));
   int calm_accepted = 0;
   for (int i = 0; i < 10; ++i) {
     auto r = calm->submit(testing::sampleMessage("wohnsitzanmeldung-1.0-kiel.xml"));

@@ -22,7 +22,8 @@ using testing::BrokerProcess;
 namespace {
 
 std::string signingConfig(bool with_participants = true) {
-  return "[pipeline]\nstages = [\"parse\", \"verify\", \"header\", \"route\", \"sign\", \"persist\"]\n\n" +
+  return "[pipeline]\nstages = [\"parse\", \"verify\", \"header\", \"route\", \"sign\", "
+         "\"persist\"]\n\n" +
          testing::signaturesToml(with_participants);
 }
 
@@ -39,7 +40,8 @@ std::string startFailure(BrokerProcess& broker) {
 // xmlsec1 --verify with the root as the only trust anchor and the intermediates as helpers.
 int xmlsec1Verify(const std::filesystem::path& file) {
   const auto ca = testing::pki() / "ca";
-  std::vector<std::string> argv = {"xmlsec1", "--verify", "--trusted-pem", (ca / "root.cert.pem").string()};
+  std::vector<std::string> argv = {"xmlsec1", "--verify", "--trusted-pem",
+                                   (ca / "root.cert.pem").string()};
   for (const char* i : {"hh", "sh", "by", "broker"}) {
     argv.insert(argv.end(), {"--untrusted-pem", (ca / (std::string(i) + ".cert.pem")).string()});
   }
@@ -57,7 +59,9 @@ v1::SubmitResult submit(const BrokerProcess& broker, const std::string& doc,
 
 }  // namespace
 
-TEST_CASE("a signed submission is delivered re-signed by the broker together with the author's original") {
+TEST_CASE(
+    "a signed submission is delivered re-signed by the broker together with the author's "
+    "original") {
   BrokerProcess broker(signingConfig());
   broker.start();
   std::string uuid;
@@ -75,8 +79,8 @@ TEST_CASE("a signed submission is delivered re-signed by the broker together wit
   auto trust = dsig::TrustStore::load(testing::trustPaths());
   REQUIRE(trust.ok());
   dsig::Verifier verifier;
-  for (const auto& [payload, signer] : {std::pair{d->payloads[0], "ozgbus-broker-ec"},
-                                         std::pair{d->payloads[1], "psw:02000001"}}) {
+  for (const auto& [payload, signer] :
+       {std::pair{d->payloads[0], "ozgbus-broker-ec"}, std::pair{d->payloads[1], "psw:02000001"}}) {
     auto doc = xml::parseSecure(payload, {});
     REQUIRE(doc.ok());
     auto v = verifier.verify(doc->get(), **trust);
@@ -135,7 +139,8 @@ TEST_CASE("a document signed by the xmlsec1 tool is accepted") {
       R"(</ds:Reference></ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo>)"
       R"(</ds:Signature></gew:gewerbe.anmeldung.0100>)");
   // The Schleswig-Holstein portal signs with ECDSA P-256; the sample's author is changed to it.
-  std::ofstream(broker.dir() / "tmpl.xml") << testing::replaced(tmpl, "psw:02000001", "psw:01000001");
+  std::ofstream(broker.dir() / "tmpl.xml")
+      << testing::replaced(tmpl, "psw:02000001", "psw:01000001");
   const auto keys = testing::participantKeys("psw:01000001");
   auto signed_by_tool = testing::runCommand(
       {"xmlsec1", "--sign", "--privkey-pem", keys.key.string() + "," + keys.cert.string(),
@@ -157,18 +162,22 @@ TEST_CASE("the broker refuses to start with a signing certificate it would refus
   CHECK_MESSAGE(failure.find("RSA key of 1024 bits") != std::string::npos, failure);
 }
 
-TEST_CASE("the broker refuses to start when a participant's certificate_issuer is no CA it trusts") {
-  const std::string config = testing::replaced(signingConfig(), "certificate_issuer = \"CN=ozgbus DEV Hamburg (02)",
-                                               "certificate_issuer = \"CN=ozgbus DEV Hamburg (2)");
+TEST_CASE(
+    "the broker refuses to start when a participant's certificate_issuer is no CA it trusts") {
+  const std::string config =
+      testing::replaced(signingConfig(), "certificate_issuer = \"CN=ozgbus DEV Hamburg (02)",
+                        "certificate_issuer = \"CN=ozgbus DEV Hamburg (2)");
   BrokerProcess broker(config);
   const std::string failure = startFailure(broker);
-  CHECK_MESSAGE(failure.find("participant psw:02000001: certificate_issuer 'CN=ozgbus DEV Hamburg (2) Intermediate CA") !=
-                    std::string::npos,
+  CHECK_MESSAGE(failure.find("participant psw:02000001: certificate_issuer 'CN=ozgbus DEV Hamburg "
+                             "(2) Intermediate CA") != std::string::npos,
                 failure);
-  CHECK(failure.find("is the subject of no CA certificate in the trust store") != std::string::npos);
+  CHECK(failure.find("is the subject of no CA certificate in the trust store") !=
+        std::string::npos);
 }
 
-TEST_CASE("every forgery is rejected with its reason and nothing is stored while the broker serves on") {
+TEST_CASE(
+    "every forgery is rejected with its reason and nothing is stored while the broker serves on") {
   BrokerProcess broker(signingConfig());
   broker.start();
   const std::string original = testing::unsignedSample();
@@ -187,14 +196,16 @@ TEST_CASE("every forgery is rejected with its reason and nothing is stored while
 TEST_CASE("the header's author must be the signer and the signer a registered participant") {
   BrokerProcess broker(signingConfig());
   broker.start();
-  auto r = submit(broker, testing::signWith(testing::participantKeys("psw:01000001"), testing::unsignedSample()));
+  auto r = submit(broker, testing::signWith(testing::participantKeys("psw:01000001"),
+                                            testing::unsignedSample()));
   CHECK(r.reason() == v1::AUTHOR_MISMATCH);
   CHECK(r.detail().find("'psw:02000001' did not sign") != std::string::npos);
   CHECK(r.detail().find("'psw:01000001'") != std::string::npos);
 
   // Another CA of the trust store (Bayern's) issued a certificate with psw:02000001's exact
   // subject: the registry names the CA that issues psw:02000001's certificates.
-  r = submit(broker, testing::signWith(testing::impostorOf("psw:02000001", "by"), testing::unsignedSample()));
+  r = submit(broker, testing::signWith(testing::impostorOf("psw:02000001", "by"),
+                                       testing::unsignedSample()));
   CHECK(r.reason() == v1::NOT_AUTHORIZED);
   CHECK_MESSAGE(r.detail().find("was issued by") != std::string::npos, r.detail());
   CHECK(r.detail().find("Bayern") != std::string::npos);
@@ -212,18 +223,22 @@ TEST_CASE("a Reference to an http:// URI is refused and nothing is fetched") {
   broker.start();
   testing::Listener listener;
   const std::string url = "http://127.0.0.1:" + std::to_string(listener.port()) + "/payload.xml";
-  auto r = submit(broker, testing::replaced(testing::signedSample(), "URI=\"\"", "URI=\"" + url + "\""));
+  auto r =
+      submit(broker, testing::replaced(testing::signedSample(), "URI=\"\"", "URI=\"" + url + "\""));
   CHECK(r.reason() == v1::SIGNATURE_POLICY);
   CHECK(r.detail().find(url) != std::string::npos);
   CHECK_FALSE(listener.contacted());
 }
 
-TEST_CASE("with CURVE the connection, the header's author and the signing certificate must be one participant") {
+TEST_CASE(
+    "with CURVE the connection, the header's author and the signing certificate must be one "
+    "participant") {
   const auto pki = testing::pki();
   std::string toml = signingConfig(false);
   BrokerProcess broker(toml, "debug",
                        "curve_secret_key_file = \"" + (pki / "curve/broker.key").string() +
-                           "\"\nparticipants_file = \"" + (pki / "curve/participants.toml").string() + "\"");
+                           "\"\nparticipants_file = \"" +
+                           (pki / "curve/participants.toml").string() + "\"");
   const auto options = [&](const std::string& id, const std::string& file, v1::Role role) {
     client::Options o{broker.endpoint(), id, role};
     auto mine = wire::loadCurveKeys(pki / "curve" / (file + ".key"));
@@ -240,8 +255,10 @@ TEST_CASE("with CURVE the connection, the header's author and the signing certif
   // Flow events show every message's way: an observer may subscribe, a portal may not.
   const std::string events = "tcp://127.0.0.1:" + std::to_string(broker.eventsPort());
   const auto watch = [&](const std::string& file) {
-    return testing::runCommand({OZGBUS_CLI_BIN, "watch", "--events", events, "--key", (pki / "curve" / (file + ".key")).string(),
-                                "--server-key", (pki / "curve/broker.pub").string(), "--count", "1", "--timeout", "3"});
+    return testing::runCommand({OZGBUS_CLI_BIN, "watch", "--events", events, "--key",
+                                (pki / "curve" / (file + ".key")).string(), "--server-key",
+                                (pki / "curve/broker.pub").string(), "--count", "1", "--timeout",
+                                "3"});
   };
   testing::CommandResult as_operator, as_portal;
   std::thread op([&] { as_operator = watch("ozgbus-operator"); });
@@ -258,13 +275,15 @@ TEST_CASE("with CURVE the connection, the header's author and the signing certif
   CHECK(as_portal.err.find("admits only registered observers") != std::string::npos);
 
   // Author and signer agree with each other but not with the connection.
-  const std::string sh_doc = testing::replaced(testing::unsignedSample(), "<kennung>psw:02000001</kennung>",
-                                               "<kennung>psw:01000001</kennung>");
+  const std::string sh_doc =
+      testing::replaced(testing::unsignedSample(), "<kennung>psw:02000001</kennung>",
+                        "<kennung>psw:01000001</kennung>");
   auto r = (*hh)->submit(testing::signWith(testing::participantKeys("psw:01000001"), sh_doc));
   REQUIRE(r.ok());
   CHECK(r->reason() == v1::IDENTITY_MISMATCH);
   // Author and connection agree; the signature is another participant's.
-  r = (*hh)->submit(testing::signWith(testing::participantKeys("psw:01000001"), testing::unsignedSample()));
+  r = (*hh)->submit(
+      testing::signWith(testing::participantKeys("psw:01000001"), testing::unsignedSample()));
   REQUIRE(r.ok());
   CHECK(r->reason() == v1::AUTHOR_MISMATCH);
 }
@@ -276,13 +295,15 @@ TEST_CASE("ozgbus recv keeps the broker's document and the author's original sid
   const std::string submitted = testing::signedSample(&uuid);
   REQUIRE(submit(broker, submitted).accepted());
   const auto out = broker.dir() / "inbox";
-  auto recv = testing::runCommand({OZGBUS_CLI_BIN, "recv", "--broker", broker.endpoint(), "--as", "hh-gewerbeamt",
-                                   "--out", out.string(), "--count", "1", "--timeout", "5"});
+  auto recv = testing::runCommand({OZGBUS_CLI_BIN, "recv", "--broker", broker.endpoint(), "--as",
+                                   "hh-gewerbeamt", "--out", out.string(), "--count", "1",
+                                   "--timeout", "5"});
   CHECK(recv.status == 0);
   CHECK(testing::readFile(out / (uuid + ".original.xml")) == submitted);
-  auto verified = testing::runCommand({OZGBUS_CLI_BIN, "verify", "--trust", (testing::pki() / "ca").string(), "--trust",
-                                       (testing::pki() / "crl").string(), (out / (uuid + ".xml")).string(),
-                                       (out / (uuid + ".original.xml")).string()});
+  auto verified = testing::runCommand(
+      {OZGBUS_CLI_BIN, "verify", "--trust", (testing::pki() / "ca").string(), "--trust",
+       (testing::pki() / "crl").string(), (out / (uuid + ".xml")).string(),
+       (out / (uuid + ".original.xml")).string()});
   CHECK(verified.status == 0);
   CHECK(verified.out.find("VALID signer=\"CN=ozgbus-broker-ec") != std::string::npos);
   CHECK(verified.out.find("VALID signer=\"CN=psw:02000001") != std::string::npos);

@@ -25,18 +25,19 @@ class BrokerProcess {
                          std::string broker_extra = "");
   ~BrokerProcess();
 
-  void start();                   // returns once the broker answers a HELLO
-  int stop(int signal = 15);      // sends the signal, waits, returns the exit status
+  void start();               // returns once the broker answers a HELLO
+  int stop(int signal = 15);  // sends the signal, waits, returns the exit status
   void kill9() { stop(9); }
   bool running() const { return pid_ > 0; }
 
   const std::string& endpoint() const { return endpoint_; }
-  int httpPort() const { return http_port_; }  // metrics, admin API, dashboard
+  int httpPort() const { return http_port_; }      // metrics, admin API, dashboard
   int eventsPort() const { return events_port_; }  // flow events (PUB)
   const std::filesystem::path& dir() const { return dir_.path(); }
   std::string log() const;
   // Whether the log shows `text` within the timeout (the broker writes as it goes).
-  bool waitForLog(const std::string& text, std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
+  bool waitForLog(const std::string& text,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
   pid_t pid() const { return pid_; }
 
   // Options used by start() to see that the broker answers (with CURVE: an observer's keys).

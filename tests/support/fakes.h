@@ -21,7 +21,8 @@ class FakeReader final : public broker::StoreReader {
   std::optional<Rejection> failure;  // every read fails with this while set
   int loads = 0;
 
-  Result<std::vector<broker::QueuedMessage>> loadQueued(const std::string& queue, std::uint64_t after_id,
+  Result<std::vector<broker::QueuedMessage>> loadQueued(const std::string& queue,
+                                                        std::uint64_t after_id,
                                                         std::size_t limit) override {
     ++loads;
     if (failure) return *failure;
@@ -31,7 +32,8 @@ class FakeReader final : public broker::StoreReader {
     }
     return out;
   }
-  Result<std::vector<broker::ReceiptRecord>> loadReceipts(const std::string&, std::uint64_t, std::size_t) override {
+  Result<std::vector<broker::ReceiptRecord>> loadReceipts(const std::string&, std::uint64_t,
+                                                          std::size_t) override {
     if (failure) return *failure;
     return std::vector<broker::ReceiptRecord>{};
   }
@@ -59,8 +61,9 @@ class FakeReader final : public broker::StoreReader {
   Result<broker::AuditVerdict> verifyAudit(const std::optional<broker::AuditTip>&) override {
     return broker::AuditVerdict{};
   }
-  std::optional<Rejection> readAudit(const std::optional<std::string>&, std::optional<std::uint64_t>,
-                                     const std::function<void(const broker::AuditEntry&)>&) override {
+  std::optional<Rejection> readAudit(
+      const std::optional<std::string>&, std::optional<std::uint64_t>,
+      const std::function<void(const broker::AuditEntry&)>&) override {
     return std::nullopt;
   }
 };
@@ -86,9 +89,11 @@ class RecordingReplies final : public broker::Replies {
     v1::Envelope envelope;
     std::vector<std::string> payloads;
   };
-  bool send(const std::string& identity, const v1::Envelope& e, std::span<zmq::message_t> payloads = {}) override {
+  bool send(const std::string& identity, const v1::Envelope& e,
+            std::span<zmq::message_t> payloads = {}) override {
     Sent s{identity, e, {}};
-    for (const auto& p : payloads) s.payloads.emplace_back(static_cast<const char*>(p.data()), p.size());
+    for (const auto& p : payloads)
+      s.payloads.emplace_back(static_cast<const char*>(p.data()), p.size());
     sent.push_back(std::move(s));
     return peer_present;
   }

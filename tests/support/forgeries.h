@@ -56,7 +56,8 @@ inline KeyPair selfSigned() {
   static const KeyPair keys{dir.path() / "k.pem", dir.path() / "c.pem"};
   static const int made = std::system(
       ("openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj '/CN=psw:02000001/OU=portal' "
-       "-keyout " + keys.key.string() + " -out " + keys.cert.string() + " 2>/dev/null")
+       "-keyout " +
+       keys.key.string() + " -out " + keys.cert.string() + " 2>/dev/null")
           .c_str());
   REQUIRE(made == 0);
   return keys;
@@ -74,12 +75,14 @@ inline KeyPair issuedByHamburg(const std::string& name, const std::string& genpk
   std::ofstream(base + ".ext") << "[e]\n" << extensions << "\n";
   const std::string ca = (pki() / "ca").string();
   const auto q = [](const std::string& path) { return "'" + path + "'"; };
-  const std::string cmd =
-      "openssl genpkey " + genpkey + " -out " + q(keys.key.string()) + " && openssl req -new -key " +
-      q(keys.key.string()) + " -subj '/C=DE/ST=Hamburg/OU=portal/CN=psw:02000001' -out " + q(base + ".csr") +
-      " && openssl x509 -req -in " + q(base + ".csr") + " -CA " + q(ca + "/hh.cert.pem") + " -CAkey " +
-      q(ca + "/private/hh.key.pem") + " -set_serial " + std::to_string(++serial) + " -days 30 -extfile " +
-      q(base + ".ext") + " -extensions e -out " + q(keys.cert.string()) + " >/dev/null 2>&1";
+  const std::string cmd = "openssl genpkey " + genpkey + " -out " + q(keys.key.string()) +
+                          " && openssl req -new -key " + q(keys.key.string()) +
+                          " -subj '/C=DE/ST=Hamburg/OU=portal/CN=psw:02000001' -out " +
+                          q(base + ".csr") + " && openssl x509 -req -in " + q(base + ".csr") +
+                          " -CA " + q(ca + "/hh.cert.pem") + " -CAkey " +
+                          q(ca + "/private/hh.key.pem") + " -set_serial " +
+                          std::to_string(++serial) + " -days 30 -extfile " + q(base + ".ext") +
+                          " -extensions e -out " + q(keys.cert.string()) + " >/dev/null 2>&1";
   REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
   return keys;
 }
@@ -96,10 +99,11 @@ inline KeyPair impostorOf(const std::string& participant, const std::string& ca)
   std::ofstream(base + ".ext") << "[e]\nbasicConstraints = critical, CA:false\n"
                                   "keyUsage = critical, digitalSignature, nonRepudiation\n";
   const std::string cmd =
-      "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + q(keys.key.string()) +
-      " && openssl x509 -x509toreq -in " + q(participantKeys(participant).cert.string()) + " -signkey " +
-      q(keys.key.string()) + " -out " + q(base + ".csr") + " && openssl x509 -req -in " + q(base + ".csr") +
-      " -CA " + q(cas + "/" + ca + ".cert.pem") + " -CAkey " + q(cas + "/private/" + ca + ".key.pem") +
+      "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " +
+      q(keys.key.string()) + " && openssl x509 -x509toreq -in " +
+      q(participantKeys(participant).cert.string()) + " -signkey " + q(keys.key.string()) +
+      " -out " + q(base + ".csr") + " && openssl x509 -req -in " + q(base + ".csr") + " -CA " +
+      q(cas + "/" + ca + ".cert.pem") + " -CAkey " + q(cas + "/private/" + ca + ".key.pem") +
       " -set_serial 515151 -days 30 -extfile " + q(base + ".ext") + " -extensions e -out " +
       q(keys.cert.string()) + " >/dev/null 2>&1";
   REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
@@ -111,7 +115,8 @@ inline constexpr const char* kSignerExtensions =
     "basicConstraints = critical, CA:false\nkeyUsage = critical, digitalSignature, nonRepudiation";
 
 inline KeyPair rsa1024Certificate() {
-  return issuedByHamburg("rsa1024", "-algorithm RSA -pkeyopt rsa_keygen_bits:1024", kSignerExtensions);
+  return issuedByHamburg("rsa1024", "-algorithm RSA -pkeyopt rsa_keygen_bits:1024",
+                         kSignerExtensions);
 }
 
 struct Forgery {
@@ -121,14 +126,18 @@ struct Forgery {
 };
 
 inline std::vector<Forgery> forgeries() {
-  const auto portal = [](const std::string& x) { return signWith(participantKeys("psw:02000001"), x); };
+  const auto portal = [](const std::string& x) {
+    return signWith(participantKeys("psw:02000001"), x);
+  };
   return {
       {"unsigned", [](const std::string& x) { return x; }, v1::SIGNATURE_MISSING},
       {"body changed after signing",
        [=](const std::string& x) { return replaced(portal(x), "Ohlsen", "Olsen"); },
        v1::SIGNATURE_INVALID},
       {"SignedInfo changed after signing",
-       [=](const std::string& x) { return replaced(portal(x), "<ds:Reference URI=", "<ds:Reference Id=\"r\" URI="); },
+       [=](const std::string& x) {
+         return replaced(portal(x), "<ds:Reference URI=", "<ds:Reference Id=\"r\" URI=");
+       },
        v1::SIGNATURE_INVALID},
       {"another trusted participant's certificate swapped in",
        [=](const std::string& x) {
@@ -198,22 +207,26 @@ inline std::vector<Forgery> forgeries() {
       {"EC certificate on a 192-bit curve issued by a trusted CA",
        [](const std::string& x) {
          return signWith(issuedByHamburg("p192", "-algorithm EC -pkeyopt ec_paramgen_curve:P-192",
-                                         kSignerExtensions), x);
+                                         kSignerExtensions),
+                         x);
        },
        v1::CERT_UNTRUSTED},
       {"trusted certificate whose keyUsage does not allow signing",
        [](const std::string& x) {
-         return signWith(issuedByHamburg("encipher-only", kRsa2048,
-                                         "basicConstraints = critical, CA:false\nkeyUsage = critical, keyEncipherment"),
-                         x);
+         return signWith(
+             issuedByHamburg(
+                 "encipher-only", kRsa2048,
+                 "basicConstraints = critical, CA:false\nkeyUsage = critical, keyEncipherment"),
+             x);
        },
        v1::CERT_UNTRUSTED},
       {"CA certificate as the signer",
        [](const std::string& x) {
-         return signWith(issuedByHamburg("ca", kRsa2048,
-                                         "basicConstraints = critical, CA:true, pathlen:0\n"
-                                         "keyUsage = critical, keyCertSign, cRLSign, digitalSignature"),
-                         x);
+         return signWith(
+             issuedByHamburg("ca", kRsa2048,
+                             "basicConstraints = critical, CA:true, pathlen:0\n"
+                             "keyUsage = critical, keyCertSign, cRLSign, digitalSignature"),
+             x);
        },
        v1::CERT_UNTRUSTED},
       {"self-signed certificate in KeyInfo",

@@ -15,13 +15,15 @@ namespace {
 
 struct Fixture {
   Fixture()
-      : dispatcher(config, store, clock, [](Session&, const QueuedMessage&) { return true; }, writes),
-        outbox(config, store, clock,
-               [this](Session&, const ReceiptRecord& r) {
-                 receipts_sent.push_back(r.id);
-                 return true;
-               },
-               writes),
+      : dispatcher(
+            config, store, clock, [](Session&, const QueuedMessage&) { return true; }, writes),
+        outbox(
+            config, store, clock,
+            [this](Session&, const ReceiptRecord& r) {
+              receipts_sent.push_back(r.id);
+              return true;
+            },
+            writes),
         acks(AckHandler::Context{dispatcher, outbox, replies, counters}) {}
 
   Session& connect(const std::string& identity, const std::string& participant, v1::Role role) {
@@ -89,7 +91,8 @@ TEST_CASE("an ACK naming neither or both of delivery_id and receipt_id is MALFOR
   CHECK(f.writes.ops.empty());
 }
 
-TEST_CASE("an ACK of a delivery the connection does not hold is an ERROR reply with UNKNOWN_DELIVERY") {
+TEST_CASE(
+    "an ACK of a delivery the connection does not hold is an ERROR reply with UNKNOWN_DELIVERY") {
   Fixture f;
   Session& s = f.connect("b", "hh-gewerbe", v1::BACKEND);
   f.acks.ack(s, Fixture::ack(99, 0));
@@ -120,7 +123,8 @@ TEST_CASE("an ACK of a held delivery settles it as delivered, with no reply") {
   CHECK(f.lastError() == v1::UNKNOWN_DELIVERY);
 }
 
-TEST_CASE("a NACK without a delivery_id is MALFORMED_FRAME, and a NACK of a held delivery refuses it") {
+TEST_CASE(
+    "a NACK without a delivery_id is MALFORMED_FRAME, and a NACK of a held delivery refuses it") {
   Fixture f;
   Session& s = f.connect("b", "hh-gewerbe", v1::BACKEND);
   wire::Frames bare;

@@ -38,7 +38,8 @@ std::shared_ptr<const schema::SchemaRegistry> schemas() {
   static auto r = [] {
     std::vector<std::string> namespaces;
     for (const char* s : {"gewerbe", "meldewesen", "bewohnerparken"}) {
-      for (const char* v : {"1.0", "2.0"}) namespaces.push_back(std::string("urn:xoev-de:ozgbus:") + s + ":" + v);
+      for (const char* v : {"1.0", "2.0"})
+        namespaces.push_back(std::string("urn:xoev-de:ozgbus:") + s + ":" + v);
     }
     namespaces.push_back("urn:xoev-de:ozgbus:by:gewerbe:1.0");
     namespaces.push_back("urn:xoev-de:ozgbus:by:bewohnerparken:1.0");
@@ -56,12 +57,16 @@ std::shared_ptr<const AdapterSet> shipped() {
 
 // Writes one adapter "t" into dir: a single mapping run by t.xsl (= xsl), with `extra` appended
 // to its manifest.
-void writeOneAdapter(const testing::TempDir& dir, const std::string& xsl, const std::string& extra = "") {
+void writeOneAdapter(const testing::TempDir& dir, const std::string& xsl,
+                     const std::string& extra = "") {
   fs::create_directories(dir.path() / "t");
   std::ofstream(dir.path() / "t" / "adapter.toml")
-      << "name = \"t\"\ndescription = \"test\"\nars_prefixes = [\"\"]\npass_through_unmapped = false\n"
-         "[[mappings]]\ninput = \"urn:x\"\nmessage_type = \"1\"\noutput = \"urn:y\"\noutput_type = \"1\"\n"
-         "stylesheet = \"t.xsl\"\n" << extra;
+      << "name = \"t\"\ndescription = \"test\"\nars_prefixes = [\"\"]\npass_through_unmapped = "
+         "false\n"
+         "[[mappings]]\ninput = \"urn:x\"\nmessage_type = \"1\"\noutput = \"urn:y\"\noutput_type = "
+         "\"1\"\n"
+         "stylesheet = \"t.xsl\"\n"
+      << extra;
   std::ofstream(dir.path() / "t" / "t.xsl") << xsl;
 }
 
@@ -84,7 +89,9 @@ const char* kXslHead =
 
 }  // namespace
 
-TEST_CASE("every fixture of every adapter gives its expected output, valid against the receiver's schema") {
+TEST_CASE(
+    "every fixture of every adapter gives its expected output, valid against the receiver's "
+    "schema") {
   auto set = shipped();
   schema::SchemaValidator validator;
   int cases = 0;
@@ -108,14 +115,17 @@ TEST_CASE("every fixture of every adapter gives its expected output, valid again
       auto out = AdapterSet::translate(*mapping, doc->get());
       if (fs::exists(stem + ".error.txt")) {
         std::string expected = testing::readFile(stem + ".error.txt");
-        while (!expected.empty() && (expected.back() == '\n' || expected.back() == ' ')) expected.pop_back();
+        while (!expected.empty() && (expected.back() == '\n' || expected.back() == ' '))
+          expected.pop_back();
         REQUIRE_FALSE(out.ok());
         CHECK(out.rejection().reason == v1::ADAPTER_FAILED);
-        CHECK_MESSAGE(out.rejection().detail.find(expected) != std::string::npos, out.rejection().detail);
+        CHECK_MESSAGE(out.rejection().detail.find(expected) != std::string::npos,
+                      out.rejection().detail);
         continue;
       }
       REQUIRE_MESSAGE(out.ok(), out.rejection().toString());
-      CHECK(canonical(dsig::serialize(out->get())) == canonical(testing::readFile(stem + ".out.xml")));
+      CHECK(canonical(dsig::serialize(out->get())) ==
+            canonical(testing::readFile(stem + ".out.xml")));
       const auto invalid = validator.validate(schemas(), out->get());
       CHECK_MESSAGE(!invalid, (invalid ? invalid->toString() : ""));
       auto out_header = xoev::readHeader(out->get());
@@ -145,19 +155,25 @@ TEST_CASE("manifest errors name the file and the key") {
     REQUIRE_FALSE(set.ok());
     return set.rejection().detail;
   };
-  const std::string head = "description = \"d\"\nars_prefixes = [\"02\"]\npass_through_unmapped = false\n";
-  CHECK(load("name = \"y\"\n" + head).find("adapter.toml: name must equal the folder name 'x'") != std::string::npos);
+  const std::string head =
+      "description = \"d\"\nars_prefixes = [\"02\"]\npass_through_unmapped = false\n";
+  CHECK(load("name = \"y\"\n" + head).find("adapter.toml: name must equal the folder name 'x'") !=
+        std::string::npos);
   CHECK(load("name = \"x\"\n" + head + "[[mappings]]\ninput = \"urn:a\"\noutput = \"urn:b\"\n")
             .find("mappings[0].message_type is required") != std::string::npos);
-  CHECK(load("name = \"x\"\n" + head + "[[mappings]]\ninput = \"urn:a\"\nmessage_type = \"1\"\noutput = \"urn:b\"\n"
+  CHECK(load("name = \"x\"\n" + head +
+             "[[mappings]]\ninput = \"urn:a\"\nmessage_type = \"1\"\noutput = \"urn:b\"\n"
              "output_type = \"1\"\nstylesheet = \"gone.xsl\"\n")
             .find("mappings[0].stylesheet 'gone.xsl' does not exist") != std::string::npos);
-  CHECK(load("name = \"x\"\ndescription = \"d\"\nars_prefixes = [\"0a\"]\npass_through_unmapped = false\n")
+  CHECK(load("name = \"x\"\ndescription = \"d\"\nars_prefixes = [\"0a\"]\npass_through_unmapped = "
+             "false\n")
             .find("ars_prefixes must hold strings of up to 12 digits") != std::string::npos);
-  CHECK(load("name = \"x\"\n" + head + "[[mappings]]\ninput = \"urn:a\"\nmessage_type = \"1\"\noutput = \"urn:b\"\n"
+  CHECK(load("name = \"x\"\n" + head +
+             "[[mappings]]\ninput = \"urn:a\"\nmessage_type = \"1\"\noutput = \"urn:b\"\n"
              "output_type = \"1\"\n")
             .find("mappings[0].stylesheet is required") != std::string::npos);
-  CHECK(load("name = \"x\"\n" + head + "[[mappings]]\n").find(dir.path().string()) != std::string::npos);
+  CHECK(load("name = \"x\"\n" + head + "[[mappings]]\n").find(dir.path().string()) !=
+        std::string::npos);
 }
 
 TEST_CASE("a stylesheet that is not XSLT or imports another file is refused at load") {
@@ -177,10 +193,13 @@ TEST_CASE("a stylesheet may not read files or the network nor write anything") {
   testing::TempDir dir;
   testing::Listener listener;
   const std::string url = "http://127.0.0.1:" + std::to_string(listener.port()) + "/x.xml";
-  for (const std::string& body : std::vector<std::string>{
-        "<xsl:template match=\"/\"><r><xsl:copy-of select=\"document('/etc/hostname')\"/></r></xsl:template>",
-        "<xsl:template match=\"/\"><r><xsl:copy-of select=\"document('" + url + "')\"/></r></xsl:template>",
-        std::string("<xsl:template match=\"/\"><r><xsl:copy-of select=\"document('')\"/></r></xsl:template>")}) {
+  for (const std::string& body :
+       std::vector<std::string>{"<xsl:template match=\"/\"><r><xsl:copy-of "
+                                "select=\"document('/etc/hostname')\"/></r></xsl:template>",
+                                "<xsl:template match=\"/\"><r><xsl:copy-of select=\"document('" +
+                                    url + "')\"/></r></xsl:template>",
+                                std::string("<xsl:template match=\"/\"><r><xsl:copy-of "
+                                            "select=\"document('')\"/></r></xsl:template>")}) {
     CAPTURE(body);
     auto set = oneAdapter(dir, kXslHead + body + "</xsl:stylesheet>");
     auto out = run(*set, "<a/>");
@@ -189,27 +208,33 @@ TEST_CASE("a stylesheet may not read files or the network nor write anything") {
   }
   CHECK_FALSE(listener.contacted());
   const fs::path written = dir.path() / "written.xml";
-  auto set = oneAdapter(dir, std::string(R"(<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform")"
-                                         R"( xmlns:exsl="http://exslt.org/common" extension-element-prefixes="exsl">)") +
-                                 "<xsl:template match=\"/\"><exsl:document href=\"" + written.string() +
-                                 "\"><x/></exsl:document><r/></xsl:template></xsl:stylesheet>");
+  auto set = oneAdapter(
+      dir, std::string(
+               R"(<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform")"
+               R"( xmlns:exsl="http://exslt.org/common" extension-element-prefixes="exsl">)") +
+               "<xsl:template match=\"/\"><exsl:document href=\"" + written.string() +
+               "\"><x/></exsl:document><r/></xsl:template></xsl:stylesheet>");
   (void)run(*set, "<a/>");
   CHECK_FALSE(fs::exists(written));
 }
 
-TEST_CASE("xsl:message terminate refuses the message with the stylesheet's text and parameters arrive as strings") {
+TEST_CASE(
+    "xsl:message terminate refuses the message with the stylesheet's text and parameters arrive as "
+    "strings") {
   testing::TempDir dir;
-  auto set = oneAdapter(dir, std::string(kXslHead) +
-                                 "<xsl:template match=\"/\"><xsl:message terminate=\"yes\">code 04 has no "
-                                 "equivalent</xsl:message></xsl:template></xsl:stylesheet>");
+  auto set =
+      oneAdapter(dir, std::string(kXslHead) +
+                          "<xsl:template match=\"/\"><xsl:message terminate=\"yes\">code 04 has no "
+                          "equivalent</xsl:message></xsl:template></xsl:stylesheet>");
   auto out = run(*set, "<a/>");
   REQUIRE_FALSE(out.ok());
   CHECK(out.rejection().detail.find("code 04 has no equivalent") != std::string::npos);
 
   testing::TempDir dir2;
   writeOneAdapter(dir2,
-                  std::string(kXslHead) + "<xsl:param name=\"stelle\"/><xsl:template match=\"/\"><r><xsl:value-of "
-                                          "select=\"$stelle\"/></r></xsl:template></xsl:stylesheet>",
+                  std::string(kXslHead) +
+                      "<xsl:param name=\"stelle\"/><xsl:template match=\"/\"><r><xsl:value-of "
+                      "select=\"$stelle\"/></r></xsl:template></xsl:stylesheet>",
                   "[mappings.parameters]\nstelle = \"Bezirksamt 'Mitte' \\\"A\\\"\"\n");
   auto set2 = AdapterSet::load({dir2.path()});
   REQUIRE(set2.ok());
@@ -223,7 +248,8 @@ TEST_CASE("meldewesen 1.0 -> 2.0 splits strasseUndHausnummer or refuses it, nami
   const broker::CompiledMapping* mapping =
       set->forReader("020000000000")->find("urn:xoev-de:ozgbus:meldewesen:1.0", "0200");
   REQUIRE(mapping != nullptr);
-  const std::string kiel = testing::readFile(kSource / "tests/fixtures/messages/meldewesen/1.0/valid-anmeldung-kiel.xml");
+  const std::string kiel = testing::readFile(
+      kSource / "tests/fixtures/messages/meldewesen/1.0/valid-anmeldung-kiel.xml");
   const std::string before = "<meld:strasseUndHausnummer>Holtenauer Straße 112<";
   REQUIRE(kiel.find(before) != std::string::npos);
   const auto translate = [&](const std::string& street) {
@@ -246,7 +272,8 @@ TEST_CASE("meldewesen 1.0 -> 2.0 splits strasseUndHausnummer or refuses it, nami
     REQUIRE(at != std::string::npos);
     const auto field = [&](const std::string& name) {
       const auto open = s.find("<bdt:" + name + ">", at);
-      if (open == std::string::npos || open > s.find("</meld:anschrift>", at)) return std::string("-");
+      if (open == std::string::npos || open > s.find("</meld:anschrift>", at))
+        return std::string("-");
       const auto from = open + name.size() + 6;
       return s.substr(from, s.find('<', from) - from);
     };
@@ -262,27 +289,33 @@ TEST_CASE("meldewesen 1.0 -> 2.0 splits strasseUndHausnummer or refuses it, nami
   // The limits of the common case, which checks in place what the general way refuses.
   CHECK(split("Hauptstraße 1234") == "Hauptstraße|1234|-");
   CHECK(split("Hauptstraße 12abcdefghij") == "Hauptstraße|12|abcdefghij");
-  for (const char* refused : {"Am Sandtorkai", "12", "Hauptstraße 0", "Hauptstraße 12345", "Hauptstraße 12 abcdefghijk",
-                              "Hauptstraße 12abcdefghijk", "Hauptstraße 012", "Hauptstraße 12_a"}) {
+  for (const char* refused :
+       {"Am Sandtorkai", "12", "Hauptstraße 0", "Hauptstraße 12345", "Hauptstraße 12 abcdefghijk",
+        "Hauptstraße 12abcdefghijk", "Hauptstraße 012", "Hauptstraße 12_a"}) {
     auto out = translate(refused);
     REQUIRE_FALSE(out.ok());
     CHECK(out.rejection().reason == v1::ADAPTER_FAILED);
-    CHECK_MESSAGE(out.rejection().detail.find(std::string("\"") + refused + "\" (neueWohnung) does not split") !=
-                      std::string::npos,
-                  out.rejection().detail);
+    CHECK_MESSAGE(
+        out.rejection().detail.find(std::string("\"") + refused +
+                                    "\" (neueWohnung) does not split") != std::string::npos,
+        out.rejection().detail);
   }
   // The refusal names the dwelling it comes from (taken from the context node, not a parameter).
   std::string doc = kiel;
-  doc.replace(doc.find("Fleischhauerstraße 45a"), std::string("Fleischhauerstraße 45a").size(), "Am Sandtorkai");
+  doc.replace(doc.find("Fleischhauerstraße 45a"), std::string("Fleischhauerstraße 45a").size(),
+              "Am Sandtorkai");
   auto parsed = xml::parseSecure(doc, {});
   REQUIRE(parsed.ok());
   auto out = AdapterSet::translate(*mapping, parsed->get());
   REQUIRE_FALSE(out.ok());
-  CHECK_MESSAGE(out.rejection().detail.find("\"Am Sandtorkai\" (bisherigeWohnung) does not split") != std::string::npos,
+  CHECK_MESSAGE(out.rejection().detail.find(
+                    "\"Am Sandtorkai\" (bisherigeWohnung) does not split") != std::string::npos,
                 out.rejection().detail);
 }
 
-TEST_CASE("meldewesen 1.0 -> 2.0 refuses a wrong root and a person element 1.0 does not have, naming them") {
+TEST_CASE(
+    "meldewesen 1.0 -> 2.0 refuses a wrong root and a person element 1.0 does not have, naming "
+    "them") {
   const auto set = shipped();
   const broker::CompiledMapping* mapping =
       set->forReader("020000000000")->find("urn:xoev-de:ozgbus:meldewesen:1.0", "0200");
@@ -296,16 +329,20 @@ TEST_CASE("meldewesen 1.0 -> 2.0 refuses a wrong root and a person element 1.0 d
     return out.rejection().detail;
   };
   // A root that another template of the stylesheet matches is refused all the same.
-  CHECK_MESSAGE(refusal(R"(<in:bisherigeWohnung xmlns:in="urn:xoev-de:ozgbus:meldewesen:1.0"/>)")
-                        .find("root element {urn:xoev-de:ozgbus:meldewesen:1.0}bisherigeWohnung is not "
-                              "meldewesen.anmeldung.0200") != std::string::npos,
-                "");
-  std::string kiel = testing::readFile(kSource / "tests/fixtures/messages/meldewesen/1.0/valid-anmeldung-kiel.xml");
+  CHECK_MESSAGE(
+      refusal(R"(<in:bisherigeWohnung xmlns:in="urn:xoev-de:ozgbus:meldewesen:1.0"/>)")
+              .find("root element {urn:xoev-de:ozgbus:meldewesen:1.0}bisherigeWohnung is not "
+                    "meldewesen.anmeldung.0200") != std::string::npos,
+      "");
+  std::string kiel = testing::readFile(
+      kSource / "tests/fixtures/messages/meldewesen/1.0/valid-anmeldung-kiel.xml");
   const std::string ort = "<meld:geburtsort>Husum</meld:geburtsort>";
   REQUIRE(kiel.find(ort) != std::string::npos);
   kiel.replace(kiel.find(ort), ort.size(), ort + "<meld:beruf>Lotse</meld:beruf>");
   const std::string detail = refusal(kiel);
-  CHECK_MESSAGE(detail.find("person/{urn:xoev-de:ozgbus:meldewesen:1.0}beruf is not an element of PersonType") !=
-                    std::string::npos,
-                detail);
+  CHECK_MESSAGE(
+      detail.find(
+          "person/{urn:xoev-de:ozgbus:meldewesen:1.0}beruf is not an element of PersonType") !=
+          std::string::npos,
+      detail);
 }

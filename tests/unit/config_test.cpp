@@ -70,23 +70,30 @@ TEST_CASE("errors name the file and key") {
 
   auto secure = parseConfig("", "x.toml");
   CHECK(secure.rejection().detail ==
-        "x.toml: broker.curve_secret_key_file is required (or insecure = true, for local development only)");
+        "x.toml: broker.curve_secret_key_file is required (or insecure = true, for local "
+        "development only)");
 
-  auto participant = parseConfig(kDev + "[[participants]]\nid = \"p\"\nrole = \"king\"\n", "x.toml");
-  CHECK(participant.rejection().detail == "x.toml: participants[0].role must be portal, backend, peer or observer");
-  auto twice = parseConfig(kDev + "[[participants]]\nid = \"a\"\nrole = \"portal\"\ncertificate_subject = \"CN=x\"\n"
-                                  "[[participants]]\nid = \"b\"\nrole = \"portal\"\ncertificate_subject = \"CN=x\"\n",
-                           "x.toml");
+  auto participant =
+      parseConfig(kDev + "[[participants]]\nid = \"p\"\nrole = \"king\"\n", "x.toml");
+  CHECK(participant.rejection().detail ==
+        "x.toml: participants[0].role must be portal, backend, peer or observer");
+  auto twice = parseConfig(
+      kDev +
+          "[[participants]]\nid = \"a\"\nrole = \"portal\"\ncertificate_subject = \"CN=x\"\n"
+          "[[participants]]\nid = \"b\"\nrole = \"portal\"\ncertificate_subject = \"CN=x\"\n",
+      "x.toml");
   REQUIRE_FALSE(twice.ok());
   CHECK(twice.rejection().detail ==
-        "x.toml: participants[1].certificate_subject is also a's: a certificate must name one participant");
+        "x.toml: participants[1].certificate_subject is also a's: a certificate must name one "
+        "participant");
 
   auto syntax = parseConfig("[broker\n", "x.toml");
   REQUIRE_FALSE(syntax.ok());
   CHECK(syntax.rejection().detail.rfind("x.toml:1:", 0) == 0);
 }
 
-TEST_CASE("an unknown key or table is an error naming the file, the line and the closest known key") {
+TEST_CASE(
+    "an unknown key or table is an error naming the file, the line and the closest known key") {
   auto key = parseConfig(kDev + "[delivery]\nack_timout_ms = 5000\n", "x.toml");
   REQUIRE_FALSE(key.ok());
   CHECK(key.rejection().detail ==
@@ -96,8 +103,10 @@ TEST_CASE("an unknown key or table is an error naming the file, the line and the
   CHECK(table.rejection().detail == "x.toml:3: unknown table 'stroe' (did you mean 'store'?)");
   auto broker = parseConfig("[broker]\ninsecure = true\nworkerz = 2\n", "x.toml");
   REQUIRE_FALSE(broker.ok());
-  CHECK(broker.rejection().detail == "x.toml:3: unknown key 'workerz' in [broker] (did you mean 'workers'?)");
-  auto route = parseConfig(kDev + "[[routes]]\nars_prefix = \"02\"\ndestinaton = \"q\"\n", "x.toml");
+  CHECK(broker.rejection().detail ==
+        "x.toml:3: unknown key 'workerz' in [broker] (did you mean 'workers'?)");
+  auto route =
+      parseConfig(kDev + "[[routes]]\nars_prefix = \"02\"\ndestinaton = \"q\"\n", "x.toml");
   REQUIRE_FALSE(route.ok());
   CHECK(route.rejection().detail ==
         "x.toml:5: unknown key 'destinaton' in [[routes]] (did you mean 'destination'?)");

@@ -16,13 +16,17 @@ using namespace ozgbus::broker;
 
 namespace {
 
-bool ready(std::future<AdminAnswer>& f) { return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready; }
+bool ready(std::future<AdminAnswer>& f) {
+  return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
 
 struct Fixture {
   Fixture()
-      : dispatcher(delivery, store, clock, [](Session&, const QueuedMessage&) { return true; }, commits),
-        admin(store, commits, dispatcher, [this](Message m) { submitted.push_back(std::move(m)); }, counters,
-              clock) {
+      : dispatcher(
+            delivery, store, clock, [](Session&, const QueuedMessage&) { return true; }, commits),
+        admin(
+            store, commits, dispatcher, [this](Message m) { submitted.push_back(std::move(m)); },
+            counters, clock) {
     StoredMessage dead;
     dead.message.id = 5;
     dead.message.uuid = "u5";
@@ -93,7 +97,8 @@ TEST_CASE("a discard queues a DiscardOp and is answered 200 once its commit carr
   CHECK(f.deadIn("hh") == 0);
 }
 
-TEST_CASE("a replay submits the original with origin FromReplay and is answered 200 once committed") {
+TEST_CASE(
+    "a replay submits the original with origin FromReplay and is answered 200 once committed") {
   Fixture f;
   f.clock.advance(std::chrono::seconds(5));
   auto answer = f.ask(AdminRequest::Kind::kReplay, 5);

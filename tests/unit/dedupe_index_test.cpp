@@ -38,7 +38,8 @@ TEST_CASE("grows past its first table without losing entries") {
   for (std::uint64_t i = 1; i <= 100000; ++i) d.insert(DedupeIndex::hashOf(std::to_string(i)), i);
   CHECK(d.size() == 100000);
   for (std::uint64_t i = 1; i <= 100000; i += 997) {
-    CHECK(d.find(DedupeIndex::hashOf(std::to_string(i)), [&](std::uint64_t id) { return id == i; }) == i);
+    CHECK(d.find(DedupeIndex::hashOf(std::to_string(i)),
+                 [&](std::uint64_t id) { return id == i; }) == i);
   }
   CHECK(d.find(DedupeIndex::hashOf("absent"), [](std::uint64_t) { return true; }) == 0);
 }
@@ -47,6 +48,7 @@ TEST_CASE("the key is the UUID in any letter case; candidates lists every id und
   DedupeIndex d;
   d.insert(DedupeIndex::hashOf("0B7C4A2E-5D1F-4E8A-9C3B-6F2D8E1A7B40"), 5);
   d.insert(DedupeIndex::hashOf("0b7c4a2e-5d1f-4e8a-9c3b-6f2d8e1a7b40"), 9);  // another author's
-  CHECK(d.candidates(DedupeIndex::hashOf("0b7c4a2e-5d1f-4e8a-9c3b-6f2D8E1A7B40")) == std::vector<std::uint64_t>{5, 9});
+  CHECK(d.candidates(DedupeIndex::hashOf("0b7c4a2e-5d1f-4e8a-9c3b-6f2D8E1A7B40")) ==
+        std::vector<std::uint64_t>{5, 9});
   CHECK(d.candidates(DedupeIndex::hashOf("1b7c4a2e-5d1f-4e8a-9c3b-6f2d8e1a7b40")).empty());
 }

@@ -105,7 +105,9 @@ std::uint64_t idOf(const StoreOp& op) {
 
 }  // namespace
 
-TEST_CASE("operations enqueued while a commit runs go into the next batches in order, at most batch_max each") {
+TEST_CASE(
+    "operations enqueued while a commit runs go into the next batches in order, at most batch_max "
+    "each") {
   FakeStore store;
   Outcomes done;
   store.hold();

@@ -2,7 +2,6 @@
 
 #include <doctest/doctest.h>
 
-
 #include "core/xml/secure_parser.h"
 #include "tests/support/files.h"
 
@@ -43,7 +42,8 @@ TEST_CASE("readHeader reads every field of a fixture") {
 
 TEST_CASE("readHeader reads the header of a real XWasser message") {
   const std::string xml = testing::readFile(
-      std::string(OZGBUS_SOURCE_DIR) + "/tests/fixtures/real-world/xwasser-1.0.0/messages/quality_report_minimal.xml");
+      std::string(OZGBUS_SOURCE_DIR) +
+      "/tests/fixtures/real-world/xwasser-1.0.0/messages/quality_report_minimal.xml");
   auto h = headerOf(xml);
   REQUIRE(h.ok());
   CHECK(h->message_uuid == "693c64d6-456f-4d14-abe7-fe9681c74aae");
@@ -67,7 +67,8 @@ TEST_CASE("readHeader: missing header and missing fields are named") {
   CHECK(none.rejection().detail.find("nachrichtenkopf.g2g") != std::string::npos);
 
   std::string xml = kMinimal;
-  xml.replace(xml.find("<leser>"), std::string("<leser><kennung>psw:11113110</kennung></leser>").size(), "");
+  xml.replace(xml.find("<leser>"),
+              std::string("<leser><kennung>psw:11113110</kennung></leser>").size(), "");
   auto h = headerOf(xml);
   REQUIRE_FALSE(h.ok());
   CHECK(h.rejection().reason == v1::HEADER_INVALID);

@@ -58,12 +58,14 @@ wire::Frames hello(const std::string& participant, v1::Role role, std::uint32_t 
 struct Fixture {
   explicit Fixture(BrokerConfig c = insecureConfig())
       : runtime(std::move(*Runtime::load(std::move(c)))),
-        dispatcher(runtime->config().delivery, store, clock, [](Session&, const QueuedMessage&) { return true; },
-                   writes),
+        dispatcher(
+            runtime->config().delivery, store, clock,
+            [](Session&, const QueuedMessage&) { return true; }, writes),
         handler(HelloHandler::Context{*runtime, sessions, dispatcher, replies, counters, clock,
                                       [this](const std::string& identity) {
                                         // As the router loop's dropSession: the old session goes.
-                                        closed.emplace_back(identity, sessions.at(identity).session_id);
+                                        closed.emplace_back(identity,
+                                                            sessions.at(identity).session_id);
                                         dispatcher.detach(sessions.at(identity), false);
                                         sessions.erase(identity);
                                       }}) {}
@@ -88,7 +90,8 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("HELLO makes a session with its credit capped and answers WELCOME with the session settings") {
+TEST_CASE(
+    "HELLO makes a session with its credit capped and answers WELCOME with the session settings") {
   Fixture f;
   f.handler.handle("conn-1", "", "", hello("hh-gewerbe", v1::BACKEND, 5000));
   REQUIRE(f.sessions.count("conn-1") == 1);
@@ -132,7 +135,8 @@ TEST_CASE("HELLO without participant_id or without a role is MALFORMED_FRAME") {
   CHECK(f.counters.errors == 3);
 }
 
-TEST_CASE("a second HELLO on the same connection closes the open session before the new one is made") {
+TEST_CASE(
+    "a second HELLO on the same connection closes the open session before the new one is made") {
   Fixture f;
   f.handler.handle("conn-1", "", "", hello("hh-gewerbe", v1::BACKEND, 5));
   const std::string first = f.sessions.at("conn-1").session_id;
@@ -177,7 +181,8 @@ TEST_CASE("with CURVE, HELLO in a role the participant is not registered for is 
 
 TEST_CASE("with CURVE, a back-end asking for a queue it may not read is NOT_AUTHORIZED") {
   Fixture f(secureConfig());
-  f.handler.handle("conn-1", "hh-gewerbe", kBackendKey, hello("hh-gewerbe", v1::BACKEND, 5, {"hh", "bw"}));
+  f.handler.handle("conn-1", "hh-gewerbe", kBackendKey,
+                   hello("hh-gewerbe", v1::BACKEND, 5, {"hh", "bw"}));
   CHECK(f.errorReason() == v1::NOT_AUTHORIZED);
   CHECK(f.replies.last().envelope.error().detail().find("'bw'") != std::string::npos);
   CHECK(f.sessions.empty());
@@ -189,7 +194,8 @@ TEST_CASE("with CURVE, a back-end asking for no queue gets the queues the regist
   f.handler.handle("conn-1", "hh-gewerbe", kBackendKey, hello("hh-gewerbe", v1::BACKEND, 5));
   REQUIRE(f.sessions.count("conn-1") == 1);
   CHECK(f.sessions.at("conn-1").queues == std::vector<std::string>{"hh", "hh-archiv"});
-  f.handler.handle("conn-2", "hh-gewerbe", kBackendKey, hello("hh-gewerbe", v1::BACKEND, 5, {"hh-archiv"}));
+  f.handler.handle("conn-2", "hh-gewerbe", kBackendKey,
+                   hello("hh-gewerbe", v1::BACKEND, 5, {"hh-archiv"}));
   REQUIRE(f.sessions.count("conn-2") == 1);
   CHECK(f.sessions.at("conn-2").queues == std::vector<std::string>{"hh-archiv"});
   CHECK(f.counters.errors == 0);

@@ -17,17 +17,20 @@ struct Fixture {
   Fixture()
       : limiter(SubmitLimits{1000, 1000, 1}),  // one submission in progress per connection
         rejections(counters, nullptr, clock),
-        dispatcher(delivery, store, clock, [](Session&, const QueuedMessage&) { return true; }, writes),
-        outbox(delivery, store, clock,
-               [this](Session&, const ReceiptRecord& r) {
-                 receipts_sent.push_back(r.id);
-                 return true;
-               },
-               writes),
-        dead_letters(store, writes, dispatcher, [](Message) {}, counters, clock),
+        dispatcher(
+            delivery, store, clock, [](Session&, const QueuedMessage&) { return true; }, writes),
+        outbox(
+            delivery, store, clock,
+            [this](Session&, const ReceiptRecord& r) {
+              receipts_sent.push_back(r.id);
+              return true;
+            },
+            writes),
+        dead_letters(
+            store, writes, dispatcher, [](Message) {}, counters, clock),
         retention(store_config, clock, writes),
-        handler(OutcomeHandler::Context{replies, limiter, rejections, counters, dispatcher, outbox, dead_letters,
-                                        retention, nullptr, in_pipeline, clock}) {}
+        handler(OutcomeHandler::Context{replies, limiter, rejections, counters, dispatcher, outbox,
+                                        dead_letters, retention, nullptr, in_pipeline, clock}) {}
 
   // A commit with one insert of a message from connection "conn" (request 12) for queue hh.
   static CommitOutcome insert(std::uint64_t id) {
@@ -72,10 +75,12 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("a refusal of a connection's message answers SUBMIT_RESULT not accepted with the reason") {
+TEST_CASE(
+    "a refusal of a connection's message answers SUBMIT_RESULT not accepted with the reason") {
   Fixture f;
   REQUIRE_FALSE(f.limiter.admit("psw:02000001", "conn", f.clock.steady()));
-  Refusal r{FromConnection{"conn", 12}, "u1", reject(v1::NO_ROUTE, "no rule for ars:11"), "psw:02000001"};
+  Refusal r{FromConnection{"conn", 12}, "u1", reject(v1::NO_ROUTE, "no rule for ars:11"),
+            "psw:02000001"};
   f.handler.refused(r);
   const auto& result = f.answer();
   CHECK_FALSE(result.accepted());
@@ -89,7 +94,8 @@ TEST_CASE("a refusal of a connection's message answers SUBMIT_RESULT not accepte
   CHECK_FALSE(f.limiter.admit("psw:02000001", "conn", f.clock.steady()));
 }
 
-TEST_CASE("a committed insert answers ACCEPTED with its destination and is handed to the dispatcher") {
+TEST_CASE(
+    "a committed insert answers ACCEPTED with its destination and is handed to the dispatcher") {
   Fixture f;
   CommitOutcome c = Fixture::insert(1);
   f.handler.committed(c);

@@ -9,7 +9,8 @@ using namespace ozgbus::broker;
 
 namespace {
 
-Participant participant(const std::string& id, v1::Role role, const std::string& key, const std::string& subject) {
+Participant participant(const std::string& id, v1::Role role, const std::string& key,
+                        const std::string& subject) {
   Participant p;
   p.id = id;
   p.role = role;
@@ -19,7 +20,8 @@ Participant participant(const std::string& id, v1::Role role, const std::string&
 }
 
 ParticipantRegistry registry() {
-  Participant backend = participant("hh-gewerbe", v1::BACKEND, "backend-key-00000000000000000000000000000", "");
+  Participant backend =
+      participant("hh-gewerbe", v1::BACKEND, "backend-key-00000000000000000000000000000", "");
   backend.queues = {"hh", "hh-archiv"};
   return ParticipantRegistry({
       participant("psw:02000001", v1::PORTAL, "portal-key-000000000000000000000000000001",
@@ -32,7 +34,8 @@ ParticipantRegistry registry() {
 
 }  // namespace
 
-TEST_CASE("the participant registry finds one participant by id, CURVE key and certificate subject") {
+TEST_CASE(
+    "the participant registry finds one participant by id, CURVE key and certificate subject") {
   const ParticipantRegistry r = registry();
   CHECK(r.size() == 3);
   const Participant* by_id = r.byId("psw:02000001");

@@ -32,7 +32,8 @@ BrokerConfig baseConfig() {
 }
 
 struct Fixture {
-  explicit Fixture(BrokerConfig c = baseConfig()) : runtime(std::move(*Runtime::load(std::move(c)))) {}
+  explicit Fixture(BrokerConfig c = baseConfig())
+      : runtime(std::move(*Runtime::load(std::move(c)))) {}
   StageContext context() { return {*runtime, commits, clock}; }
   Result<Pipeline> build(const std::vector<std::string>& stages) {
     return StageRegistry::builtin().build(stages, context());
@@ -98,15 +99,17 @@ TEST_CASE("a refused message never reaches the store") {
 TEST_CASE("stage lists are checked when the pipeline is built") {
   Fixture f;
   CHECK(refusal(f.build({"parse", "sing", "persist"}))
-            .find("unknown stage \"sing\" (known: adapt, header, parse, persist, route, sign, validate, verify)") !=
+            .find("unknown stage \"sing\" (known: adapt, header, parse, persist, route, sign, "
+                  "validate, verify)") != std::string::npos);
+  CHECK(refusal(f.build({"route", "persist"}))
+            .find("must start with \"parse\" and end with \"persist\"") != std::string::npos);
+  CHECK(refusal(f.build({"parse", "route"})).find("must start with \"parse\"") !=
         std::string::npos);
-  CHECK(refusal(f.build({"route", "persist"})).find("must start with \"parse\" and end with \"persist\"") !=
-        std::string::npos);
-  CHECK(refusal(f.build({"parse", "route"})).find("must start with \"parse\"") != std::string::npos);
   CHECK(refusal(f.build({"parse", "route", "header", "persist"})) ==
         "x.toml: pipeline.stages: \"route\" needs \"header\" before it (it routes by the reader)");
   CHECK(refusal(f.build({"parse", "header", "persist"})) ==
-        "x.toml: pipeline.stages: \"persist\" needs \"route\" before it (a message is stored in its destination's "
+        "x.toml: pipeline.stages: \"persist\" needs \"route\" before it (a message is stored in "
+        "its destination's "
         "queue)");
 }
 
@@ -116,16 +119,16 @@ TEST_CASE("each stage's factory names the setting it misses") {
         "x.toml: schemas needs catalogs and namespaces when pipeline.stages has \"validate\"");
   CHECK(refusal(f.build({"parse", "verify", "header", "route", "persist"})) ==
         "x.toml: signatures.trust is required when pipeline.stages has \"verify\"");
-  CHECK(refusal(f.build({"parse", "header", "route", "sign", "persist"})).find("signatures.broker_key") !=
-        std::string::npos);
+  CHECK(refusal(f.build({"parse", "header", "route", "sign", "persist"}))
+            .find("signatures.broker_key") != std::string::npos);
   CHECK(refusal(f.build({"parse", "header", "route", "adapt", "persist"})) ==
         "x.toml: adapters.folders is required when pipeline.stages has \"adapt\"");
 
   BrokerConfig with_trust = baseConfig();
   with_trust.signatures.trust = {std::string(OZGBUS_TEST_PKI) + "/ca"};
   Fixture g(with_trust);
-  CHECK(refusal(g.build({"parse", "header", "verify", "route", "persist"})).find("\"verify\" needs \"header\" after it") !=
-        std::string::npos);
+  CHECK(refusal(g.build({"parse", "header", "verify", "route", "persist"}))
+            .find("\"verify\" needs \"header\" after it") != std::string::npos);
   testing::TempDir adapters;  // the pass-through adapter alone: no output needs a schema
   std::filesystem::create_directories(adapters.path() / "default");
   std::filesystem::copy_file(std::string(OZGBUS_SOURCE_DIR) + "/adapters/default/adapter.toml",

@@ -8,12 +8,14 @@ using ozgbus::xml::prescan;
 using ozgbus::xml::XmlLimits;
 
 TEST_CASE("prescan passes an ordinary document") {
-  CHECK_FALSE(prescan(R"(<?xml version="1.0"?><a x="1"><!-- c <b> --><b/><![CDATA[<c>]]></a>)", {}));
+  CHECK_FALSE(
+      prescan(R"(<?xml version="1.0"?><a x="1"><!-- c <b> --><b/><![CDATA[<c>]]></a>)", {}));
 }
 
 TEST_CASE("prescan refuses a DOCTYPE before parsing, naming the line") {
   const std::string bomb =
-      "<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY x \"xxxxxxxx\"><!ENTITY y \"&x;&x;&x;\">]>\n<a>&y;</a>";
+      "<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY x \"xxxxxxxx\"><!ENTITY y "
+      "\"&x;&x;&x;\">]>\n<a>&y;</a>";
   auto r = prescan(bomb, {});
   REQUIRE(r);
   CHECK(r->reason == ozgbus::v1::XML_HOSTILE);

@@ -23,9 +23,16 @@ std::optional<Rejection> validate(const std::string& doc) {
 }
 
 broker::ReceiptRecord record(MessageState outcome, std::string detail = "") {
-  return {7, 3, "psw:02000001", "4dd1b60e-0e53-4e28-a70d-d0a67586c828", outcome,
+  return {7,
+          3,
+          "psw:02000001",
+          "4dd1b60e-0e53-4e28-a70d-d0a67586c828",
+          outcome,
           outcome == MessageState::kDelivered ? v1::REASON_UNSPECIFIED : v1::REJECTED_BY_RECEIVER,
-          std::move(detail), "hh-gewerbeamt", 1764410825004, "0100"};
+          std::move(detail),
+          "hh-gewerbeamt",
+          1764410825004,
+          "0100"};
 }
 
 }  // namespace
@@ -41,20 +48,30 @@ TEST_CASE("a delivered receipt is a valid quittung.annahme.0900 from the back-en
   CHECK(header->message_type == "0900");
   CHECK(header->reader == "psw:02000001");
   CHECK(header->author == "ozgbus:hh-gewerbeamt");
-  CHECK(doc.find("<quit:nachrichtenUUID>4dd1b60e-0e53-4e28-a70d-d0a67586c828<") != std::string::npos);
+  CHECK(doc.find("<quit:nachrichtenUUID>4dd1b60e-0e53-4e28-a70d-d0a67586c828<") !=
+        std::string::npos);
   CHECK(doc.find("2025-11-29T10:07:05.004Z") != std::string::npos);
 }
 
-TEST_CASE("a refusal is a valid quittung.ablehnung.0910 carrying the back-end's reason, escaped and cut to the schema's limit") {
-  auto doc = broker::receiptDocument(record(MessageState::kRejected, "Aktenzeichen <fehlt> & mehr"));
-  { const auto p = validate(doc); CHECK_MESSAGE(!p, (p ? p->toString() : "")); }
+TEST_CASE(
+    "a refusal is a valid quittung.ablehnung.0910 carrying the back-end's reason, escaped and cut "
+    "to the schema's limit") {
+  auto doc =
+      broker::receiptDocument(record(MessageState::kRejected, "Aktenzeichen <fehlt> & mehr"));
+  {
+    const auto p = validate(doc);
+    CHECK_MESSAGE(!p, (p ? p->toString() : ""));
+  }
   CHECK(doc.find("<code>F999</code>") != std::string::npos);
   CHECK(doc.find("Aktenzeichen &lt;fehlt&gt; &amp; mehr") != std::string::npos);
 
   std::string long_detail(1999, 'x');
   long_detail += "ä";  // two bytes across the 2000-byte limit: dropped whole
   doc = broker::receiptDocument(record(MessageState::kRejected, long_detail));
-  { const auto p = validate(doc); CHECK_MESSAGE(!p, (p ? p->toString() : "")); }
+  {
+    const auto p = validate(doc);
+    CHECK_MESSAGE(!p, (p ? p->toString() : ""));
+  }
   CHECK(doc.find(std::string(1999, 'x') + "</quit:beschreibung>") != std::string::npos);
 }
 

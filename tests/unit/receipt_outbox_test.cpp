@@ -23,12 +23,13 @@ DeliveryConfig windowOfTwo() {
 
 struct Fixture {
   Fixture()
-      : outbox(config, store, clock,
-               [this](Session& s, const ReceiptRecord& r) {
-                 sent.emplace_back(s.identity, r.id);
-                 return true;
-               },
-               acks) {}
+      : outbox(
+            config, store, clock,
+            [this](Session& s, const ReceiptRecord& r) {
+              sent.emplace_back(s.identity, r.id);
+              return true;
+            },
+            acks) {}
 
   Session& connect(const std::string& identity, const std::string& participant, v1::Role role) {
     Session s;

@@ -36,7 +36,8 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("retention purges nothing before its first look, then once with the cut-off retain_days ago") {
+TEST_CASE(
+    "retention purges nothing before its first look, then once with the cut-off retain_days ago") {
   Fixture f(2);
   f.retention.tick();
   f.clock.advance(std::chrono::milliseconds(9999));
@@ -90,7 +91,8 @@ TEST_CASE("retention goes on soon where the last step stopped, and waits the int
   CHECK(f.lastPurge().received_before_ms == f.clock.wallMillis() - 2 * kDayMs);
 }
 
-TEST_CASE("retention with a short interval looks first after that interval, fractional days allowed") {
+TEST_CASE(
+    "retention with a short interval looks first after that interval, fractional days allowed") {
   Fixture f(0.5, std::chrono::seconds(2));
   f.clock.advance(std::chrono::milliseconds(1999));
   f.retention.tick();

@@ -45,7 +45,8 @@ TEST_CASE("no match: NO_ROUTE names reader, digits and service") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.rejection().reason == v1::NO_ROUTE);
   CHECK(r.rejection().detail ==
-        "no route for reader 'ars:110000000000' (ARS digits '110000000000'), service '99115001001000'");
+        "no route for reader 'ars:110000000000' (ARS digits '110000000000'), service "
+        "'99115001001000'");
   CHECK_FALSE(kTable.route(header("hh-gewerbeamt")).ok());
 }
 

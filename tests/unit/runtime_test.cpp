@@ -37,23 +37,28 @@ TEST_CASE("a route to a queue no registered back-end may read stops the start, n
   auto r = Runtime::load(routed({backend("hh-gewerbeamt", {"hh-gewerbeamt"})}));
   REQUIRE_FALSE(r.ok());
   CHECK(r.rejection().detail ==
-        "x.toml: routes[1].destination 'sh-kiel': no registered back-end may receive from this queue");
+        "x.toml: routes[1].destination 'sh-kiel': no registered back-end may receive from this "
+        "queue");
   // A back-end's own id is its queue when it names none.
   CHECK(Runtime::load(routed({backend("hh-gewerbeamt", {}), backend("sh-kiel", {})})).ok());
   // Without a registry anyone may say HELLO for any queue: loaded, with a warning.
   CHECK(Runtime::load(routed({})).ok());
 }
 
-TEST_CASE("the runtime reloads the participants from its file and keeps its parts when the file is broken") {
+TEST_CASE(
+    "the runtime reloads the participants from its file and keeps its parts when the file is "
+    "broken") {
   testing::TempDir dir;
   const auto file = dir.path() / "ozgbus.toml";
-  std::ofstream(file) << "[broker]\ninsecure = true\n[[participants]]\nid = \"a\"\nrole = \"portal\"\n";
+  std::ofstream(file)
+      << "[broker]\ninsecure = true\n[[participants]]\nid = \"a\"\nrole = \"portal\"\n";
   auto config = loadConfig(file);
   REQUIRE(config.ok());
   auto r = Runtime::load(std::move(*config));
   REQUIRE(r.ok());
   CHECK((*r)->participants().get()->byId("a") != nullptr);
-  std::ofstream(file) << "[broker]\ninsecure = true\n[[participants]]\nid = \"b\"\nrole = \"portal\"\n";
+  std::ofstream(file)
+      << "[broker]\ninsecure = true\n[[participants]]\nid = \"b\"\nrole = \"portal\"\n";
   CHECK((*r)->reload());
   CHECK((*r)->participants().get()->byId("a") == nullptr);
   CHECK((*r)->participants().get()->byId("b") != nullptr);

@@ -4,7 +4,6 @@
 
 #include <doctest/doctest.h>
 
-
 #include "core/xml/secure_parser.h"
 #include "tests/support/temp_dir.h"
 
@@ -24,7 +23,8 @@ const std::vector<std::string> kOurNamespaces = {
     "urn:xoev-de:ozgbus:quittung:1.0"};
 
 std::shared_ptr<const schema::SchemaRegistry> ours() {
-  static auto registry = schema::SchemaRegistry::load({{kSource / "xsd" / "catalog.xml"}, kOurNamespaces});
+  static auto registry =
+      schema::SchemaRegistry::load({{kSource / "xsd" / "catalog.xml"}, kOurNamespaces});
   REQUIRE(registry.ok());
   return *registry;
 }
@@ -37,13 +37,13 @@ std::optional<Rejection> validate(const std::shared_ptr<const schema::SchemaRegi
   return v.validate(r, doc->get());
 }
 
-
 }  // namespace
 
 TEST_CASE("every fixture validates or fails as its name says") {
   const auto registry = ours();
   int checked = 0;
-  for (const auto& e : fs::recursive_directory_iterator(kSource / "tests" / "fixtures" / "messages")) {
+  for (const auto& e :
+       fs::recursive_directory_iterator(kSource / "tests" / "fixtures" / "messages")) {
     if (e.path().extension() != ".xml") continue;
     const std::string name = e.path().filename().string();
     CAPTURE(e.path().string());
@@ -61,7 +61,10 @@ TEST_CASE("every fixture validates or fails as its name says") {
 }
 
 TEST_CASE("SCHEMA_INVALID names line, element path and message") {
-  auto r = validate(ours(), testing::readFile(kSource / "tests/fixtures/messages/gewerbe/2.0/invalid-missing-wirtschaftszweig.xml"));
+  auto r = validate(
+      ours(),
+      testing::readFile(
+          kSource / "tests/fixtures/messages/gewerbe/2.0/invalid-missing-wirtschaftszweig.xml"));
   REQUIRE(r);
   CHECK(r->reason == v1::SCHEMA_INVALID);
   CHECK(r->detail.find("line ") == 0);
@@ -83,17 +86,21 @@ TEST_CASE("xsi:schemaLocation is never followed: not to the network, not to a lo
   std::ofstream(dir.path() / "anything.xsd")
       << R"(<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:xoev-de:ozgbus:gewerbe:1.0">)"
       << R"(<xs:element name="gewerbe.anmeldung.0100"><xs:complexType><xs:sequence><xs:any processContents="skip" minOccurs="0" maxOccurs="unbounded"/></xs:sequence><xs:anyAttribute processContents="skip"/></xs:complexType></xs:element></xs:schema>)";
-  std::string doc = testing::readFile(kSource / "tests/fixtures/messages/gewerbe/1.0/invalid-missing-rechtsform.xml");
-  const std::string hint = " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"urn:xoev-de:ozgbus:gewerbe:1.0 http://127.0.0.1:" +
-                           std::to_string(listener.port()) + "/evil.xsd urn:xoev-de:ozgbus:gewerbe:1.0 file://" +
-                           (dir.path() / "anything.xsd").string() + "\"";
+  std::string doc = testing::readFile(
+      kSource / "tests/fixtures/messages/gewerbe/1.0/invalid-missing-rechtsform.xml");
+  const std::string hint =
+      " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+      "xsi:schemaLocation=\"urn:xoev-de:ozgbus:gewerbe:1.0 http://127.0.0.1:" +
+      std::to_string(listener.port()) + "/evil.xsd urn:xoev-de:ozgbus:gewerbe:1.0 file://" +
+      (dir.path() / "anything.xsd").string() + "\"";
   doc.insert(doc.find("xmlns:gew="), hint + " ");
   auto r = validate(ours(), doc);
   REQUIRE(r);
   CHECK(r->reason == v1::SCHEMA_INVALID);
   CHECK_FALSE(listener.contacted());
 
-  auto network = testing::readFile(kSource / "tests/fixtures/messages/gewerbe/1.0/valid-schemalocation-network.xml");
+  auto network = testing::readFile(
+      kSource / "tests/fixtures/messages/gewerbe/1.0/valid-schemalocation-network.xml");
   CHECK_FALSE(validate(ours(), network));
 }
 
@@ -105,10 +112,12 @@ TEST_CASE("XWasser 1.0.0: four real samples validate, the two monitoring plans d
     CAPTURE(ok);
     CHECK_FALSE(validate(*registry, testing::readFile(kXWasser / "messages" / ok)));
   }
-  auto order = validate(*registry, testing::readFile(kXWasser / "messages/monitoring_plan_minimal.xml"));
+  auto order =
+      validate(*registry, testing::readFile(kXWasser / "messages/monitoring_plan_minimal.xml"));
   REQUIRE(order);
   CHECK(order->reason == v1::SCHEMA_INVALID);
-  auto fixed = validate(*registry, testing::readFile(kXWasser / "messages/monitoring_plan_maximal.xml"));
+  auto fixed =
+      validate(*registry, testing::readFile(kXWasser / "messages/monitoring_plan_maximal.xml"));
   REQUIRE(fixed);
   CHECK(fixed->reason == v1::SCHEMA_INVALID);
   const std::string both = order->detail + " | " + fixed->detail;
@@ -118,10 +127,12 @@ TEST_CASE("XWasser 1.0.0: four real samples validate, the two monitoring plans d
   CHECK(order->detail.find("/xwas:") != std::string::npos);
 }
 
-TEST_CASE("a base schema missing from the catalog fails the load, naming the URL; nothing is fetched") {
+TEST_CASE(
+    "a base schema missing from the catalog fails the load, naming the URL; nothing is fetched") {
   testing::TempDir dir;
   std::string catalog = testing::readFile(kXWasser / "catalog.xml");
-  const auto entry = catalog.find("<system systemId=\"http://xoev.de/schemata/code/1_0/xoev-code.xsd\"");
+  const auto entry =
+      catalog.find("<system systemId=\"http://xoev.de/schemata/code/1_0/xoev-code.xsd\"");
   REQUIRE(entry != std::string::npos);
   catalog.erase(entry, catalog.find("/>", entry) + 2 - entry);
   // The copy lives in a temporary folder: its paths must name the vendored files absolutely.
@@ -134,8 +145,8 @@ TEST_CASE("a base schema missing from the catalog fails the load, naming the URL
   const auto before = schema::SchemaRegistry::compilations();
   auto registry = schema::SchemaRegistry::load({{broken}, {kXWasserNs}});
   REQUIRE_FALSE(registry.ok());
-  CHECK(registry.rejection().detail.find("unresolved: http://xoev.de/schemata/code/1_0/xoev-code.xsd") !=
-        std::string::npos);
+  CHECK(registry.rejection().detail.find(
+            "unresolved: http://xoev.de/schemata/code/1_0/xoev-code.xsd") != std::string::npos);
   CHECK(schema::SchemaRegistry::compilations() == before + 1);
 }
 
@@ -155,7 +166,8 @@ TEST_CASE("a schema set with a broken import fails, naming the file") {
 TEST_CASE("validating many messages compiles nothing") {
   const auto registry = ours();
   const auto before = schema::SchemaRegistry::compilations();
-  const std::string doc = testing::readFile(kSource / "tests/fixtures/messages/gewerbe/1.0/valid-anmeldung-hamburg.xml");
+  const std::string doc = testing::readFile(
+      kSource / "tests/fixtures/messages/gewerbe/1.0/valid-anmeldung-hamburg.xml");
   schema::SchemaValidator v;
   for (int i = 0; i < 50; ++i) {
     auto parsed = xml::parseSecure(doc, {});

@@ -60,15 +60,19 @@ TEST_CASE("rejections name what is wrong") {
   const std::string x = testing::unsignedSample();
   const auto detail = [](const std::string& bytes) { return verify(bytes).rejection().detail; };
   CHECK(detail(testing::forgeries()[1].make(x)).find("changed after signing") != std::string::npos);
-  CHECK(detail(testing::signWith(participantKeys("psw:02000003"), x)).find("CN=psw:02000003") != std::string::npos);
-  CHECK(detail(testing::signWith(participantKeys("psw:02000002"), x)).find("expired") != std::string::npos);
+  CHECK(detail(testing::signWith(participantKeys("psw:02000003"), x)).find("CN=psw:02000003") !=
+        std::string::npos);
+  CHECK(detail(testing::signWith(participantKeys("psw:02000002"), x)).find("expired") !=
+        std::string::npos);
   CHECK(detail(testing::replaced(testing::signedSample(), "#rsa-sha256", "#rsa-sha512"))
             .find("xmldsig-more#rsa-sha512") != std::string::npos);
-  CHECK(detail(testing::replaced(testing::signedSample(), "URI=\"\"", "URI=\"http://127.0.0.1:9/x\""))
-            .find("only URI=\"\"") != std::string::npos);
+  CHECK(
+      detail(testing::replaced(testing::signedSample(), "URI=\"\"", "URI=\"http://127.0.0.1:9/x\""))
+          .find("only URI=\"\"") != std::string::npos);
 }
 
-TEST_CASE("certificates of a trusted CA that are unfit to sign are refused, naming subject and fault") {
+TEST_CASE(
+    "certificates of a trusted CA that are unfit to sign are refused, naming subject and fault") {
   const std::string x = testing::unsignedSample();
   const auto detail = [](const std::string& bytes) { return verify(bytes).rejection().detail; };
   const std::string rsa1024 = detail(testing::signWith(testing::rsa1024Certificate(), x));
@@ -89,11 +93,13 @@ TEST_CASE("certificates of a trusted CA that are unfit to sign are refused, nami
     }
   }
   CHECK(matched == expected.size());
-  // The same CA, fit certificates: RSA-2048 for signing, and one that does not restrict its key usage.
+  // The same CA, fit certificates: RSA-2048 for signing, and one that does not restrict its key
+  // usage.
   const char* no_key_usage = "basicConstraints = critical, CA:false";
-  for (const auto& keys : {testing::issuedByHamburg("fit", testing::kRsa2048, testing::kSignerExtensions),
-                           testing::issuedByHamburg("unrestricted", "-algorithm EC -pkeyopt ec_paramgen_curve:P-256",
-                                                    no_key_usage)}) {
+  for (const auto& keys :
+       {testing::issuedByHamburg("fit", testing::kRsa2048, testing::kSignerExtensions),
+        testing::issuedByHamburg("unrestricted", "-algorithm EC -pkeyopt ec_paramgen_curve:P-256",
+                                 no_key_usage)}) {
     CAPTURE(keys.cert);
     auto fit = verify(testing::signWith(keys, x));
     CHECK_MESSAGE(fit.ok(), (fit.ok() ? "" : fit.rejection().toString()));
@@ -116,17 +122,19 @@ TEST_CASE("every participant and broker certificate of the development PKI is fi
   const auto weak = dsig::checkSigningCertificateFile(testing::rsa1024Certificate().cert);
   REQUIRE(weak);
   CHECK(weak->reason == v1::CERT_UNTRUSTED);
-  CHECK(dsig::checkSigningCertificateFile("/nonexistent/cert.pem")->detail.find("/nonexistent/cert.pem") !=
-        std::string::npos);
+  CHECK(dsig::checkSigningCertificateFile("/nonexistent/cert.pem")
+            ->detail.find("/nonexistent/cert.pem") != std::string::npos);
 }
 
 TEST_CASE("a replay forgives a certificate that expired after the message arrived, nothing else") {
   const std::string x = testing::unsignedSample();
-  const std::string expired = testing::signWith(participantKeys("psw:02000002"), x);  // valid -30 d .. -1 d
+  const std::string expired =
+      testing::signWith(participantKeys("psw:02000002"), x);  // valid -30 d .. -1 d
   const std::string revoked = testing::signWith(participantKeys("psw:02000003"), x);
   const auto now = std::chrono::system_clock::now();
   dsig::Verifier v;
-  const auto replay = [&](const std::string& bytes, std::chrono::system_clock::time_point received_at) {
+  const auto replay = [&](const std::string& bytes,
+                          std::chrono::system_clock::time_point received_at) {
     auto doc = xml::parseSecure(bytes, {});
     REQUIRE(doc.ok());
     return v.verify(doc->get(), trust(), received_at);
@@ -137,7 +145,8 @@ TEST_CASE("a replay forgives a certificate that expired after the message arrive
   CHECK(arrived_in_time->common_name == "psw:02000002");
   CHECK(replay(expired, now).rejection().reason == v1::CERT_EXPIRED);  // arrived after it expired
   CHECK(replay(revoked, now - std::chrono::hours(1)).rejection().reason == v1::CERT_REVOKED);
-  CHECK(replay(testing::signWith(testing::rsa1024Certificate(), x), now).rejection().reason == v1::CERT_UNTRUSTED);
+  CHECK(replay(testing::signWith(testing::rsa1024Certificate(), x), now).rejection().reason ==
+        v1::CERT_UNTRUSTED);
   // What a replay let through is not remembered for messages checked now.
   CHECK(verify(expired, v).rejection().reason == v1::CERT_EXPIRED);
 }
@@ -150,17 +159,21 @@ TEST_CASE("a replay still needs current CRLs") {
   fs::create_directories(dir.path() / "ca");
   fs::create_directories(dir.path() / "crl");
   for (const char* c : {"root", "hh", "sh", "by", "broker"}) {
-    fs::copy_file(pki / "ca" / (std::string(c) + ".cert.pem"), dir.path() / "ca" / (std::string(c) + ".cert.pem"));
+    fs::copy_file(pki / "ca" / (std::string(c) + ".cert.pem"),
+                  dir.path() / "ca" / (std::string(c) + ".cert.pem"));
     if (std::string(c) != "hh") {
-      fs::copy_file(pki / "crl" / (std::string(c) + ".crl.pem"), dir.path() / "crl" / (std::string(c) + ".crl.pem"));
+      fs::copy_file(pki / "crl" / (std::string(c) + ".crl.pem"),
+                    dir.path() / "crl" / (std::string(c) + ".crl.pem"));
     }
   }
   fs::copy(pki / "ca" / "db" / "hh", dir.path() / "hhdb", fs::copy_options::recursive);
-  const std::string cmd = "CA_DIR='" + (dir.path() / "hhdb").string() + "' openssl ca -batch -config '" +
-                          (pki / "ca" / "db" / "openssl.cnf").string() + "' -cert '" + (pki / "ca" / "hh.cert.pem").string() +
-                          "' -keyfile '" + (pki / "ca" / "private" / "hh.key.pem").string() +
-                          "' -gencrl -crl_lastupdate 20200101000000Z -crl_nextupdate 20200201000000Z -out '" +
-                          (dir.path() / "crl" / "hh.crl.pem").string() + "' >/dev/null 2>&1";
+  const std::string cmd =
+      "CA_DIR='" + (dir.path() / "hhdb").string() + "' openssl ca -batch -config '" +
+      (pki / "ca" / "db" / "openssl.cnf").string() + "' -cert '" +
+      (pki / "ca" / "hh.cert.pem").string() + "' -keyfile '" +
+      (pki / "ca" / "private" / "hh.key.pem").string() +
+      "' -gencrl -crl_lastupdate 20200101000000Z -crl_nextupdate 20200201000000Z -out '" +
+      (dir.path() / "crl" / "hh.crl.pem").string() + "' >/dev/null 2>&1";
   REQUIRE(std::system(cmd.c_str()) == 0);
   auto stale = dsig::TrustStore::load({dir.path() / "ca", dir.path() / "crl"});
   REQUIRE_MESSAGE(stale.ok(), stale.rejection().detail);
@@ -170,7 +183,8 @@ TEST_CASE("a replay still needs current CRLs") {
   auto now = v.verify(doc->get(), **stale);
   REQUIRE_FALSE(now.ok());
   CHECK(now.rejection().detail.find("CRL has expired") != std::string::npos);
-  auto replayed = v.verify(doc->get(), **stale, std::chrono::system_clock::now() - std::chrono::hours(1));
+  auto replayed =
+      v.verify(doc->get(), **stale, std::chrono::system_clock::now() - std::chrono::hours(1));
   REQUIRE_FALSE(replayed.ok());
   CHECK(replayed.rejection().detail.find("CRL has expired") != std::string::npos);
 }
@@ -178,8 +192,9 @@ TEST_CASE("a replay still needs current CRLs") {
 TEST_CASE("a comment added inside a signed value changes neither the verdict nor the value read") {
   // Comments are outside exclusive C14N, so they may be added after signing; the header must
   // still read the whole value.
-  const std::string s = testing::replaced(testing::signedSample(), "<kennung>psw:02000001</kennung>",
-                                          "<kennung>psw:02<!-- x -->000001</kennung>");
+  const std::string s =
+      testing::replaced(testing::signedSample(), "<kennung>psw:02000001</kennung>",
+                        "<kennung>psw:02<!-- x -->000001</kennung>");
   auto doc = xml::parseSecure(s, {});
   REQUIRE(doc.ok());
   dsig::Verifier v;
@@ -224,7 +239,8 @@ TEST_CASE("the broker's signature replaces the author's and verifies") {
 }
 
 TEST_CASE("a key and a certificate that do not belong together are refused at load") {
-  auto s = dsig::Signer::load(participantKeys("psw:02000001").key, participantKeys("psw:01000001").cert);
+  auto s =
+      dsig::Signer::load(participantKeys("psw:02000001").key, participantKeys("psw:01000001").cert);
   REQUIRE_FALSE(s.ok());
   CHECK(s.rejection().detail.find("does not belong") != std::string::npos);
 }

@@ -23,7 +23,8 @@ TEST_CASE("a reader of a file no broker has open says what the file is not") {
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.rejection().detail.find("nothing.db: no such file") != std::string::npos);
 
-  std::ofstream(dir.path() / "text.db") << "this is not a database, not even close; long enough to be read";
+  std::ofstream(dir.path() / "text.db")
+      << "this is not a database, not even close; long enough to be read";
   auto text = openSqliteReader(dir.path() / "text.db");
   REQUIRE_FALSE(text.ok());
   CHECK(text.rejection().detail.find("not a database") != std::string::npos);

@@ -32,10 +32,12 @@ QueuedMessage message(std::uint64_t id, const std::string& queue) {
 struct Fixture {
   Fixture()
       : runtime(std::move(*Runtime::load(insecure()))),
-        dispatcher(runtime->config().delivery, store, clock, [](Session&, const QueuedMessage&) { return true; },
-                   writes),
-        outbox(runtime->config().delivery, store, clock, [](Session&, const ReceiptRecord&) { return true; },
-               writes),
+        dispatcher(
+            runtime->config().delivery, store, clock,
+            [](Session&, const QueuedMessage&) { return true; }, writes),
+        outbox(
+            runtime->config().delivery, store, clock,
+            [](Session&, const ReceiptRecord&) { return true; }, writes),
         status(StatusHandler::Context{dispatcher, outbox, sessions, counters, *runtime, replies}) {}
 
   Session& connect(const std::string& identity, const std::string& participant, v1::Role role,

@@ -12,7 +12,8 @@ using namespace ozgbus::broker;
 
 namespace {
 
-InsertOp insert(const std::string& uuid, const std::string& queue, const std::string& author = "psw:1") {
+InsertOp insert(const std::string& uuid, const std::string& queue,
+                const std::string& author = "psw:1") {
   InsertOp op;
   op.message.uuid = uuid;
   op.message.author = author;
@@ -88,7 +89,9 @@ TEST_CASE("store contract: inserts are queued in id order and survive reopening"
   });
 }
 
-TEST_CASE("store contract: the same (author, uuid) is stored once, also within one batch and after reopening") {
+TEST_CASE(
+    "store contract: the same (author, uuid) is stored once, also within one batch and after "
+    "reopening") {
   forEachStore([](testing::StoreBackend& b) {
     {
       auto s = openStore(b);
@@ -105,15 +108,19 @@ TEST_CASE("store contract: the same (author, uuid) is stored once, also within o
   });
 }
 
-TEST_CASE("store contract: settling makes a receipt once, its ACK clears it, dead letters leave the queue") {
+TEST_CASE(
+    "store contract: settling makes a receipt once, its ACK clears it, dead letters leave the "
+    "queue") {
   forEachStore([](testing::StoreBackend& b) {
     auto s = openStore(b);
     auto r = readerOf(*s);
     auto out = apply(*s, {insert("u1", "q"), insert("u2", "q")});
     const auto id1 = out.inserts[0].op.message.id;
     const auto id2 = out.inserts[1].op.message.id;
-    auto settled = apply(*s, {settle(id1, "u1", MessageState::kDelivered, 5), settle(id1, "u1", MessageState::kDelivered, 6),
-                              settle(id2, "u2", MessageState::kDeadLetter, 7, v1::MAX_ATTEMPTS, "5 attempts")});
+    auto settled = apply(
+        *s, {settle(id1, "u1", MessageState::kDelivered, 5),
+             settle(id1, "u1", MessageState::kDelivered, 6),
+             settle(id2, "u2", MessageState::kDeadLetter, 7, v1::MAX_ATTEMPTS, "5 attempts")});
     REQUIRE(settled.receipts.size() == 1);  // a second settle of the same id is a no-op
     CHECK(settled.receipts[0].message_uuid == "u1");
     CHECK(settled.receipts[0].at_ms == 5);
@@ -156,17 +163,22 @@ TEST_CASE("store contract: receipts come back in the order they were made, also 
     CHECK(rows[1].message_uuid == "u1");
     CHECK(value(r->loadReceipts("psw:1", first_seq, 10)).size() == 1);
     auto out = apply(*s, {insert("u3", "q")});
-    auto next = apply(*s, {settle(out.inserts[0].op.message.id, "u3", MessageState::kDelivered, 3)});
+    auto next =
+        apply(*s, {settle(out.inserts[0].op.message.id, "u3", MessageState::kDelivered, 3)});
     CHECK(next.receipts[0].seq > rows[1].seq);
   });
 }
 
-TEST_CASE("store contract: a message keeps its trace, found by its UUID in any letter case and from any author") {
+TEST_CASE(
+    "store contract: a message keeps its trace, found by its UUID in any letter case and from any "
+    "author") {
   forEachStore([](testing::StoreBackend& b) {
     auto s = openStore(b);
-    auto out = apply(*s, {insert("AbCd-1", "q"), insert("abcd-1", "q", "psw:2"), insert("other", "q")});
+    auto out =
+        apply(*s, {insert("AbCd-1", "q"), insert("abcd-1", "q", "psw:2"), insert("other", "q")});
     const auto id = out.inserts[0].op.message.id;
-    apply(*s, {AttemptOp{id, 1, "to be: timeout", 3}, settle(id, "AbCd-1", MessageState::kDelivered, 4)});
+    apply(*s, {AttemptOp{id, 1, "to be: timeout", 3},
+               settle(id, "AbCd-1", MessageState::kDelivered, 4)});
     auto traces = value(readerOf(*s)->traces("ABCD-1"));
     REQUIRE(traces.size() == 2);
     CHECK(traces[0].id == id);
@@ -180,7 +192,9 @@ TEST_CASE("store contract: a message keeps its trace, found by its UUID in any l
   });
 }
 
-TEST_CASE("store contract: dead letters keep their documents, are listed newest first, replayed in place or discarded") {
+TEST_CASE(
+    "store contract: dead letters keep their documents, are listed newest first, replayed in place "
+    "or discarded") {
   forEachStore([](testing::StoreBackend& b) {
     auto s = openStore(b);
     auto r = readerOf(*s);
@@ -189,7 +203,8 @@ TEST_CASE("store contract: dead letters keep their documents, are listed newest 
     auto out = apply(*s, {held, insert("later", "q")});
     const auto dead = out.inserts[0].op.message.id;
     const auto later = out.inserts[1].op.message.id;
-    apply(*s, {settle(later, "later", MessageState::kDeadLetter, 9, v1::MAX_ATTEMPTS, "5 attempts")});
+    apply(*s,
+          {settle(later, "later", MessageState::kDeadLetter, 9, v1::MAX_ATTEMPTS, "5 attempts")});
     auto list = value(r->deadLetters(10));
     REQUIRE(list.size() == 2);
     CHECK(list[0].id == later);
@@ -225,7 +240,9 @@ TEST_CASE("store contract: dead letters keep their documents, are listed newest 
   });
 }
 
-TEST_CASE("store contract: retention removes only what is settled for good and received before the cut-off") {
+TEST_CASE(
+    "store contract: retention removes only what is settled for good and received before the "
+    "cut-off") {
   forEachStore([](testing::StoreBackend& b) {
     auto s = openStore(b);
     auto r = readerOf(*s);
@@ -239,9 +256,11 @@ TEST_CASE("store contract: retention removes only what is settled for good and r
     for (const auto& o : in.inserts) id[o.op.message.uuid] = o.op.message.id;
     apply(*s, {settle(id["acked"], "acked", MessageState::kDelivered),
                settle(id["receipt-waiting"], "receipt-waiting", MessageState::kDelivered),
-               settle(id["dead"], "dead", MessageState::kDeadLetter), settle(id["rejected"], "rejected", MessageState::kRejected),
+               settle(id["dead"], "dead", MessageState::kDeadLetter),
+               settle(id["rejected"], "rejected", MessageState::kRejected),
                settle(id["new"], "new", MessageState::kDelivered)});
-    apply(*s, {ReceiptAckOp{id["acked"], 3}, ReceiptAckOp{id["rejected"], 3}, ReceiptAckOp{id["new"], 3}});
+    apply(*s, {ReceiptAckOp{id["acked"], 3}, ReceiptAckOp{id["rejected"], 3},
+               ReceiptAckOp{id["new"], 3}});
 
     // Two rows per operation: the purge goes on where the last one stopped.
     std::uint64_t after = 0, removed = 0;
@@ -271,7 +290,8 @@ TEST_CASE("store contract: retention removes only what is settled for good and r
   });
 }
 
-TEST_CASE("store contract: the audit log records each change in its transaction as one intact chain") {
+TEST_CASE(
+    "store contract: the audit log records each change in its transaction as one intact chain") {
   forEachStore([](testing::StoreBackend& b) {
     auto s = openStore(b);
     auto out = apply(*s, {insert("u1", "q"), insert("u2", "q")});
@@ -282,7 +302,8 @@ TEST_CASE("store contract: the audit log records each change in its transaction 
     CHECK(verdict.ok);
     CHECK(verdict.entries == 4);
     std::vector<std::string> events;
-    CHECK_FALSE(r->readAudit(std::string("u1"), std::nullopt, [&](const AuditEntry& e) { events.push_back(e.event); }));
+    CHECK_FALSE(r->readAudit(std::string("u1"), std::nullopt,
+                             [&](const AuditEntry& e) { events.push_back(e.event); }));
     CHECK(events == std::vector<std::string>{"accepted", "delivered", "receipt_acknowledged"});
     std::vector<std::uint64_t> last;
     CHECK_FALSE(r->readAudit(std::nullopt, 2, [&](const AuditEntry& e) { last.push_back(e.seq); }));

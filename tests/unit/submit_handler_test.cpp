@@ -42,7 +42,8 @@ struct Fixture {
       : limiter(config.submit),
         rejections(counters, nullptr, clock),
         handler(SubmitHandler::Context{config, limiter, draining, replies, rejections, counters,
-                                       [this](Message m) { piped.push_back(std::move(m)); }, clock}) {}
+                                       [this](Message m) { piped.push_back(std::move(m)); },
+                                       clock}) {}
 
   // The one answer a refused SUBMIT got.
   const v1::SubmitResult& refusal(std::uint64_t correlation) const {
@@ -66,7 +67,8 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("a portal's SUBMIT goes to the pipeline with its connection, sender and the clock's time") {
+TEST_CASE(
+    "a portal's SUBMIT goes to the pipeline with its connection, sender and the clock's time") {
   Fixture f;
   f.clock.advance(std::chrono::seconds(3));
   Session s = session("conn-1", "psw:02000001", v1::PORTAL);

@@ -13,7 +13,7 @@ TEST_CASE("a participant may spend its burst, then its rate; others are not affe
   REQUIRE(r);
   CHECK(r->reason == v1::RATE_LIMITED);
   CHECK(r->detail.find("retry in 100 ms") != std::string::npos);
-  CHECK_FALSE(limiter.admit("quiet", "c2", t0));                             // its own bucket
+  CHECK_FALSE(limiter.admit("quiet", "c2", t0));                                   // its own bucket
   CHECK_FALSE(limiter.admit("flood", "c1", t0 + std::chrono::milliseconds(100)));  // one token back
 }
 

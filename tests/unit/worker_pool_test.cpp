@@ -61,7 +61,8 @@ struct Fixture {
         refusals.push_back(std::move(r));
       });
     }
-    auto pool = WorkerPool::start(runtime->config().stages, StageContext{*runtime, commits, clock}, std::move(refused));
+    auto pool = WorkerPool::start(runtime->config().stages, StageContext{*runtime, commits, clock},
+                                  std::move(refused));
     REQUIRE(pool.ok());
     return std::move(*pool);
   }
@@ -84,7 +85,9 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("the worker pool persists every submitted message once and refuses a malformed one with its origin") {
+TEST_CASE(
+    "the worker pool persists every submitted message once and refuses a malformed one with its "
+    "origin") {
   Fixture f;
   auto pool = f.start(2);
   const std::string digits = "01234";

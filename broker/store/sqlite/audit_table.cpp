@@ -64,8 +64,8 @@ AuditVerdict verifyAuditTable(sqlite3* db, const std::optional<AuditTip>& anchor
         if (!s.step()) return false;
         const std::int64_t seq = s.integer(0);
         if (seq < 1) {
-          malformed.emplace(1, "an entry with seq " + std::to_string(seq) +
-                                   " was inserted before entry 1");
+          malformed.emplace(
+              1, "an entry with seq " + std::to_string(seq) + " was inserted before entry 1");
           return false;
         }
         if (s.integer(8) == 0 && static_cast<std::uint64_t>(seq) == given + 1) {

@@ -66,14 +66,14 @@ class Stmt {
     return *this;
   }
   Stmt& bind(int i, std::string_view v) {
-    check(db_, sqlite3_bind_text(stmt_.get(), i, v.data(), static_cast<int>(v.size()),
-                                 SQLITE_TRANSIENT),
+    check(db_,
+          sqlite3_bind_text(stmt_.get(), i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT),
           "bind");
     return *this;
   }
   Stmt& bindBlob(int i, std::string_view v) {
-    check(db_, sqlite3_bind_blob(stmt_.get(), i, v.data(), static_cast<int>(v.size()),
-                                 SQLITE_STATIC),
+    check(db_,
+          sqlite3_bind_blob(stmt_.get(), i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC),
           "bind");
     return *this;
   }
@@ -100,14 +100,16 @@ class Stmt {
   std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_.get(), col); }
   std::string text(int col) const {
     const auto* p = sqlite3_column_text(stmt_.get(), col);
-    return p != nullptr ? std::string(reinterpret_cast<const char*>(p),
-                                      static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), col)))
-                        : std::string();
+    return p != nullptr
+               ? std::string(reinterpret_cast<const char*>(p),
+                             static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), col)))
+               : std::string();
   }
   std::string blob(int col) const {
     const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_.get(), col));
-    return p != nullptr ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), col)))
-                        : std::string();
+    return p != nullptr
+               ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), col)))
+               : std::string();
   }
 
  private:

@@ -31,16 +31,18 @@ QueuedMessage messageAt(const sqlite::Stmt& s) {
 }
 
 bool equalsIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
            return std::tolower(x) == std::tolower(y);
          });
 }
 
 std::vector<TraceEvent> eventsOf(std::string_view history) {
   std::vector<TraceEvent> out;
-  forEachTraceLine(history, [&out](std::int64_t at_ms, std::string_view event, std::string_view detail) {
-    out.push_back(TraceEvent{at_ms, std::string(event), std::string(detail)});
-  });
+  forEachTraceLine(history,
+                   [&out](std::int64_t at_ms, std::string_view event, std::string_view detail) {
+                     out.push_back(TraceEvent{at_ms, std::string(event), std::string(detail)});
+                   });
   return out;
 }
 
@@ -55,17 +57,18 @@ struct SqliteReader::Statements {
     return *slot;
   }
   sqlite3* db_;
-  std::optional<sqlite::Stmt> loadOne, loadQueued, loadReceipts, countQueued, countDead, countReceipts,
-      traceById, traceScan, deadLetters;
+  std::optional<sqlite::Stmt> loadOne, loadQueued, loadReceipts, countQueued, countDead,
+      countReceipts, traceById, traceScan, deadLetters;
 };
 
-Result<std::unique_ptr<StoreReader>> SqliteReader::open(const std::filesystem::path& file,
-                                                        std::shared_ptr<const SharedDedupeIndex> index) {
+Result<std::unique_ptr<StoreReader>> SqliteReader::open(
+    const std::filesystem::path& file, std::shared_ptr<const SharedDedupeIndex> index) {
   std::unique_ptr<SqliteReader> r(new SqliteReader());
   r->file_ = file;
   r->index_ = std::move(index);
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) return reject(v1::STORE_FAILED, file.string() + ": no such file");
+  if (!std::filesystem::is_regular_file(file, ec))
+    return reject(v1::STORE_FAILED, file.string() + ": no such file");
   try {
     r->db_ = sqlite::open(file, SQLITE_OPEN_READONLY);
     // Fails here, not at the first read, when the file is not a database.
@@ -84,14 +87,18 @@ Rejection SqliteReader::failed(const std::exception& e) const {
 }
 
 Result<std::vector<QueuedMessage>> SqliteReader::loadQueued(const std::string& queue,
-                                                            std::uint64_t after_id, std::size_t limit) {
+                                                            std::uint64_t after_id,
+                                                            std::size_t limit) {
   try {
-    auto& s = st_->get(st_->loadQueued,
-                       "SELECT m.id, uuid, author, sender, reader, message_type, received_at_ms,"
-                       " attempts, p.body, p.original FROM messages m JOIN payloads p ON p.id = m.id"
-                       " WHERE queue = ?1 AND state = 0 AND m.id > ?2 ORDER BY m.id LIMIT ?3");
+    auto& s =
+        st_->get(st_->loadQueued,
+                 "SELECT m.id, uuid, author, sender, reader, message_type, received_at_ms,"
+                 " attempts, p.body, p.original FROM messages m JOIN payloads p ON p.id = m.id"
+                 " WHERE queue = ?1 AND state = 0 AND m.id > ?2 ORDER BY m.id LIMIT ?3");
     std::vector<QueuedMessage> out;
-    s.bind(1, queue).bind(2, static_cast<std::int64_t>(after_id)).bind(3, static_cast<std::int64_t>(limit));
+    s.bind(1, queue)
+        .bind(2, static_cast<std::int64_t>(after_id))
+        .bind(3, static_cast<std::int64_t>(limit));
     while (s.step()) {
       QueuedMessage m = messageAt(s);
       m.queue = queue;
@@ -105,19 +112,23 @@ Result<std::vector<QueuedMessage>> SqliteReader::loadQueued(const std::string& q
 }
 
 Result<std::vector<ReceiptRecord>> SqliteReader::loadReceipts(const std::string& recipient,
-                                                              std::uint64_t after_seq, std::size_t limit) {
+                                                              std::uint64_t after_seq,
+                                                              std::size_t limit) {
   try {
-    auto& s = st_->get(st_->loadReceipts,
-                       "SELECT id, uuid, state, reason, detail, receiver, settled_at_ms, receipt_seq,"
-                       " message_type FROM messages WHERE sender = ?1 AND receipt_state = 1"
-                       " AND receipt_seq > ?2 ORDER BY receipt_seq LIMIT ?3");
+    auto& s =
+        st_->get(st_->loadReceipts,
+                 "SELECT id, uuid, state, reason, detail, receiver, settled_at_ms, receipt_seq,"
+                 " message_type FROM messages WHERE sender = ?1 AND receipt_state = 1"
+                 " AND receipt_seq > ?2 ORDER BY receipt_seq LIMIT ?3");
     std::vector<ReceiptRecord> out;
-    s.bind(1, recipient).bind(2, static_cast<std::int64_t>(after_seq)).bind(3, static_cast<std::int64_t>(limit));
+    s.bind(1, recipient)
+        .bind(2, static_cast<std::int64_t>(after_seq))
+        .bind(3, static_cast<std::int64_t>(limit));
     while (s.step()) {
-      out.push_back(ReceiptRecord{static_cast<std::uint64_t>(s.integer(0)), static_cast<std::uint64_t>(s.integer(7)),
-                                  recipient, s.text(1), static_cast<MessageState>(s.integer(2)),
-                                  static_cast<ReasonCode>(s.integer(3)), s.text(4), s.text(5), s.integer(6),
-                                  s.text(8)});
+      out.push_back(ReceiptRecord{
+          static_cast<std::uint64_t>(s.integer(0)), static_cast<std::uint64_t>(s.integer(7)),
+          recipient, s.text(1), static_cast<MessageState>(s.integer(2)),
+          static_cast<ReasonCode>(s.integer(3)), s.text(4), s.text(5), s.integer(6), s.text(8)});
     }
     s.reset();
     return out;
@@ -135,10 +146,13 @@ Result<std::vector<QueueCounts>> SqliteReader::queueCounts() {
       }
       return out.emplace_back(QueueCounts{q});
     };
-    auto& queued = st_->get(st_->countQueued, "SELECT queue, count(*) FROM messages WHERE state = 0 GROUP BY queue");
-    while (queued.step()) find(queued.text(0)).queued = static_cast<std::uint64_t>(queued.integer(1));
+    auto& queued = st_->get(st_->countQueued,
+                            "SELECT queue, count(*) FROM messages WHERE state = 0 GROUP BY queue");
+    while (queued.step())
+      find(queued.text(0)).queued = static_cast<std::uint64_t>(queued.integer(1));
     queued.reset();
-    auto& dead = st_->get(st_->countDead, "SELECT queue, count(*) FROM messages WHERE state = 3 GROUP BY queue");
+    auto& dead = st_->get(st_->countDead,
+                          "SELECT queue, count(*) FROM messages WHERE state = 3 GROUP BY queue");
     while (dead.step()) find(dead.text(0)).dead = static_cast<std::uint64_t>(dead.integer(1));
     dead.reset();
     return out;
@@ -149,8 +163,9 @@ Result<std::vector<QueueCounts>> SqliteReader::queueCounts() {
 
 Result<std::vector<std::pair<std::string, std::uint64_t>>> SqliteReader::pendingReceipts() {
   try {
-    auto& s = st_->get(st_->countReceipts,
-                       "SELECT sender, count(*) FROM messages WHERE receipt_state = 1 GROUP BY sender");
+    auto& s =
+        st_->get(st_->countReceipts,
+                 "SELECT sender, count(*) FROM messages WHERE receipt_state = 1 GROUP BY sender");
     std::vector<std::pair<std::string, std::uint64_t>> out;
     while (s.step()) out.emplace_back(s.text(0), static_cast<std::uint64_t>(s.integer(1)));
     s.reset();
@@ -196,7 +211,8 @@ Result<std::vector<MessageTrace>> SqliteReader::traces(std::string_view uuid) {
                          " WHERE uuid = ?1 COLLATE NOCASE ORDER BY id");
       s.bind(1, uuid);
       while (s.step()) {
-        out.push_back(MessageTrace{static_cast<std::uint64_t>(s.integer(0)), s.text(1), s.text(2), eventsOf(s.text(3))});
+        out.push_back(MessageTrace{static_cast<std::uint64_t>(s.integer(0)), s.text(1), s.text(2),
+                                   eventsOf(s.text(3))});
       }
       s.reset();
       return out;
@@ -207,7 +223,8 @@ Result<std::vector<MessageTrace>> SqliteReader::traces(std::string_view uuid) {
       ids = index_->index.candidates(DedupeIndex::hashOf(uuid));
     }
     std::sort(ids.begin(), ids.end());
-    auto& s = st_->get(st_->traceById, "SELECT uuid, author, coalesce(history, '') FROM messages WHERE id = ?1");
+    auto& s = st_->get(st_->traceById,
+                       "SELECT uuid, author, coalesce(history, '') FROM messages WHERE id = ?1");
     for (const std::uint64_t id : ids) {
       s.bind(1, static_cast<std::int64_t>(id));
       if (s.step() && equalsIgnoringCase(s.text(0), uuid)) {
@@ -225,9 +242,10 @@ Result<std::vector<DeadLetter>> SqliteReader::deadLetters(std::size_t limit) {
   try {
     // Through the dead letters' own index: the planner would otherwise walk every message
     // backwards for the ORDER BY (24 ms per call with 100,000 stored, on every dashboard poll).
-    auto& s = st_->get(st_->deadLetters,
-                       "SELECT id, uuid, queue, reason, coalesce(detail, ''), coalesce(settled_at_ms, 0)"
-                       " FROM messages INDEXED BY messages_dead WHERE state = 3 ORDER BY id DESC LIMIT ?1");
+    auto& s = st_->get(
+        st_->deadLetters,
+        "SELECT id, uuid, queue, reason, coalesce(detail, ''), coalesce(settled_at_ms, 0)"
+        " FROM messages INDEXED BY messages_dead WHERE state = 3 ORDER BY id DESC LIMIT ?1");
     s.bind(1, static_cast<std::int64_t>(limit));
     std::vector<DeadLetter> out;
     while (s.step()) {
@@ -243,18 +261,20 @@ Result<std::vector<DeadLetter>> SqliteReader::deadLetters(std::size_t limit) {
 
 Result<AuditVerdict> SqliteReader::verifyAudit(const std::optional<AuditTip>& anchor) {
   try {
-    if (!hasAuditTable(db_.get())) return reject(v1::STORE_FAILED, file_.string() + ": has no audit table");
+    if (!hasAuditTable(db_.get()))
+      return reject(v1::STORE_FAILED, file_.string() + ": has no audit table");
     return verifyAuditTable(db_.get(), anchor);
   } catch (const std::exception& e) {
     return failed(e);
   }
 }
 
-std::optional<Rejection> SqliteReader::readAudit(const std::optional<std::string>& uuid,
-                                                 std::optional<std::uint64_t> last,
-                                                 const std::function<void(const AuditEntry&)>& each) {
+std::optional<Rejection> SqliteReader::readAudit(
+    const std::optional<std::string>& uuid, std::optional<std::uint64_t> last,
+    const std::function<void(const AuditEntry&)>& each) {
   try {
-    if (!hasAuditTable(db_.get())) return reject(v1::STORE_FAILED, file_.string() + ": has no audit table");
+    if (!hasAuditTable(db_.get()))
+      return reject(v1::STORE_FAILED, file_.string() + ": has no audit table");
     readAuditEntries(db_.get(), uuid, last, each);
     return std::nullopt;
   } catch (const std::exception& e) {

@@ -43,7 +43,8 @@ CREATE INDEX IF NOT EXISTS messages_receipt_order ON messages(sender, receipt_se
 
 // Columns added after the first release; an error means the column is there already.
 inline void addLateColumns(sqlite3* db) {
-  sqlite3_exec(db, "ALTER TABLE messages ADD COLUMN receipt_seq INTEGER", nullptr, nullptr, nullptr);
+  sqlite3_exec(db, "ALTER TABLE messages ADD COLUMN receipt_seq INTEGER", nullptr, nullptr,
+               nullptr);
   sqlite3_exec(db, "ALTER TABLE messages ADD COLUMN history TEXT", nullptr, nullptr, nullptr);
 }
 

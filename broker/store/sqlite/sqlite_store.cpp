@@ -55,28 +55,38 @@ struct SqliteStore::Statements {
                " WHERE id = ?1 AND state = 0"),
         maxReceiptSeq(w, "SELECT coalesce(max(receipt_seq), 0) FROM messages"),
         deletePayload(w, "DELETE FROM payloads WHERE id = ?1"),
-        attempts(w, "UPDATE messages SET attempts = ?2, history = coalesce(history, '') || ?3"
-                    " WHERE id = ?1"),
-        receiptAck(w, "UPDATE messages SET receipt_state = 2, history = coalesce(history, '') || ?2"
-                      " WHERE id = ?1 AND receipt_state = 1"),
+        attempts(w,
+                 "UPDATE messages SET attempts = ?2, history = coalesce(history, '') || ?3"
+                 " WHERE id = ?1"),
+        receiptAck(w,
+                   "UPDATE messages SET receipt_state = 2, history = coalesce(history, '') || ?2"
+                   " WHERE id = ?1 AND receipt_state = 1"),
         auditInsert(w, kAuditInsertSql),
-        replay(w, "UPDATE messages SET queue = ?2, message_type = ?3, state = ?4, reason = ?5, detail = ?6,"
-                  " attempts = 0, settled_at_ms = ?7, history = coalesce(history, '') || ?8"
-                  " WHERE id = ?1 AND state = 3"),
+        replay(w,
+               "UPDATE messages SET queue = ?2, message_type = ?3, state = ?4, reason = ?5, detail "
+               "= ?6,"
+               " attempts = 0, settled_at_ms = ?7, history = coalesce(history, '') || ?8"
+               " WHERE id = ?1 AND state = 3"),
         replacePayload(w, "INSERT OR REPLACE INTO payloads(id, body, original) VALUES(?1, ?2, ?3)"),
-        discard(w, "UPDATE messages SET state = 4, settled_at_ms = ?2, history = coalesce(history, '') || ?3"
-                   " WHERE id = ?1 AND state = 3"),
-        purgeScan(w, "SELECT id, uuid, state, receipt_state, received_at_ms FROM messages"
-                     " WHERE id > ?1 ORDER BY id LIMIT ?2"),
+        discard(w,
+                "UPDATE messages SET state = 4, settled_at_ms = ?2, history = coalesce(history, "
+                "'') || ?3"
+                " WHERE id = ?1 AND state = 3"),
+        purgeScan(w,
+                  "SELECT id, uuid, state, receipt_state, received_at_ms FROM messages"
+                  " WHERE id > ?1 ORDER BY id LIMIT ?2"),
         // The conditions again, so no other row can ever go: only what is settled for good.
-        purgeOne(w, "DELETE FROM messages WHERE id = ?1 AND state IN (1, 2, 4) AND receipt_state != 1") {}
+        purgeOne(
+            w, "DELETE FROM messages WHERE id = ?1 AND state IN (1, 2, 4) AND receipt_state != 1") {
+  }
 
   sqlite::Stmt begin, commit, rollback, insert, keyOf, allKeys, insertPayload, settle,
-      maxReceiptSeq, deletePayload, attempts, receiptAck, auditInsert, replay, replacePayload, discard,
-      purgeScan, purgeOne;
+      maxReceiptSeq, deletePayload, attempts, receiptAck, auditInsert, replay, replacePayload,
+      discard, purgeScan, purgeOne;
 };
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& file, bool fsync,
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& file,
+                                                       bool fsync,
                                                        std::uint64_t wal_restart_bytes) {
   std::unique_ptr<SqliteStore> s(new SqliteStore());
   s->file_ = file;
@@ -91,7 +101,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
     sqlite::exec(s->writer_.get(), "PRAGMA cache_size=-16384");
     sqlite::exec(s->writer_.get(), "PRAGMA wal_autocheckpoint=0");
     // When the log is restarted it is cut back to this size rather than left at its peak.
-    sqlite::exec(s->writer_.get(), ("PRAGMA journal_size_limit=" + std::to_string(wal_restart_bytes)).c_str());
+    sqlite::exec(s->writer_.get(),
+                 ("PRAGMA journal_size_limit=" + std::to_string(wal_restart_bytes)).c_str());
     sqlite::addLateColumns(s->writer_.get());
     sqlite::exec(s->writer_.get(), sqlite::kSchema);
     sqlite::exec(s->writer_.get(), kAuditSchema);
@@ -149,13 +160,14 @@ void SqliteStore::checkpointLoop() {
   while (!stopping_) {
     checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(50));
     lock.unlock();
-    sqlite3_wal_checkpoint_v2(checkpoint_db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    sqlite3_wal_checkpoint_v2(checkpoint_db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                              nullptr);
     std::error_code ec;
     const auto size = std::filesystem::file_size(wal, ec);
     wal_bytes_ = ec ? 0 : size;
     if (!ec && size > wal_restart_bytes_) {
-      const int rc =
-          sqlite3_wal_checkpoint_v2(checkpoint_db_.get(), nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+      const int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_.get(), nullptr,
+                                               SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
       if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
         spdlog::warn("store: write-ahead log of {} bytes could not be restarted: {}", size,
                      sqlite3_errmsg(checkpoint_db_.get()));
@@ -186,10 +198,13 @@ void SqliteStore::applyReplay(InsertOp& ins, CommitOutcome& out) {
   QueuedMessage& m = ins.message;
   const auto& dead = ins.dead_letter;
   auto& s = st_->replay;
-  s.bind(1, static_cast<std::int64_t>(from.dead_letter_id)).bind(2, m.queue).bind(3, m.message_type);
+  s.bind(1, static_cast<std::int64_t>(from.dead_letter_id))
+      .bind(2, m.queue)
+      .bind(3, m.message_type);
   s.bind(4, static_cast<std::int64_t>(dead ? MessageState::kDeadLetter : MessageState::kQueued));
   s.bind(5, static_cast<std::int64_t>(dead ? dead->reason : v1::REASON_UNSPECIFIED));
-  s.bind(6, dead ? std::string_view(dead->detail) : std::string_view()).bind(7, dead ? m.received_at_ms : 0);
+  s.bind(6, dead ? std::string_view(dead->detail) : std::string_view())
+      .bind(7, dead ? m.received_at_ms : 0);
   s.bind(8, traceLine(m.received_at_ms, "replayed", "by " + from.by) + ins.history +
                 traceLine(m.received_at_ms, "stored", "queue " + m.queue) +
                 (dead ? traceLine(m.received_at_ms, "dead_lettered", dead->toString()) : ""));
@@ -215,12 +230,12 @@ void SqliteStore::applyInsert(InsertOp& ins, CommitOutcome& out) {
   const std::uint64_t hash = DedupeIndex::hashOf(m.uuid);
   // The writer is the only thread that changes the index: its own lookups need no lock.
   const bool duplicate = dedupe_->index.find(hash, [&](std::uint64_t id) {
-                           auto& k = st_->keyOf;
-                           k.bind(1, static_cast<std::int64_t>(id));
-                           const bool same = k.step() && k.text(0) == m.author && k.text(1) == m.uuid;
-                           k.reset();
-                           return same;
-                         }) != 0;
+    auto& k = st_->keyOf;
+    k.bind(1, static_cast<std::int64_t>(id));
+    const bool same = k.step() && k.text(0) == m.author && k.text(1) == m.uuid;
+    k.reset();
+    return same;
+  }) != 0;
   if (!duplicate) {
     auto& s = st_->insert;
     s.bind(1, m.uuid).bind(2, m.author).bind(3, m.sender).bind(4, m.reader);
@@ -246,7 +261,8 @@ void SqliteStore::applyInsert(InsertOp& ins, CommitOutcome& out) {
     const std::string& authored = m.original ? *m.original : *m.payload;
     audit(m.received_at_ms, audit_event::kAccepted, m.uuid, m.sender,
           "queue " + m.queue + ", type " + m.message_type + ", sha256 " + sha256Hex(authored));
-    if (dead) audit(m.received_at_ms, audit_event::kDeadLettered, m.uuid, m.sender, dead->toString());
+    if (dead)
+      audit(m.received_at_ms, audit_event::kDeadLettered, m.uuid, m.sender, dead->toString());
   }
   InsertOutcome o{std::move(ins)};
   o.duplicate = duplicate;
@@ -294,8 +310,9 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
     applySettle(*st, out);
   } else if (auto* at = std::get_if<AttemptOp>(&op)) {
     st_->attempts.bind(1, static_cast<std::int64_t>(at->id)).bind(2, at->attempts);
-    st_->attempts.bind(3, traceLine(at->at_ms, "delivery_failed",
-                                    "attempt " + std::to_string(at->attempts) + ": " + at->note))
+    st_->attempts
+        .bind(3, traceLine(at->at_ms, "delivery_failed",
+                           "attempt " + std::to_string(at->attempts) + ": " + at->note))
         .run();
   } else if (auto* d = std::get_if<DiscardOp>(&op)) {
     st_->discard.bind(1, static_cast<std::int64_t>(d->id)).bind(2, d->at_ms);
@@ -306,7 +323,8 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
       return;
     }
     st_->deletePayload.bind(1, static_cast<std::int64_t>(d->id)).run();
-    if (auto key = keyOf(d->id)) audit(d->at_ms, audit_event::kDiscarded, key->second, d->by, "dead letter discarded");
+    if (auto key = keyOf(d->id))
+      audit(d->at_ms, audit_event::kDiscarded, key->second, d->by, "dead letter discarded");
     out.discarded.push_back(*d);
   } else if (auto* purge = std::get_if<PurgeOp>(&op)) {
     applyPurge(*purge, out);
@@ -315,7 +333,8 @@ void SqliteStore::applyOne(StoreOp& op, CommitOutcome& out) {
     st_->receiptAck.bind(2, traceLine(ra->at_ms, "receipt_acknowledged", "by the portal")).run();
     if (sqlite3_changes(db) > 0) {
       if (auto key = keyOf(ra->id)) {
-        audit(ra->at_ms, audit_event::kReceiptAcknowledged, key->second, key->first, "receipt acknowledged");
+        audit(ra->at_ms, audit_event::kReceiptAcknowledged, key->second, key->first,
+              "receipt acknowledged");
       }
     }
   }
@@ -338,7 +357,8 @@ void SqliteStore::applyPurge(const PurgeOp& p, CommitOutcome& out) {
     const auto state = static_cast<MessageState>(scan.integer(2));
     const bool receipt_waiting = scan.integer(3) == 1;
     if ((state == MessageState::kDelivered || state == MessageState::kRejected ||
-         state == MessageState::kDiscarded) && !receipt_waiting) {
+         state == MessageState::kDiscarded) &&
+        !receipt_waiting) {
       settled.emplace_back(last, scan.text(1));
     }
   }
@@ -353,8 +373,9 @@ void SqliteStore::applyPurge(const PurgeOp& p, CommitOutcome& out) {
   }
   if (removed > 0) {
     audit(p.at_ms, audit_event::kPurged, "", "retention",
-          std::to_string(removed) + " settled messages received before " + std::to_string(p.received_before_ms) +
-              " (ms since 1970), ids " + std::to_string(settled.front().first) + " to " +
+          std::to_string(removed) + " settled messages received before " +
+              std::to_string(p.received_before_ms) + " (ms since 1970), ids " +
+              std::to_string(settled.front().first) + " to " +
               std::to_string(settled.back().first));
   }
   const std::uint64_t next = reached_cutoff || rows < p.limit ? 0 : last;

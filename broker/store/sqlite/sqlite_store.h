@@ -56,11 +56,11 @@ class SqliteStore final : public Store {
   sqlite::Db writer_;
   sqlite::Db checkpoint_db_;
   std::unique_ptr<Statements> st_;
-  std::shared_ptr<SharedDedupeIndex> dedupe_;  // changed by the writer thread only
-  std::uint64_t next_receipt_seq_ = 1;                     // writer thread only
+  std::shared_ptr<SharedDedupeIndex> dedupe_;                   // changed by the writer thread only
+  std::uint64_t next_receipt_seq_ = 1;                          // writer thread only
   std::vector<std::pair<std::uint64_t, std::uint64_t>> added_;  // this batch, undone on rollback
   std::vector<std::pair<std::uint64_t, std::uint64_t>> purged_;  // this batch, forgotten on commit
-  std::unique_ptr<AuditChain> audit_;                      // writer thread only
+  std::unique_ptr<AuditChain> audit_;                            // writer thread only
   std::uint64_t wal_restart_bytes_ = 0;
   std::atomic<std::uint64_t> wal_bytes_{0};  // as the checkpointer last saw it
   std::mutex checkpoint_mu_;

@@ -32,7 +32,8 @@ struct Fixture {
   explicit Fixture(const fs::path& adapter_folder = kSource / "adapters")
       : adapters(loaded(AdapterSet::load({adapter_folder}))),
         schemas(loaded(schema::SchemaRegistry::load(
-            {{kSource / "xsd/catalog.xml"}, {"urn:xoev-de:ozgbus:gewerbe:1.0", "urn:xoev-de:ozgbus:gewerbe:2.0"}}))) {}
+            {{kSource / "xsd/catalog.xml"},
+             {"urn:xoev-de:ozgbus:gewerbe:1.0", "urn:xoev-de:ozgbus:gewerbe:2.0"}}))) {}
   CurrentAdapters adapters;
   schema::CurrentRegistry schemas;
   AdaptStage stage{adapters, schemas};
@@ -52,23 +53,32 @@ Message hamburgGewerbe10() {
   return m;
 }
 
-std::string rootNamespace(const Message& m) { return xml::chars(xmlDocGetRootElement(m.doc.get())->ns->href); }
+std::string rootNamespace(const Message& m) {
+  return xml::chars(xmlDocGetRootElement(m.doc.get())->ns->href);
+}
 
 // Adapter "t" for ARS 02: Gewerbe 1.0 runs a stylesheet that terminates, Gewerbe 2.0 one whose
 // output has no header.
 void writeBrokenAdapter(const fs::path& folder) {
-  const std::string head = R"(<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">)";
+  const std::string head =
+      R"(<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">)";
   fs::create_directories(folder / "t");
   std::ofstream(folder / "t" / "adapter.toml")
-      << "name = \"t\"\ndescription = \"test\"\nars_prefixes = [\"02\"]\npass_through_unmapped = false\n"
+      << "name = \"t\"\ndescription = \"test\"\nars_prefixes = [\"02\"]\npass_through_unmapped = "
+         "false\n"
          "[[mappings]]\ninput = \"urn:xoev-de:ozgbus:gewerbe:1.0\"\nmessage_type = \"0100\"\n"
-         "output = \"urn:xoev-de:ozgbus:gewerbe:2.0\"\noutput_type = \"0100\"\nstylesheet = \"fail.xsl\"\n"
+         "output = \"urn:xoev-de:ozgbus:gewerbe:2.0\"\noutput_type = \"0100\"\nstylesheet = "
+         "\"fail.xsl\"\n"
          "[[mappings]]\ninput = \"urn:xoev-de:ozgbus:gewerbe:2.0\"\nmessage_type = \"0100\"\n"
-         "output = \"urn:xoev-de:ozgbus:gewerbe:2.0\"\noutput_type = \"0100\"\nstylesheet = \"empty.xsl\"\n";
+         "output = \"urn:xoev-de:ozgbus:gewerbe:2.0\"\noutput_type = \"0100\"\nstylesheet = "
+         "\"empty.xsl\"\n";
   std::ofstream(folder / "t" / "fail.xsl")
-      << head << "<xsl:template match=\"/\"><xsl:message terminate=\"yes\">Betriebsstaette unbekannt</xsl:message>"
-                 "</xsl:template></xsl:stylesheet>";
-  std::ofstream(folder / "t" / "empty.xsl") << head << "<xsl:template match=\"/\"><r/></xsl:template></xsl:stylesheet>";
+      << head
+      << "<xsl:template match=\"/\"><xsl:message terminate=\"yes\">Betriebsstaette "
+         "unbekannt</xsl:message>"
+         "</xsl:template></xsl:stylesheet>";
+  std::ofstream(folder / "t" / "empty.xsl")
+      << head << "<xsl:template match=\"/\"><r/></xsl:template></xsl:stylesheet>";
 }
 
 }  // namespace
@@ -89,10 +99,12 @@ TEST_CASE("adapt stage translates a Hamburg Gewerbe 1.0 message to 2.0") {
   CHECK(m.raw->find("urn:xoev-de:ozgbus:gewerbe:1.0") != std::string::npos);  // the original stays
 }
 
-TEST_CASE("adapt stage passes through a mapping without stylesheet and what the default adapter serves") {
+TEST_CASE(
+    "adapt stage passes through a mapping without stylesheet and what the default adapter serves") {
   Fixture f;
   Message hamburg = hamburgGewerbe10();
-  hamburg.header.namespace_uri = "urn:xoev-de:ozgbus:gewerbe:2.0";  // Hamburg's 2.0 mapping has no stylesheet
+  hamburg.header.namespace_uri =
+      "urn:xoev-de:ozgbus:gewerbe:2.0";  // Hamburg's 2.0 mapping has no stylesheet
   CHECK_FALSE(f.stage.process(hamburg));
   CHECK(hamburg.adapted_by == "hamburg (pass-through)");
   CHECK(hamburg.note == "by hamburg (pass-through)");
@@ -113,14 +125,17 @@ TEST_CASE("adapt stage refuses a type the reader's adapter does not map as NO_AD
   auto r = f.stage.process(m);
   REQUIRE(r);
   CHECK(r->reason == v1::NO_ADAPTER_MAPPING);
-  CHECK(r->detail.rfind("adapter 'hamburg' (reader 'ars:020000000000') has no mapping for "
-                        "urn:xoev-de:ozgbus:gewerbe:1.0 message type 0200; it maps "
-                        "urn:xoev-de:ozgbus:gewerbe:1.0/0100 -> urn:xoev-de:ozgbus:gewerbe:2.0/0100",
-                        0) == 0);
+  CHECK(
+      r->detail.rfind("adapter 'hamburg' (reader 'ars:020000000000') has no mapping for "
+                      "urn:xoev-de:ozgbus:gewerbe:1.0 message type 0200; it maps "
+                      "urn:xoev-de:ozgbus:gewerbe:1.0/0100 -> urn:xoev-de:ozgbus:gewerbe:2.0/0100",
+                      0) == 0);
   CHECK(m.adapted_by.empty());
 }
 
-TEST_CASE("adapt stage keeps the message as a dead letter when the stylesheet fails or its output is no message") {
+TEST_CASE(
+    "adapt stage keeps the message as a dead letter when the stylesheet fails or its output is no "
+    "message") {
   testing::TempDir dir;
   writeBrokenAdapter(dir.path());
   Fixture f(dir.path());
@@ -139,7 +154,8 @@ TEST_CASE("adapt stage keeps the message as a dead letter when the stylesheet fa
   CHECK_FALSE(f.stage.process(headless));
   REQUIRE(headless.dead_letter);
   CHECK(headless.dead_letter->reason == v1::ADAPTER_OUTPUT_INVALID);
-  CHECK(headless.dead_letter->detail.rfind("adapter 't', empty.xsl: no nachrichtenkopf.g2g under <r>", 0) == 0);
+  CHECK(headless.dead_letter->detail.rfind(
+            "adapter 't', empty.xsl: no nachrichtenkopf.g2g under <r>", 0) == 0);
   CHECK_FALSE(headless.translated);
 
   Message unserved = hamburgGewerbe10();
@@ -147,5 +163,7 @@ TEST_CASE("adapt stage keeps the message as a dead letter when the stylesheet fa
   auto r = f.stage.process(unserved);
   REQUIRE(r);
   CHECK(r->reason == v1::NO_ADAPTER_MAPPING);
-  CHECK(r->detail == "no adapter serves reader 'ars:051110000000' (an adapter with ars_prefixes = [\"\"] serves all)");
+  CHECK(r->detail ==
+        "no adapter serves reader 'ars:051110000000' (an adapter with ars_prefixes = [\"\"] serves "
+        "all)");
 }

@@ -23,7 +23,8 @@ CurrentParticipants registry(std::vector<std::string> services = {}) {
   p.id = "psw:02000001";
   p.role = v1::PORTAL;
   p.services = std::move(services);
-  return CurrentParticipants(std::make_shared<const ParticipantRegistry>(std::vector<Participant>{p}));
+  return CurrentParticipants(
+      std::make_shared<const ParticipantRegistry>(std::vector<Participant>{p}));
 }
 
 Message submitted(const std::string& bytes, std::string sender = "psw:02000001") {
@@ -65,7 +66,8 @@ TEST_CASE("header stage reads the XOEV header into the message and notes type au
 TEST_CASE("header stage refuses a missing header and an invalid nachrichtenUUID") {
   const auto participants = registry();
   HeaderStage stage(participants, false);
-  const Rejection missing = refusal(stage, submitted("<m:antrag xmlns:m=\"urn:x\"><daten/></m:antrag>"));
+  const Rejection missing =
+      refusal(stage, submitted("<m:antrag xmlns:m=\"urn:x\"><daten/></m:antrag>"));
   CHECK(missing.reason == v1::HEADER_MISSING);
   CHECK(missing.detail == "no nachrichtenkopf.g2g under <antrag> (line 1)");
   const std::string no_uuid = testing::replaced(testing::unsignedSample(), "<nachrichtenUUID>",
@@ -84,12 +86,15 @@ TEST_CASE("header stage refuses an author who did not sign the document as AUTHO
   m.signer_subject = "CN=psw:01000001,OU=portal";
   const Rejection r = refusal(stage, std::move(m));
   CHECK(r.reason == v1::AUTHOR_MISMATCH);
-  CHECK(r.detail ==
-        "autor/kennung 'psw:02000001' did not sign this document: the signature is by 'psw:01000001' "
-        "(certificate 'CN=psw:01000001,OU=portal')");
+  CHECK(
+      r.detail ==
+      "autor/kennung 'psw:02000001' did not sign this document: the signature is by 'psw:01000001' "
+      "(certificate 'CN=psw:01000001,OU=portal')");
 }
 
-TEST_CASE("header stage with transport security refuses another participant's message as IDENTITY_MISMATCH") {
+TEST_CASE(
+    "header stage with transport security refuses another participant's message as "
+    "IDENTITY_MISMATCH") {
   const auto participants = registry();
   HeaderStage insecure(participants, false);
   Message believed = submitted(testing::unsignedSample(), "psw:01000001");
@@ -98,7 +103,8 @@ TEST_CASE("header stage with transport security refuses another participant's me
   HeaderStage secure(participants, true);
   const Rejection r = refusal(secure, submitted(testing::unsignedSample(), "psw:01000001"));
   CHECK(r.reason == v1::IDENTITY_MISMATCH);
-  CHECK(r.detail == "autor/kennung 'psw:02000001' is not the submitting participant 'psw:01000001'");
+  CHECK(r.detail ==
+        "autor/kennung 'psw:02000001' is not the submitting participant 'psw:01000001'");
 }
 
 TEST_CASE("header stage refuses a service the portal is not registered for as NOT_AUTHORIZED") {

@@ -39,8 +39,9 @@ TEST_CASE("parse stage turns the submitted bytes into the document the later sta
   ParseStage stage{xml::XmlLimits{}};
   CHECK(stage.name() == "parse");
   CHECK(stage.traceEvent() == "parsed");
-  const std::string bytes = testing::readFile(std::string(OZGBUS_SOURCE_DIR) +
-                                              "/tests/fixtures/messages/gewerbe/1.0/valid-anmeldung-hamburg.xml");
+  const std::string bytes =
+      testing::readFile(std::string(OZGBUS_SOURCE_DIR) +
+                        "/tests/fixtures/messages/gewerbe/1.0/valid-anmeldung-hamburg.xml");
   Message m = submitted(bytes);
   CHECK_FALSE(stage.process(m));
   REQUIRE(m.doc);
@@ -65,8 +66,9 @@ TEST_CASE("parse stage refuses malformed and empty input as XML_MALFORMED naming
 
 TEST_CASE("parse stage refuses a DOCTYPE with an external entity as XML_HOSTILE") {
   ParseStage stage{xml::XmlLimits{}};
-  const Rejection r = refusal(
-      stage, "<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><a>&e;</a>");
+  const Rejection r = refusal(stage,
+                              "<?xml version=\"1.0\"?>\n<!DOCTYPE a [<!ENTITY e SYSTEM "
+                              "\"file:///etc/passwd\">]><a>&e;</a>");
   CHECK(r.reason == v1::XML_HOSTILE);
   CHECK(r.detail == "line 2: DOCTYPE and entity declarations are not allowed");
 }

@@ -107,7 +107,8 @@ TEST_CASE("persist stage stores a replayed dead letter untranslated with its rea
   REQUIRE(doc.ok());
   m.doc = std::move(*doc);
   m.translated = true;
-  m.dead_letter = reject(v1::ADAPTER_FAILED, "adapter 't': t.xsl failed: code 04 has no equivalent");
+  m.dead_letter =
+      reject(v1::ADAPTER_FAILED, "adapter 't': t.xsl failed: code 04 has no equivalent");
   const auto raw = m.raw;
   const InsertOp op = persisted(std::move(m));
   REQUIRE(op.replay() != nullptr);

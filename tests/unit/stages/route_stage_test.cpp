@@ -54,12 +54,14 @@ TEST_CASE("route stage refuses a reader no rule serves as NO_ROUTE") {
   auto r = stage.process(m);
   REQUIRE(r);
   CHECK(r->reason == v1::NO_ROUTE);
-  CHECK(r->detail == "no route for reader 'ars:110000000000' (ARS digits '110000000000'), service '0100'");
+  CHECK(r->detail ==
+        "no route for reader 'ars:110000000000' (ARS digits '110000000000'), service '0100'");
   CHECK(m.destination.empty());
   CHECK(m.note.empty());
 }
 
-TEST_CASE("route stage built by its factory routes with the configured routes after the header stage") {
+TEST_CASE(
+    "route stage built by its factory routes with the configured routes after the header stage") {
   BrokerConfig c;
   c.source = "x.toml";
   c.insecure = true;

@@ -42,7 +42,9 @@ std::size_t occurrences(const std::string& s, const std::string& what) {
 
 }  // namespace
 
-TEST_CASE("sign stage delivers the document signed by the broker and verifiable against the trust store") {
+TEST_CASE(
+    "sign stage delivers the document signed by the broker and verifiable against the trust "
+    "store") {
   SignStage stage(brokerSigner());
   CHECK(stage.name() == "sign");
   CHECK(stage.traceEvent() == "signed");
@@ -53,8 +55,9 @@ TEST_CASE("sign stage delivers the document signed by the broker and verifiable 
   REQUIRE(m.delivered);
   CHECK(m.note.rfind("by the broker (CN=ozgbus-broker-ec,", 0) == 0);
   CHECK(*m.delivered == dsig::serialize(m.doc.get()));
-  CHECK(occurrences(*m.delivered, "<ds:Signature xmlns") == 1);  // the author's signature is replaced
-  CHECK(*m.raw == authored);                               // and kept with the original
+  CHECK(occurrences(*m.delivered, "<ds:Signature xmlns") ==
+        1);                   // the author's signature is replaced
+  CHECK(*m.raw == authored);  // and kept with the original
 
   auto trust = dsig::TrustStore::load(testing::trustPaths());
   REQUIRE_MESSAGE(trust.ok(), trust.rejection().detail);
@@ -87,10 +90,12 @@ TEST_CASE("sign stage factory wants the broker key and its place right before pe
   auto keyless = Runtime::load(c);
   REQUIRE(keyless.ok());
   const std::vector<std::string> names = {"parse", "header", "route", "sign", "persist"};
-  auto no_key = SignStage::create(StageContext{**keyless, commits, clock}, StagePlacement{names, 3});
+  auto no_key =
+      SignStage::create(StageContext{**keyless, commits, clock}, StagePlacement{names, 3});
   REQUIRE_FALSE(no_key.ok());
   CHECK(no_key.rejection().detail.rfind(
-            "x.toml: signatures.broker_key and signatures.broker_certificate are required", 0) == 0);
+            "x.toml: signatures.broker_key and signatures.broker_certificate are required", 0) ==
+        0);
 
   const auto keys = testing::brokerKeys("ec");
   c.signatures.key = keys.key;
@@ -103,6 +108,7 @@ TEST_CASE("sign stage factory wants the broker key and its place right before pe
   auto misplaced = SignStage::create(ctx, StagePlacement{too_early, 2});
   REQUIRE_FALSE(misplaced.ok());
   CHECK(misplaced.rejection().detail ==
-        "x.toml: pipeline.stages: \"sign\" must come right before \"persist\" (it signs what is delivered, after every "
+        "x.toml: pipeline.stages: \"sign\" must come right before \"persist\" (it signs what is "
+        "delivered, after every "
         "change)");
 }

@@ -22,7 +22,8 @@ std::shared_ptr<const schema::SchemaRegistry> schemasFor(std::vector<std::string
   return *r;
 }
 
-const std::vector<std::string> kGewerbe = {"urn:xoev-de:ozgbus:gewerbe:1.0", "urn:xoev-de:ozgbus:gewerbe:2.0"};
+const std::vector<std::string> kGewerbe = {"urn:xoev-de:ozgbus:gewerbe:1.0",
+                                           "urn:xoev-de:ozgbus:gewerbe:2.0"};
 
 Message parsed(const std::string& bytes) {
   Message m;
@@ -44,7 +45,8 @@ TEST_CASE("validate stage passes a valid document and leaves the message as it w
   ValidateStage stage(schemas);
   CHECK(stage.name() == "validate");
   CHECK(stage.traceEvent() == "validated");
-  for (const char* rel : {"gewerbe/1.0/valid-anmeldung-hamburg.xml", "gewerbe/2.0/valid-anmeldung-muenchen.xml"}) {
+  for (const char* rel :
+       {"gewerbe/1.0/valid-anmeldung-hamburg.xml", "gewerbe/2.0/valid-anmeldung-muenchen.xml"}) {
     CAPTURE(rel);
     Message m = fixture(rel);
     const xmlDoc* before = m.doc.get();
@@ -56,15 +58,17 @@ TEST_CASE("validate stage passes a valid document and leaves the message as it w
   }
 }
 
-TEST_CASE("validate stage refuses an invalid document as SCHEMA_INVALID naming line and element path") {
+TEST_CASE(
+    "validate stage refuses an invalid document as SCHEMA_INVALID naming line and element path") {
   schema::CurrentRegistry schemas(schemasFor(kGewerbe));
   ValidateStage stage(schemas);
   Message m = fixture("gewerbe/1.0/invalid-missing-rechtsform.xml");
   auto r = stage.process(m);
   REQUIRE(r);
   CHECK(r->reason == v1::SCHEMA_INVALID);
-  CHECK(r->detail.rfind("line 68, /gew:gewerbe.anmeldung.0100/gew:anmeldung/gew:betrieb/gew:betriebsstaette: ", 0) ==
-        0);
+  CHECK(r->detail.rfind(
+            "line 68, /gew:gewerbe.anmeldung.0100/gew:anmeldung/gew:betrieb/gew:betriebsstaette: ",
+            0) == 0);
   CHECK(r->detail.find("rechtsform") != std::string::npos);
 
   Message no_wz = fixture("gewerbe/2.0/invalid-missing-wirtschaftszweig.xml");
@@ -74,14 +78,17 @@ TEST_CASE("validate stage refuses an invalid document as SCHEMA_INVALID naming l
   CHECK(missing->detail.find("wirtschaftszweig") != std::string::npos);
 }
 
-TEST_CASE("validate stage refuses a namespace without a schema as SCHEMA_UNKNOWN listing the registered ones") {
+TEST_CASE(
+    "validate stage refuses a namespace without a schema as SCHEMA_UNKNOWN listing the registered "
+    "ones") {
   schema::CurrentRegistry schemas(schemasFor(kGewerbe));
   ValidateStage stage(schemas);
   Message m = parsed(R"(<x:antrag xmlns:x="urn:unknown"/>)");
   auto r = stage.process(m);
   REQUIRE(r);
   CHECK(r->reason == v1::SCHEMA_UNKNOWN);
-  CHECK(r->detail.rfind("no schema registered for namespace 'urn:unknown' of <antrag> (registered: ", 0) == 0);
+  CHECK(r->detail.rfind(
+            "no schema registered for namespace 'urn:unknown' of <antrag> (registered: ", 0) == 0);
   CHECK(r->detail.find("urn:xoev-de:ozgbus:gewerbe:2.0") != std::string::npos);
 }
 

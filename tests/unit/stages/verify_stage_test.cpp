@@ -49,7 +49,8 @@ Message parsed(const std::string& bytes) {
   return m;
 }
 
-const std::string kReplayNote = "on replay a certificate valid when the message arrived counts as valid";
+const std::string kReplayNote =
+    "on replay a certificate valid when the message arrived counts as valid";
 
 }  // namespace
 
@@ -67,7 +68,9 @@ TEST_CASE("verify stage names the participant whose registered certificate signe
   CHECK(m.note.find(kReplayNote) == std::string::npos);
 }
 
-TEST_CASE("verify stage refuses unsigned documents as SIGNATURE_MISSING and untrusted signers as CERT_UNTRUSTED") {
+TEST_CASE(
+    "verify stage refuses unsigned documents as SIGNATURE_MISSING and untrusted signers as "
+    "CERT_UNTRUSTED") {
   Fixture f;
   Message plain = parsed(testing::unsignedSample());
   auto missing = f.stage.process(plain);
@@ -84,13 +87,16 @@ TEST_CASE("verify stage refuses unsigned documents as SIGNATURE_MISSING and untr
   CHECK(forged.signer.empty());
 }
 
-TEST_CASE("verify stage refuses a trusted certificate that is no participant's or comes from another CA") {
+TEST_CASE(
+    "verify stage refuses a trusted certificate that is no participant's or comes from another "
+    "CA") {
   Fixture nobody(std::vector<Participant>{});
   Message m = parsed(testing::signedSample());
   auto unknown = nobody.stage.process(m);
   REQUIRE(unknown);
   CHECK(unknown->reason == v1::NOT_AUTHORIZED);
-  CHECK(unknown->detail.find("is trusted but is no participant's certificate_subject") != std::string::npos);
+  CHECK(unknown->detail.find("is trusted but is no participant's certificate_subject") !=
+        std::string::npos);
 
   std::vector<Participant> registered = devParticipants();
   for (Participant& p : registered) {
@@ -101,15 +107,18 @@ TEST_CASE("verify stage refuses a trusted certificate that is no participant's o
   auto wrong_issuer = other_ca.stage.process(again);
   REQUIRE(wrong_issuer);
   CHECK(wrong_issuer->reason == v1::NOT_AUTHORIZED);
-  CHECK(wrong_issuer->detail.find("participant psw:02000001's certificates come from 'CN=some other CA'") !=
+  CHECK(wrong_issuer->detail.find(
+            "participant psw:02000001's certificates come from 'CN=some other CA'") !=
         std::string::npos);
   CHECK(again.signer.empty());
 }
 
-TEST_CASE("verify stage accepts on replay a certificate that expired after the message first arrived") {
+TEST_CASE(
+    "verify stage accepts on replay a certificate that expired after the message first arrived") {
   Fixture f;
   // psw:02000002's certificate was valid from 30 days ago until yesterday.
-  const std::string expired = testing::signWith(testing::participantKeys("psw:02000002"), testing::unsignedSample());
+  const std::string expired =
+      testing::signWith(testing::participantKeys("psw:02000002"), testing::unsignedSample());
   Message now = parsed(expired);
   auto refused = f.stage.process(now);
   REQUIRE(refused);
@@ -120,7 +129,8 @@ TEST_CASE("verify stage accepts on replay a certificate that expired after the m
   FromReplay replay;
   replay.dead_letter_id = 42;
   replay.first_received_at_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(ten_days_ago.time_since_epoch()).count();
+      std::chrono::duration_cast<std::chrono::milliseconds>(ten_days_ago.time_since_epoch())
+          .count();
   replayed.origin = replay;
   const auto r = f.stage.process(replayed);
   CHECK_MESSAGE(!r, (r ? r->toString() : ""));
@@ -131,7 +141,8 @@ TEST_CASE("verify stage accepts on replay a certificate that expired after the m
 
 TEST_CASE("verify stage without a loaded trust store refuses as INTERNAL") {
   dsig::CurrentTrustStore none;
-  CurrentParticipants participants(std::make_shared<const ParticipantRegistry>(std::vector<Participant>{}));
+  CurrentParticipants participants(
+      std::make_shared<const ParticipantRegistry>(std::vector<Participant>{}));
   VerifyStage stage(none, participants, dsig::VerifierOptions{});
   Message m = parsed(testing::signedSample());
   auto r = stage.process(m);
