@@ -7,6 +7,7 @@
 #include "broker/broker.h"
 #include "broker/config/config.h"
 #include "broker/logging/log_format.h"
+#include "broker/store/sqlite/sqlite_store.h"
 #include "core/dsig/xmlsec.h"
 #include "core/util/systemd_notify.h"
 #include "core/xml/xml_init.h"
@@ -15,6 +16,20 @@ namespace {
 
 void onSignal(int) { ozgbus::broker::Broker::requestStop(); }
 void onHangup(int) { ozgbus::broker::Broker::requestReload(); }
+
+int checkStore(const std::filesystem::path& store) {
+  auto reader = ozgbus::broker::openSqliteReader(store);
+  auto result =
+      reader ? (*reader)->check() : ozgbus::Result<ozgbus::broker::StoreCheck>(reader.rejection());
+  if (!result) {
+    std::fprintf(stderr, "ozgbus-broker --check: %s\n", result.rejection().detail.c_str());
+    return 2;
+  }
+  for (const std::string& p : result->problems) std::printf("DAMAGED %s\n", p.c_str());
+  std::printf("%s: %llu stored documents checked, %zu problems\n", store.c_str(),
+              static_cast<unsigned long long>(result->messages), result->problems.size());
+  return result->problems.empty() ? 0 : 1;
+}
 
 }  // namespace
 
@@ -29,6 +44,15 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"human", "json"}));
   app.add_option("--listen", listen, "endpoint (overrides broker.listen)");
   app.add_option("--data-dir", data_dir, "data folder (overrides broker.data_dir and store.path)");
+  bool check = false;
+  bool accept_loss = false;
+  app.add_flag(
+      "--check", check,
+      "check the store (consistency, every document against its digest, the audit chain "
+      "against its anchor), print what is damaged and exit: 0 sound, 1 damaged, 2 cannot check");
+  app.add_flag("--accept-store-loss", accept_loss,
+               "start although the store holds less than its anchor says was committed (after a "
+               "restore or a lost write-ahead log: see docs/operations.md)");
   CLI11_PARSE(app, argc, argv);
 
   auto config = ozgbus::broker::loadConfig(config_file);
@@ -42,6 +66,8 @@ int main(int argc, char** argv) {
     config->data_dir = data_dir;
     config->store.path = config->data_dir / "ozgbus.db";
   }
+  if (check) return checkStore(config->store.path);
+  config->store.accept_loss = accept_loss;
   ozgbus::broker::setUpLogging(config->log_format, config->log_level);
   ozgbus::xml::initXml();
   ozgbus::dsig::initDsig();

@@ -39,6 +39,9 @@ struct StoreConfig {
   // The write-ahead log past this size is restarted by a checkpoint that briefly holds writers
   // back (and cut back to it), so that it cannot grow without bound under sustained load.
   std::uint64_t wal_restart_bytes = 64ull << 20;
+  // Start although the store holds less than its anchor says was committed (the command-line
+  // flag --accept-store-loss; never in the file).
+  bool accept_loss = false;
 };
 
 struct DeliveryConfig {

@@ -53,6 +53,7 @@ void Dispatcher::detach(Session& session, bool count_attempt) {
     consumers.erase(std::remove(consumers.begin(), consumers.end(), session.identity),
                     consumers.end());
   }
+  consumers_.erase(session.identity);
   const auto held = session.deliveries;
   for (std::uint64_t id : held) {
     if (auto f = take(session, id)) {
@@ -63,6 +64,15 @@ void Dispatcher::detach(Session& session, bool count_attempt) {
   }
 }
 
+bool Dispatcher::prune(Consumer& c, const Session& session) {
+  bool changed = false;
+  while (!c.order.empty() && session.deliveries.count(c.order.front()) == 0) {
+    c.order.pop_front();
+    changed = true;
+  }
+  return changed;
+}
+
 std::optional<Dispatcher::InFlight> Dispatcher::take(Session& session, std::uint64_t id) {
   if (session.deliveries.erase(id) == 0) return std::nullopt;
   auto it = in_flight_.find(id);
@@ -70,12 +80,17 @@ std::optional<Dispatcher::InFlight> Dispatcher::take(Session& session, std::uint
   InFlight f = std::move(it->second);
   in_flight_.erase(it);
   --queue(f.message.queue).in_flight;
+  if (auto c = consumers_.find(session.identity);
+      c != consumers_.end() && prune(c->second, session)) {
+    c->second.front_since = clock_.steady();
+  }
   return f;
 }
 
 std::optional<Rejection> Dispatcher::ack(Session& session, std::uint64_t id) {
   const std::int64_t now_ms = clock_.wallMillis();
   auto f = take(session, id);
+  if (f) consumers_[session.identity].last_settle = clock_.steady();
   if (!f) {
     return reject(v1::UNKNOWN_DELIVERY,
                   "delivery " + std::to_string(id) + " is not held by this connection");
@@ -92,6 +107,7 @@ std::optional<Rejection> Dispatcher::ack(Session& session, std::uint64_t id) {
 std::optional<Rejection> Dispatcher::nack(Session& session, const v1::Nack& nack) {
   const std::int64_t now_ms = clock_.wallMillis();
   auto f = take(session, nack.delivery_id());
+  if (f) consumers_[session.identity].last_settle = clock_.steady();
   if (!f) {
     return reject(v1::UNKNOWN_DELIVERY, "delivery " + std::to_string(nack.delivery_id()) +
                                             " is not held by this connection");
@@ -143,20 +159,54 @@ void Dispatcher::failed(InFlight&& f, const std::string& consumer, const std::st
   q.ready.pushFront(std::move(m));
 }
 
+void Dispatcher::bury(Queue& q, QueuedMessage&& m) {
+  // Its fields but the id may be garbage: logged by id, no receipt to a sender we cannot trust.
+  --q.depth;
+  ++q.dead;
+  ++dead_lettered_;
+  brokerMetrics().damaged.with({q.name}).inc();
+  brokerMetrics().dead_lettered.with({q.name, reasonName(v1::STORE_CORRUPT)}).inc();
+  spdlog::error(
+      "STORE DAMAGED: message id {} of queue {} is not delivered: {}; it is held as a dead letter "
+      "(STORE_CORRUPT). Run `ozgbus-broker --check` and see docs/operations.md, \"When things go "
+      "wrong\"",
+      m.id, q.name, m.damage);
+  outcomes_.enqueue(SettleOp{m.id, "", m.uuid, MessageState::kDeadLetter, v1::STORE_CORRUPT,
+                             m.damage, "broker", clock_.wallMillis(), m.message_type});
+}
+
 void Dispatcher::expire(Sessions& sessions) {
   const util::SteadyTime now = clock_.steady();
-  std::vector<std::uint64_t> late;
-  for (const auto& [id, f] : in_flight_) {
-    if (f.deadline <= now) late.push_back(id);
-  }
   const auto now_ms = clock_.wallMillis();
-  for (std::uint64_t id : late) {
-    const std::string identity = in_flight_.at(id).identity;
+  std::vector<std::pair<std::string, bool>> late;  // consumer identity, stuck
+  for (auto& [identity, c] : consumers_) {
     auto s = sessions.find(identity);
     if (s == sessions.end()) continue;
-    if (auto f = take(s->second, id)) {
-      failed(std::move(*f), s->second.participant,
-             "no ACK from " + s->second.participant + " within ack timeout", now_ms);
+    if (prune(c, s->second)) c.front_since = now;
+    if (c.order.empty()) continue;
+    const InFlight& front = in_flight_.at(c.order.front());
+    const util::SteadyTime started = std::max(c.front_since, front.sent_at);
+    if (now - started < config_.ack_timeout) continue;
+    late.emplace_back(identity, c.last_settle < started);
+  }
+  for (const auto& [identity, stuck] : late) {
+    Session& s = sessions.at(identity);
+    const std::uint64_t oldest = consumers_.at(identity).order.front();
+    if (auto f = take(s, oldest)) {
+      failed(std::move(*f), s.participant,
+             "no ACK from " + s.participant + " within ack timeout" +
+                 (stuck ? "; it settled nothing meanwhile" : " while it settled others"),
+             now_ms);
+    }
+    if (!stuck) continue;
+    spdlog::warn("back-end {} settled nothing for the ack timeout: its {} other deliveries go back",
+                 s.participant, s.deliveries.size());
+    const auto held = s.deliveries;
+    for (std::uint64_t id : held) {
+      if (auto f = take(s, id)) {
+        failed(std::move(*f), s.participant, s.participant + " settled nothing for the ack timeout",
+               now_ms, false);
+      }
     }
   }
 }
@@ -182,7 +232,7 @@ void Dispatcher::pump(Sessions& sessions) {
 }
 
 void Dispatcher::pumpQueue(Queue& q, Sessions& sessions) {
-  const auto deadline = clock_.steady() + config_.ack_timeout;
+  const auto now = clock_.steady();
   while (!q.ready.empty()) {
     Session* target = nullptr;
     for (std::size_t tried = 0; tried < q.consumers.size() && target == nullptr; ++tried) {
@@ -192,10 +242,18 @@ void Dispatcher::pumpQueue(Queue& q, Sessions& sessions) {
     }
     if (target == nullptr) return;
     QueuedMessage& m = q.ready.front();
+    if (!m.damage.empty()) {
+      bury(q, std::move(m));
+      q.ready.popFront();
+      continue;
+    }
     if (!send_(*target, m)) return;  // peer gone: the transport detaches it
+    Consumer& c = consumers_[target->identity];
+    if (prune(c, *target) || c.order.empty()) c.front_since = now;
+    c.order.push_back(m.id);
     target->deliveries.insert(m.id);
     ++q.in_flight;
-    in_flight_.emplace(m.id, InFlight{std::move(m), target->identity, deadline});
+    in_flight_.emplace(m.id, InFlight{std::move(m), target->identity, now});
     q.ready.popFront();
     if (q.ready.empty() && q.ready.wantsRefill()) refill(q);
   }

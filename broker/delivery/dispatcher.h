@@ -5,6 +5,7 @@
 // writes through a CommitQueue (the outcome path to the group commit).
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
@@ -64,7 +65,9 @@ class Dispatcher {
     return it == in_flight_.end() ? std::string() : it->second.message.uuid;
   }
 
-  // Redelivers what passed its ack timeout. Returns the sessions found unresponsive.
+  // Redelivers a consumer's oldest delivery once it has been the oldest for the ack timeout
+  // (counted as a failed attempt); when the consumer settled nothing in that time it is taken
+  // for stuck and everything else it holds goes back too, not counted (it never started on it).
   void expire(Sessions& sessions);
 
   // Sends as much as credit allows, refilling windows from the store where they spilled.
@@ -96,8 +99,18 @@ class Dispatcher {
   struct InFlight {
     QueuedMessage message;
     std::string identity;
-    util::SteadyTime deadline;
+    util::SteadyTime sent_at;
   };
+  // A consumer's deliveries in the order sent. Only the oldest one it still holds can time out,
+  // and its clock starts when it became the oldest: a back-end working through a deep credit
+  // at its own pace is not taken for a stuck one.
+  struct Consumer {
+    std::deque<std::uint64_t> order;  // delivery ids, settled ones pruned from the front
+    util::SteadyTime front_since{};   // when the oldest unsettled one became the oldest
+    util::SteadyTime last_settle{};   // its last ACK or NACK
+  };
+  // Drops settled deliveries from the front; true when the front changed.
+  bool prune(Consumer& c, const Session& session);
 
   Queue& queue(const std::string& name, bool spilled = false);
   void pumpQueue(Queue& q, Sessions& sessions);
@@ -106,6 +119,8 @@ class Dispatcher {
   void failed(InFlight&& f, const std::string& consumer, const std::string& detail,
               std::int64_t now_ms, bool count_attempt = true);
   std::optional<InFlight> take(Session& session, std::uint64_t id);
+  // A message the store could not give back intact: a dead letter, never delivered.
+  void bury(Queue& q, QueuedMessage&& m);
 
   DeliveryConfig config_;
   StoreReader& reader_;
@@ -114,6 +129,7 @@ class Dispatcher {
   CommitQueue& outcomes_;
   std::map<std::string, Queue> queues_;
   std::unordered_map<std::uint64_t, InFlight> in_flight_;
+  std::unordered_map<std::string, Consumer> consumers_;  // by session identity
   std::uint64_t dead_lettered_ = 0;
   std::uint64_t delivered_ = 0;
   std::uint64_t redelivered_ = 0;

@@ -40,7 +40,12 @@ BrokerMetrics::BrokerMetrics()
       commit_failures(
           registry.counter("ozgbus_store_commit_failures_total",
                            "Group commits that failed (disk full, I/O error); their settles are "
-                           "retried, their submissions answered STORE_FAILED.")) {
+                           "retried, their submissions answered STORE_FAILED.")),
+      damaged(
+          registry.counter("ozgbus_store_damaged_total",
+                           "Stored messages that could not be read back or failed their digest: "
+                           "held as dead letters (STORE_CORRUPT), never delivered.",
+                           {"queue"})) {
   registry.gauge("ozgbus_build_info", "The broker's version.", {"version"})
       .with({OZGBUS_VERSION})
       .set(1);

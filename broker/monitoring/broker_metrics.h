@@ -22,6 +22,7 @@ struct BrokerMetrics {
   metrics::Family<metrics::Histogram>& commit_seconds;     // {}
   metrics::Family<metrics::Histogram>& commit_batch;       // {}
   metrics::Family<metrics::Counter>& commit_failures;      // {}
+  metrics::Family<metrics::Counter>& damaged;              // {queue}
 
   BrokerMetrics();
 };

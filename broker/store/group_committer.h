@@ -31,6 +31,7 @@ class GroupCommitter final : public CommitQueue {
 
  private:
   void run();
+  void isolate(std::vector<StoreOp> ops);
 
   Store& store_;
   std::size_t batch_max_;

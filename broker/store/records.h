@@ -33,6 +33,9 @@ struct QueuedMessage {
   std::uint32_t attempts = 0;                   // failed deliveries so far
   std::shared_ptr<const std::string> payload;   // the document delivered (signed by the broker)
   std::shared_ptr<const std::string> original;  // the author's signed document, if it differs
+  // Set when the stored row could not be read or does not match its digest: what is wrong. Such
+  // a message is never delivered (its fields but id may be garbage).
+  std::string damage;
 };
 
 struct ReceiptRecord {
@@ -120,6 +123,29 @@ struct PurgeOp {
 
 using StoreOp = std::variant<InsertOp, SettleOp, AttemptOp, ReceiptAckOp, DiscardOp, PurgeOp>;
 
+// "settle of message id 55", for logs.
+inline std::string describe(const StoreOp& op) {
+  struct Name {
+    std::string operator()(const InsertOp& o) const {
+      return "insert of message " + o.message.uuid;
+    }
+    std::string operator()(const SettleOp& o) const {
+      return "settle of message id " + std::to_string(o.id);
+    }
+    std::string operator()(const AttemptOp& o) const {
+      return "attempt count of message id " + std::to_string(o.id);
+    }
+    std::string operator()(const ReceiptAckOp& o) const {
+      return "receipt ACK of message id " + std::to_string(o.id);
+    }
+    std::string operator()(const DiscardOp& o) const {
+      return "discard of dead letter " + std::to_string(o.id);
+    }
+    std::string operator()(const PurgeOp&) const { return "retention step"; }
+  };
+  return std::visit(Name{}, op);
+}
+
 // A stored message as the operator's tools see it.
 struct StoredMessage {
   QueuedMessage message;  // payload and original loaded too, while the store keeps them
@@ -147,6 +173,7 @@ struct CommitOutcome {
   std::size_t operations = 0;
   std::int64_t commit_micros = 0;
   std::optional<std::string> error;  // the commit failed: why (nothing of it is stored)
+  bool damaged = false;  // ... because the store's file is damaged: the same batch fails again
 };
 
 struct QueueCounts {

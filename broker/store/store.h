@@ -23,6 +23,12 @@
 
 namespace ozgbus::broker {
 
+// What a full check of a store found (ozgbus-broker --check).
+struct StoreCheck {
+  std::uint64_t messages = 0;         // stored documents looked at
+  std::vector<std::string> problems;  // one sentence each; empty: sound
+};
+
 class StoreReader {
  public:
   virtual ~StoreReader() = default;
@@ -47,6 +53,10 @@ class StoreReader {
   virtual Result<std::vector<MessageTrace>> traces(std::string_view uuid) = 0;
   // Dead letters, newest first, at most limit.
   virtual Result<std::vector<DeadLetter>> deadLetters(std::size_t limit) = 0;
+
+  // Everything: the engine's own consistency check, every stored document against its digest,
+  // the audit chain (against the store's anchor, where it has one). Slow: reads the whole store.
+  virtual Result<StoreCheck> check() = 0;
 
   // The audit log: its chain walked and checked (against an anchor noted earlier, if given).
   virtual Result<AuditVerdict> verifyAudit(const std::optional<AuditTip>& anchor) = 0;

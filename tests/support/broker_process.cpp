@@ -78,6 +78,7 @@ BrokerProcess::BrokerProcess(std::string extra_toml, std::string log_level,
   const auto [transport, http, events] = freePorts();
   endpoint_ = "tcp://127.0.0.1:" + std::to_string(transport);
   http_port_ = http;
+  store_file_ = dir_.path() / "data" / "ozgbus.db";  // the default; a test that moves it knows
   events_port_ = events;
   // TOML forbids repeating a table: extra_toml may add [delivery], [limits], [store] or routes,
   // never [broker] or [session]. The endpoint goes on the command line.
@@ -107,8 +108,11 @@ void BrokerProcess::start() {
     const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     ::dup2(fd, 1);
     ::dup2(fd, 2);
-    ::execl(OZGBUS_BROKER_BIN, OZGBUS_BROKER_BIN, "--config", config.c_str(), "--listen",
-            endpoint_.c_str(), static_cast<char*>(nullptr));
+    std::vector<const char*> argv = {OZGBUS_BROKER_BIN, "--config", config.c_str(), "--listen",
+                                     endpoint_.c_str()};
+    for (const auto& a : args_) argv.push_back(a.c_str());
+    argv.push_back(nullptr);
+    ::execv(OZGBUS_BROKER_BIN, const_cast<char* const*>(argv.data()));
     ::_exit(127);
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);

@@ -42,6 +42,9 @@ class BrokerProcess {
 
   // Options used by start() to see that the broker answers (with CURVE: an observer's keys).
   void setProbe(client::Options probe) { probe_ = std::move(probe); }
+  // Command-line arguments for the next start() beyond --config and --listen.
+  void setArgs(std::vector<std::string> args) { args_ = std::move(args); }
+  const std::filesystem::path& storeFile() const { return store_file_; }
 
   std::unique_ptr<client::Client> connect(const std::string& participant, v1::Role role,
                                           std::uint32_t credit = 0,
@@ -54,6 +57,8 @@ class BrokerProcess {
   int events_port_ = 0;
   pid_t pid_ = -1;
   std::optional<client::Options> probe_;
+  std::vector<std::string> args_;
+  std::filesystem::path store_file_;
 };
 
 // Runs a command (a path, or a name looked up in PATH), returns its exit status, its stdout

@@ -58,6 +58,7 @@ class FakeReader final : public broker::StoreReader {
     if (failure) return *failure;
     return std::vector<broker::DeadLetter>{};
   }
+  Result<broker::StoreCheck> check() override { return broker::StoreCheck{}; }
   Result<broker::AuditVerdict> verifyAudit(const std::optional<broker::AuditTip>&) override {
     return broker::AuditVerdict{};
   }

@@ -179,6 +179,78 @@ TEST_CASE("the ack timeout redelivers") {
   CHECK(f.dispatcher->redelivered() == 1);
 }
 
+TEST_CASE("a back-end working through a deep credit at its own pace is not timed out") {
+  Fixture f;  // ack timeout 1 s
+  Session& a = f.connect("a", 10);
+  for (std::uint64_t i = 1; i <= 10; ++i) f.commit(i);
+  f.dispatcher->pump(f.sessions);
+  REQUIRE(a.deliveries.size() == 10);
+  // One ACK every 0.6 s, in order: the last waits 6 s, yet each was the oldest for only 0.6 s.
+  for (std::uint64_t i = 1; i <= 10; ++i) {
+    f.clock.advance(std::chrono::milliseconds(600));
+    f.dispatcher->expire(f.sessions);
+    CHECK_FALSE(f.dispatcher->ack(a, i));
+  }
+  CHECK(f.dispatcher->redelivered() == 0);
+  CHECK(f.writes.of<AttemptOp>().empty());
+}
+
+TEST_CASE("the oldest delivery times out, counted, while the back-end settles others") {
+  Fixture f;
+  Session& a = f.connect("a", 3);
+  for (std::uint64_t i = 1; i <= 3; ++i) f.commit(i);
+  f.dispatcher->pump(f.sessions);
+  f.clock.advance(std::chrono::milliseconds(500));
+  CHECK_FALSE(f.dispatcher->ack(a, 2));
+  f.clock.advance(std::chrono::milliseconds(600));
+  f.dispatcher->expire(f.sessions);
+  CHECK(a.deliveries.count(1) == 0);  // the one it skipped goes back
+  CHECK(a.deliveries.count(3) == 1);  // the next is not late: its clock started just now
+  const auto attempts = f.writes.of<AttemptOp>();
+  REQUIRE(attempts.size() == 1);
+  CHECK(attempts[0].id == 1);
+  CHECK(attempts[0].note.find("while it settled others") != std::string::npos);
+}
+
+TEST_CASE(
+    "a back-end that settles nothing for the ack timeout gives back everything, the oldest "
+    "counted") {
+  Fixture f;
+  Session& a = f.connect("a", 3);
+  for (std::uint64_t i = 1; i <= 3; ++i) f.commit(i);
+  f.dispatcher->pump(f.sessions);
+  f.clock.advance(std::chrono::seconds(2));
+  f.dispatcher->expire(f.sessions);
+  CHECK(a.deliveries.empty());
+  const auto attempts = f.writes.of<AttemptOp>();
+  REQUIRE(attempts.size() == 1);  // the other two were never started on
+  CHECK(attempts[0].id == 1);
+  CHECK(attempts[0].note.find("settled nothing meanwhile") != std::string::npos);
+}
+
+TEST_CASE(
+    "a message the store gives back damaged is never delivered: a STORE_CORRUPT dead letter") {
+  Fixture f;
+  f.store.queued["q"] = {QueuedMessage{}, QueuedMessage{}};
+  f.store.queued["q"][0].id = 1;
+  f.store.queued["q"][0].damage = "its document does not match its digest";
+  f.store.queued["q"][1].id = 2;
+  f.store.queued["q"][1].queue = "q";
+  f.store.queued["q"][1].payload = std::make_shared<const std::string>("<x/>");
+  f.dispatcher->restore({QueueCounts{"q", 2, 0}});
+  f.connect("a", 5);
+  f.dispatcher->pump(f.sessions);
+  REQUIRE(f.sent.size() == 1);
+  CHECK(f.sent[0].second == 2);
+  const auto settles = f.writes.of<SettleOp>();
+  REQUIRE(settles.size() == 1);
+  CHECK(settles[0].id == 1);
+  CHECK(settles[0].state == MessageState::kDeadLetter);
+  CHECK(settles[0].reason == v1::STORE_CORRUPT);
+  CHECK(f.dispatcher->queues().front().dead == 1);
+  CHECK(f.dispatcher->queues().front().depth == 1);
+}
+
 TEST_CASE("after a restart the queue refills from the store") {
   Fixture f;
   f.dispatcher->restore({QueueCounts{"q", 3, 0}});

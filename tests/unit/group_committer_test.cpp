@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -24,6 +25,16 @@ class FakeStore final : public Store {
     changed_.wait(lock, [this] { return !held_; });
     CommitOutcome out;
     out.operations = ops.size();
+    const bool poisoned = std::any_of(ops.begin(), ops.end(), [this](const StoreOp& op) {
+      const auto* settle = std::get_if<SettleOp>(&op);
+      return settle != nullptr && settle->id == damaged_id_;
+    });
+    if (poisoned) {
+      out.error = "database disk image is malformed";
+      out.damaged = true;
+      out.retry = ops;
+      return out;
+    }
     if (applied_.size() == fail_on_) {
       for (const StoreOp& op : ops) {
         if (const auto* insert = std::get_if<InsertOp>(&op)) {
@@ -50,6 +61,11 @@ class FakeStore final : public Store {
     }
     changed_.notify_all();
   }
+  // Every batch with a settle of this message id fails: its row is on a damaged page.
+  void damage(std::uint64_t id) {
+    std::lock_guard lock(mu_);
+    damaged_id_ = id;
+  }
   // The n-th apply() (from 1) fails.
   void failOn(std::size_t n) {
     std::lock_guard lock(mu_);
@@ -75,6 +91,7 @@ class FakeStore final : public Store {
   std::vector<std::vector<StoreOp>> applied_;
   bool held_ = false;
   std::size_t fail_on_ = 0;
+  std::uint64_t damaged_id_ = 0;
 };
 
 // What done() was given, on the committer's thread.
@@ -184,4 +201,26 @@ TEST_CASE("a failed commit's retry operations are applied again and its inserts 
   REQUIRE(done.all[1].inserts.size() == 1);
   CHECK(done.all[1].inserts[0].failed);
   CHECK(done.all[2].inserts.empty());
+}
+
+TEST_CASE("one operation on a damaged page does not stop the others: they are applied one by one") {
+  FakeStore store;
+  store.damage(2);
+  Outcomes done;
+  store.hold();
+  GroupCommitter committer(store, 100, done.callback());
+  for (std::uint64_t id = 1; id <= 3; ++id) committer.enqueue(SettleOp{id});
+  store.release();
+  REQUIRE(store.waitForApplies(4));  // the batch, then each of its three alone
+  committer.stop();
+  const auto sizes = store.batchSizes();
+  REQUIRE(sizes.size() == 4);
+  CHECK(sizes == std::vector<std::size_t>{3, 1, 1, 1});
+  // The damaged one is given up, not retried for ever; the others were committed.
+  CHECK(done.all.size() == 4);
+  CHECK(done.all[0].damaged);
+  CHECK_FALSE(done.all[1].error);
+  CHECK(done.all[2].damaged);
+  CHECK_FALSE(done.all[3].error);
+  CHECK(committer.pending() == 0);
 }

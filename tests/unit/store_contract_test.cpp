@@ -121,22 +121,30 @@ TEST_CASE(
         *s, {settle(id1, "u1", MessageState::kDelivered, 5),
              settle(id1, "u1", MessageState::kDelivered, 6),
              settle(id2, "u2", MessageState::kDeadLetter, 7, v1::MAX_ATTEMPTS, "5 attempts")});
-    REQUIRE(settled.receipts.size() == 1);  // a second settle of the same id is a no-op
+    // A second settle of the same id is a no-op; the dead letter tells its portal too.
+    REQUIRE(settled.receipts.size() == 2);
     CHECK(settled.receipts[0].message_uuid == "u1");
     CHECK(settled.receipts[0].at_ms == 5);
+    CHECK(settled.receipts[1].outcome == MessageState::kDeadLetter);
+    CHECK(settled.receipts[1].reason == v1::MAX_ATTEMPTS);
     CHECK(value(r->loadQueued("q", 0, 10)).empty());
-    CHECK(value(r->loadReceipts("psw:1", 0, 10)).size() == 1);
+    CHECK(value(r->loadReceipts("psw:1", 0, 10)).size() == 2);
     auto counts = value(r->queueCounts());
     REQUIRE(counts.size() == 1);
     CHECK(counts[0].queued == 0);
     CHECK(counts[0].dead == 1);
     auto pending = value(r->pendingReceipts());
     REQUIRE(pending.size() == 1);
-    CHECK(pending[0] == std::make_pair(std::string("psw:1"), std::uint64_t{1}));
+    CHECK(pending[0] == std::make_pair(std::string("psw:1"), std::uint64_t{2}));
 
-    apply(*s, {ReceiptAckOp{id1, 8}});
+    apply(*s, {ReceiptAckOp{id1, 8}, ReceiptAckOp{id2, 8}});
     CHECK(value(r->loadReceipts("psw:1", 0, 10)).empty());
     CHECK(value(r->pendingReceipts()).empty());
+    // A message the store could not give back intact names no sender worth a receipt.
+    auto out3 = apply(*s, {insert("u3", "q")});
+    auto damaged = apply(*s, {settle(out3.inserts[0].op.message.id, "u3", MessageState::kDeadLetter,
+                                     9, v1::STORE_CORRUPT, "digest mismatch")});
+    CHECK(damaged.receipts.empty());
   });
 }
 

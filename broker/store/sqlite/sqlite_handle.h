@@ -21,12 +21,20 @@ using Db = std::unique_ptr<sqlite3, DbDeleter>;
 // Thrown only inside the store for SQLite failures (disk full, I/O error); apply() turns it into
 // a failed commit, never lets it leave the store.
 struct Error : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit Error(const std::string& what, int rc = SQLITE_ERROR)
+      : std::runtime_error(what), code(rc) {}
+  int code;  // SQLite's result code (primary code in the low byte)
+
+  // The file's content is damaged: repeating the same operation cannot succeed.
+  bool damaged() const {
+    const int primary = code & 0xff;
+    return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
+  }
 };
 
 inline void check(sqlite3* db, int rc, std::string_view what) {
   if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
-    throw Error(std::string(what) + ": " + sqlite3_errmsg(db));
+    throw Error(std::string(what) + ": " + sqlite3_errmsg(db), sqlite3_extended_errcode(db));
   }
 }
 
@@ -36,7 +44,7 @@ inline void exec(sqlite3* db, const char* sql) {
   if (rc != SQLITE_OK) {
     std::string msg = err != nullptr ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    throw Error(std::string(sql).substr(0, 40) + ": " + msg);
+    throw Error(std::string(sql).substr(0, 40) + ": " + msg, rc);
   }
 }
 
@@ -46,7 +54,7 @@ inline Db open(const std::filesystem::path& file, int flags) {
   const int rc = sqlite3_open_v2(file.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   Db db(raw);
   if (rc != SQLITE_OK) {
-    throw Error(file.string() + ": " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+    throw Error(file.string() + ": " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)), rc);
   }
   sqlite3_busy_timeout(raw, 5000);
   return db;
@@ -83,8 +91,9 @@ class Stmt {
     const int rc = sqlite3_step(stmt_.get());
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
       const std::string what = std::string(sqlite3_sql(stmt_.get())) + ": " + sqlite3_errmsg(db_);
+      const int code = sqlite3_extended_errcode(db_);
       reset();  // a failed statement must not poison the next use (every later bind would fail)
-      throw Error(what);
+      throw Error(what, code);
     }
     return rc == SQLITE_ROW;
   }

@@ -5,7 +5,9 @@
 #include <shared_mutex>
 
 #include "broker/store/sqlite/audit_table.h"
+#include "broker/store/sqlite/payload_digest.h"
 #include "broker/store/sqlite/sqlite_store.h"
+#include "broker/store/sqlite/store_anchor.h"
 #include "broker/store/trace_line.h"
 
 namespace ozgbus::broker {
@@ -13,6 +15,18 @@ namespace {
 
 // A message row: id, uuid, author, sender, reader, message_type, received_at_ms, attempts,
 // body, original (the first columns of loadQueued and loadOne).
+// Columns: ... body (8), original (9), digest (`digest_col`, may be NULL in older stores).
+// A row whose digest does not match is returned with `damage` set and no documents.
+void checkDigest(QueuedMessage& m, const sqlite::Stmt& s, int digest_col) {
+  const std::string digest = s.blob(digest_col);
+  if (digest.empty() || !m.payload) return;
+  const std::string_view original = m.original ? std::string_view(*m.original) : std::string_view();
+  if (sqlite::payloadDigest(m, *m.payload, original) == digest) return;
+  m.damage = "its header fields or documents do not match the digest stored with them";
+  m.payload.reset();
+  m.original.reset();
+}
+
 QueuedMessage messageAt(const sqlite::Stmt& s) {
   QueuedMessage m;
   m.id = static_cast<std::uint64_t>(s.integer(0));
@@ -57,8 +71,8 @@ struct SqliteReader::Statements {
     return *slot;
   }
   sqlite3* db_;
-  std::optional<sqlite::Stmt> loadOne, loadQueued, loadReceipts, countQueued, countDead,
-      countReceipts, traceById, traceScan, deadLetters;
+  std::optional<sqlite::Stmt> loadOne, queuedIds, queuedIdsByTable, queuedRow, loadReceipts,
+      countQueued, countDead, countReceipts, traceById, traceScan, deadLetters;
 };
 
 Result<std::unique_ptr<StoreReader>> SqliteReader::open(
@@ -89,26 +103,65 @@ Rejection SqliteReader::failed(const std::exception& e) const {
 Result<std::vector<QueuedMessage>> SqliteReader::loadQueued(const std::string& queue,
                                                             std::uint64_t after_id,
                                                             std::size_t limit) {
-  try {
-    auto& s =
-        st_->get(st_->loadQueued,
-                 "SELECT m.id, uuid, author, sender, reader, message_type, received_at_ms,"
-                 " attempts, p.body, p.original FROM messages m JOIN payloads p ON p.id = m.id"
-                 " WHERE queue = ?1 AND state = 0 AND m.id > ?2 ORDER BY m.id LIMIT ?3");
-    std::vector<QueuedMessage> out;
+  // The ids first, then each row on its own: a row that cannot be read, or does not match its
+  // digest, comes back marked damaged instead of failing the whole refill (which would stall the
+  // queue behind it for ever).
+  std::vector<std::int64_t> ids;
+  const auto scan = [&](std::optional<sqlite::Stmt>& slot, const char* sql) {
+    auto& s = st_->get(slot, sql);
     s.bind(1, queue)
         .bind(2, static_cast<std::int64_t>(after_id))
         .bind(3, static_cast<std::int64_t>(limit));
-    while (s.step()) {
-      QueuedMessage m = messageAt(s);
-      m.queue = queue;
-      out.push_back(std::move(m));
-    }
+    ids.clear();
+    while (s.step()) ids.push_back(s.integer(0));
     s.reset();
-    return out;
+  };
+  try {
+    scan(st_->queuedIds,
+         "SELECT id FROM messages WHERE queue = ?1 AND state = 0 AND id > ?2 ORDER BY id LIMIT ?3");
+  } catch (const sqlite::Error& e) {
+    if (!e.damaged()) return failed(e);
+    try {  // a damaged index: the table itself, in id order
+      scan(st_->queuedIdsByTable,
+           "SELECT id FROM messages NOT INDEXED WHERE queue = ?1 AND state = 0 AND id > ?2"
+           " ORDER BY id LIMIT ?3");
+    } catch (const std::exception& again) {
+      return failed(again);
+    }
   } catch (const std::exception& e) {
     return failed(e);
   }
+  std::vector<QueuedMessage> out;
+  auto& row = st_->get(st_->queuedRow,
+                       "SELECT m.id, uuid, author, sender, reader, message_type, received_at_ms,"
+                       " attempts, p.body, p.original, p.digest FROM messages m"
+                       " LEFT JOIN payloads p ON p.id = m.id WHERE m.id = ?1");
+  for (const std::int64_t id : ids) {
+    QueuedMessage m;
+    try {
+      row.bind(1, id);
+      if (row.step()) {
+        m = messageAt(row);
+        if (row.blob(8).empty()) {
+          m.payload.reset();
+          m.damage = "its document is missing from the store";
+        } else {
+          checkDigest(m, row, 10);
+        }
+      } else {
+        m.damage = "its row vanished while it was read";
+      }
+      row.reset();
+    } catch (const sqlite::Error& e) {
+      if (!e.damaged()) return failed(e);
+      m = QueuedMessage{};
+      m.damage = std::string("its row cannot be read: ") + e.what();
+    }
+    m.id = static_cast<std::uint64_t>(id);
+    m.queue = queue;
+    out.push_back(std::move(m));
+  }
+  return out;
 }
 
 Result<std::vector<ReceiptRecord>> SqliteReader::loadReceipts(const std::string& recipient,
@@ -178,16 +231,21 @@ Result<std::vector<std::pair<std::string, std::uint64_t>>> SqliteReader::pending
 Result<std::optional<StoredMessage>> SqliteReader::loadMessage(std::uint64_t id) {
   try {
     // The first ten columns as loadQueued's (messageAt reads them).
-    auto& s = st_->get(st_->loadOne,
-                       "SELECT m.id, uuid, author, sender, reader, message_type, received_at_ms,"
-                       " attempts, p.body, p.original, queue, state, reason, coalesce(detail, '')"
-                       " FROM messages m LEFT JOIN payloads p ON p.id = m.id WHERE m.id = ?1");
+    auto& s = st_->get(
+        st_->loadOne,
+        "SELECT m.id, uuid, author, sender, reader, message_type, received_at_ms,"
+        " attempts, p.body, p.original, queue, state, reason, coalesce(detail, ''), p.digest"
+        " FROM messages m LEFT JOIN payloads p ON p.id = m.id WHERE m.id = ?1");
     s.bind(1, static_cast<std::int64_t>(id));
     std::optional<StoredMessage> out;
     if (s.step()) {
       StoredMessage r;
       r.message = messageAt(s);
-      if (r.message.payload->empty()) r.message.payload.reset();  // settled: the document is gone
+      if (r.message.payload->empty()) {
+        r.message.payload.reset();  // settled: the document is gone
+      } else {
+        checkDigest(r.message, s, 14);
+      }
       r.message.queue = s.text(10);
       r.state = static_cast<MessageState>(s.integer(11));
       r.reason = static_cast<ReasonCode>(s.integer(12));
@@ -280,6 +338,57 @@ std::optional<Rejection> SqliteReader::readAudit(
   } catch (const std::exception& e) {
     return failed(e);
   }
+}
+
+}  // namespace ozgbus::broker
+
+namespace ozgbus::broker {
+
+Result<StoreCheck> SqliteReader::check() {
+  StoreCheck out;
+  try {
+    sqlite::Stmt integrity(db_.get(), "PRAGMA integrity_check(100)");
+    while (integrity.step()) {
+      const std::string line = integrity.text(0);
+      if (line != "ok") out.problems.push_back("SQLite integrity check: " + line);
+    }
+    integrity.reset();
+  } catch (const std::exception& e) {
+    out.problems.push_back(std::string("SQLite integrity check could not run: ") + e.what());
+  }
+  std::vector<std::int64_t> ids;
+  try {
+    sqlite::Stmt all(db_.get(), "SELECT id FROM payloads ORDER BY id");
+    while (all.step()) ids.push_back(all.integer(0));
+  } catch (const std::exception& e) {
+    out.problems.push_back(std::string("the stored documents cannot all be listed: ") + e.what());
+  }
+  for (const std::int64_t id : ids) {
+    auto m = loadMessage(static_cast<std::uint64_t>(id));
+    ++out.messages;
+    if (!m) {
+      out.problems.push_back("message id " + std::to_string(id) + ": " + m.rejection().detail);
+    } else if (!*m) {
+      out.problems.push_back("message id " + std::to_string(id) +
+                             ": a document without its message row");
+    } else if (!(*m)->message.damage.empty()) {
+      out.problems.push_back("message id " + std::to_string(id) + " (" + (*m)->message.uuid +
+                             "): " + (*m)->message.damage);
+    }
+  }
+  StoreAnchor anchor(file_.string() + ".anchor", false);
+  auto anchored = anchor.read();
+  if (!anchored) out.problems.push_back(anchored.rejection().detail);
+  auto chain = verifyAudit(anchored ? *anchored : std::nullopt);
+  if (!chain) {
+    out.problems.push_back(chain.rejection().detail);
+  } else if (!chain->ok) {
+    out.problems.push_back(
+        "audit log broken at entry " + std::to_string(chain->first_bad_seq) + ": " +
+        chain->problem +
+        (anchored && *anchored ? " (checked against " + anchor.file().string() + ")" : ""));
+  }
+  return out;
 }
 
 }  // namespace ozgbus::broker

@@ -30,6 +30,7 @@ class SqliteReader final : public StoreReader {
   Result<std::optional<StoredMessage>> loadMessage(std::uint64_t id) override;
   Result<std::vector<MessageTrace>> traces(std::string_view uuid) override;
   Result<std::vector<DeadLetter>> deadLetters(std::size_t limit) override;
+  Result<StoreCheck> check() override;
   Result<AuditVerdict> verifyAudit(const std::optional<AuditTip>& anchor) override;
   std::optional<Rejection> readAudit(const std::optional<std::string>& uuid,
                                      std::optional<std::uint64_t> last,

@@ -50,6 +50,8 @@ inline void addLateColumns(sqlite3* db) {
 
 inline void addLatePayloadColumns(sqlite3* db) {
   sqlite3_exec(db, "ALTER TABLE payloads ADD COLUMN original BLOB", nullptr, nullptr, nullptr);
+  // SHA-256 of the message's identity and documents (payload_digest.h); NULL in older stores.
+  sqlite3_exec(db, "ALTER TABLE payloads ADD COLUMN digest BLOB", nullptr, nullptr, nullptr);
 }
 
 }  // namespace ozgbus::broker::sqlite

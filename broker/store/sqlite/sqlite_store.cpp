@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "broker/store/sqlite/audit_table.h"
+#include "broker/store/sqlite/payload_digest.h"
 #include "broker/store/sqlite/sqlite_reader.h"
 #include "broker/store/sqlite/sqlite_schema.h"
 #include "broker/store/trace_line.h"
@@ -47,7 +48,7 @@ struct SqliteStore::Statements {
                " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
         keyOf(w, "SELECT author, uuid FROM messages WHERE id = ?1"),
         allKeys(w, "SELECT id, author, uuid FROM messages"),
-        insertPayload(w, "INSERT INTO payloads(id, body, original) VALUES(?1, ?2, ?3)"),
+        insertPayload(w, "INSERT INTO payloads(id, body, original, digest) VALUES(?1, ?2, ?3, ?4)"),
         settle(w,
                "UPDATE messages SET state = ?2, reason = ?3, detail = ?4, receiver = ?5,"
                " settled_at_ms = ?6, receipt_state = ?7, receipt_seq = ?8,"
@@ -67,7 +68,9 @@ struct SqliteStore::Statements {
                "= ?6,"
                " attempts = 0, settled_at_ms = ?7, history = coalesce(history, '') || ?8"
                " WHERE id = ?1 AND state = 3"),
-        replacePayload(w, "INSERT OR REPLACE INTO payloads(id, body, original) VALUES(?1, ?2, ?3)"),
+        replacePayload(
+            w,
+            "INSERT OR REPLACE INTO payloads(id, body, original, digest) VALUES(?1, ?2, ?3, ?4)"),
         discard(w,
                 "UPDATE messages SET state = 4, settled_at_ms = ?2, history = coalesce(history, "
                 "'') || ?3"
@@ -85,12 +88,28 @@ struct SqliteStore::Statements {
       discard, purgeScan, purgeOne;
 };
 
+std::optional<std::string> SqliteStore::lostSince(const AuditTip& anchored, const AuditTip& tip) {
+  if (anchored.seq > tip.seq) {
+    return "its audit log ends at entry " + std::to_string(tip.seq) + ", but " +
+           anchor_->file().string() + " (written after each commit) names entry " +
+           std::to_string(anchored.seq) + ": committed changes are missing";
+  }
+  if (anchored.seq == 0) return std::nullopt;
+  sqlite::Stmt at(writer_.get(), "SELECT hash FROM audit WHERE seq = ?1");
+  at.bind(1, static_cast<std::int64_t>(anchored.seq));
+  const std::string hash = at.step() ? at.text(0) : std::string();
+  if (hash == anchored.hash) return std::nullopt;
+  return "its audit entry " + std::to_string(anchored.seq) + " is not the one " +
+         anchor_->file().string() + " names: the log was rewritten or replaced by another";
+}
+
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& file,
-                                                       bool fsync,
-                                                       std::uint64_t wal_restart_bytes) {
+                                                       const SqliteOptions& options) {
+  const bool fsync = options.fsync;
   std::unique_ptr<SqliteStore> s(new SqliteStore());
   s->file_ = file;
-  s->wal_restart_bytes_ = wal_restart_bytes;
+  s->wal_restart_bytes_ = options.wal_restart_bytes;
+  s->anchor_ = std::make_unique<StoreAnchor>(file.string() + ".anchor", fsync);
   s->dedupe_ = std::make_shared<SharedDedupeIndex>();
   try {
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
@@ -101,8 +120,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
     sqlite::exec(s->writer_.get(), "PRAGMA cache_size=-16384");
     sqlite::exec(s->writer_.get(), "PRAGMA wal_autocheckpoint=0");
     // When the log is restarted it is cut back to this size rather than left at its peak.
-    sqlite::exec(s->writer_.get(),
-                 ("PRAGMA journal_size_limit=" + std::to_string(wal_restart_bytes)).c_str());
+    sqlite::exec(
+        s->writer_.get(),
+        ("PRAGMA journal_size_limit=" + std::to_string(options.wal_restart_bytes)).c_str());
     sqlite::addLateColumns(s->writer_.get());
     sqlite::exec(s->writer_.get(), sqlite::kSchema);
     sqlite::exec(s->writer_.get(), kAuditSchema);
@@ -111,6 +131,23 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
     s->loadDedupeIndex();
     const AuditTip tip = loadAuditTip(s->writer_.get());
     s->audit_ = std::make_unique<AuditChain>(tip.seq, tip.hash);
+    auto anchored = s->anchor_->read();
+    if (!anchored && !options.accept_loss) return anchored.rejection();
+    if (anchored && *anchored) {
+      if (auto lost = s->lostSince(**anchored, tip)) {
+        if (!options.accept_loss) {
+          return reject(
+              v1::STORE_CORRUPT,
+              file.string() + " holds less than was committed: " + *lost +
+                  ". Restore it from a backup, or start with --accept-store-loss to go on "
+                  "with what it holds (docs/operations.md, \"When things go wrong\")");
+        }
+        spdlog::error("store {}: {}; going on with what it holds (--accept-store-loss)",
+                      file.string(), *lost);
+      }
+    }
+    s->committed_tip_ = tip;
+    s->anchor_->write(tip);
     if (s->st_->maxReceiptSeq.step()) {
       s->next_receipt_seq_ = static_cast<std::uint64_t>(s->st_->maxReceiptSeq.integer(0)) + 1;
     }
@@ -119,6 +156,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
     sqlite::exec(s->checkpoint_db_.get(),
                  fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
     s->checkpointer_ = std::thread([raw = s.get()] { raw->checkpointLoop(); });
+    s->opened_ = true;
   } catch (const std::exception& e) {
     return reject(v1::STORE_FAILED, std::string("cannot open store: ") + e.what());
   }
@@ -145,6 +183,8 @@ SqliteStore::~SqliteStore() {
   }
   checkpoint_cv_.notify_one();
   if (checkpointer_.joinable()) checkpointer_.join();
+  // Only a store that opened may move its anchor: one refused for a loss must leave it as it is.
+  if (opened_) anchor_->write(committed_tip_);
   st_.reset();  // statements before their connections
 }
 
@@ -156,10 +196,18 @@ void SqliteStore::checkpointLoop() {
   // writer back while it copies the rest, and makes the next commit start the log over (cut
   // back to journal_size_limit).
   const std::filesystem::path wal = file_.string() + "-wal";
+  std::uint64_t anchored = 0;
   std::unique_lock lock(checkpoint_mu_);
   while (!stopping_) {
     checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(50));
     lock.unlock();
+    AuditTip tip;
+    {
+      std::lock_guard tip_lock(tip_mu_);
+      tip = committed_tip_;
+    }
+    // Behind the commits by at most one turn: what the anchor names is on disk before it.
+    if (tip.seq != anchored && anchor_->write(tip)) anchored = tip.seq;
     sqlite3_wal_checkpoint_v2(checkpoint_db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
                               nullptr);
     std::error_code ec;
@@ -216,9 +264,13 @@ void SqliteStore::applyReplay(InsertOp& ins, CommitOutcome& out) {
   } else {
     QueuedMessage& stored = o.op.message;
     stored.id = from.dead_letter_id;
+    const std::string_view original =
+        stored.original ? std::string_view(*stored.original) : std::string_view();
     auto& p = st_->replacePayload;
-    p.bind(1, static_cast<std::int64_t>(stored.id)).bindBlob(2, *stored.payload);
-    p.bindBlob(3, stored.original ? std::string_view(*stored.original) : std::string_view()).run();
+    p.bind(1, static_cast<std::int64_t>(stored.id))
+        .bindBlob(2, *stored.payload)
+        .bindBlob(3, original);
+    p.bindBlob(4, sqlite::payloadDigest(stored, *stored.payload, original)).run();
     audit(stored.received_at_ms, audit_event::kReplayed, stored.uuid, from.by,
           "into queue " + stored.queue + (dead ? ", dead again: " + dead->toString() : ""));
   }
@@ -250,9 +302,12 @@ void SqliteStore::applyInsert(InsertOp& ins, CommitOutcome& out) {
     s.run();
     m.id = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(writer_.get()));
     // An empty view binds NULL: no separate original.
-    st_->insertPayload.bind(1, static_cast<std::int64_t>(m.id)).bindBlob(2, *m.payload);
-    st_->insertPayload.bindBlob(3, m.original ? std::string_view(*m.original) : std::string_view())
-        .run();
+    const std::string_view original =
+        m.original ? std::string_view(*m.original) : std::string_view();
+    st_->insertPayload.bind(1, static_cast<std::int64_t>(m.id))
+        .bindBlob(2, *m.payload)
+        .bindBlob(3, original);
+    st_->insertPayload.bindBlob(4, sqlite::payloadDigest(m, *m.payload, original)).run();
     {
       std::unique_lock lock(dedupe_->mu);
       dedupe_->index.insert(hash, m.id);
@@ -270,7 +325,11 @@ void SqliteStore::applyInsert(InsertOp& ins, CommitOutcome& out) {
 }
 
 void SqliteStore::applySettle(const SettleOp& st, CommitOutcome& out) {
-  const bool receipt = st.state == MessageState::kDelivered || st.state == MessageState::kRejected;
+  // A dead letter by delivery (MAX_ATTEMPTS) tells its portal too; a damaged row names no
+  // sender worth trusting.
+  const bool receipt = st.state == MessageState::kDelivered ||
+                       st.state == MessageState::kRejected ||
+                       (st.state == MessageState::kDeadLetter && st.reason != v1::STORE_CORRUPT);
   auto& s = st_->settle;
   s.bind(1, static_cast<std::int64_t>(st.id)).bind(2, static_cast<std::int64_t>(st.state));
   s.bind(3, static_cast<std::int64_t>(st.reason)).bind(4, st.detail).bind(5, st.receiver);
@@ -394,6 +453,10 @@ CommitOutcome SqliteStore::apply(std::vector<StoreOp>& ops) {
     st_->begin.run();
     for (StoreOp& op : ops) applyOne(op, out);
     st_->commit.run();
+    {
+      std::lock_guard tip_lock(tip_mu_);
+      committed_tip_ = AuditTip{audit_->lastSeq(), audit_->lastHash()};
+    }
     if (!purged_.empty()) {
       // Only once the rows are gone for good: a rolled-back purge keeps them findable.
       std::unique_lock lock(dedupe_->mu);
@@ -406,6 +469,8 @@ CommitOutcome SqliteStore::apply(std::vector<StoreOp>& ops) {
       // The transaction is gone already (SQLite rolls back on some I/O errors by itself).
     }
     out.error = e.what();
+    const auto* sql = dynamic_cast<const sqlite::Error*>(&e);
+    out.damaged = sql != nullptr && sql->damaged();
     out.receipts.clear();
     out.purged.reset();
     out.discarded.clear();

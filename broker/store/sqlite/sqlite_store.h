@@ -15,6 +15,7 @@
 #include "broker/audit/audit_chain.h"
 #include "broker/store/dedupe_index.h"
 #include "broker/store/sqlite/sqlite_handle.h"
+#include "broker/store/sqlite/store_anchor.h"
 #include "broker/store/store.h"
 
 namespace ozgbus::broker {
@@ -26,12 +27,24 @@ struct SharedDedupeIndex {
   DedupeIndex index;
 };
 
+struct SqliteOptions {
+  bool fsync = true;  // false only for throwaway test data
+  // Past this size the write-ahead log is restarted (see checkpointLoop).
+  std::uint64_t wal_restart_bytes = 64ull << 20;
+  // The store holds less than its anchor says it committed: go on anyway (the operator has
+  // seen what is missing); otherwise open() refuses.
+  bool accept_loss = false;
+};
+
 class SqliteStore final : public Store {
  public:
-  // Creates the file and schema if needed. fsync=false is for throwaway test data only.
-  // wal_restart_bytes: past this size the write-ahead log is restarted (see checkpointLoop).
-  static Result<std::unique_ptr<SqliteStore>> open(const std::filesystem::path& file, bool fsync,
-                                                   std::uint64_t wal_restart_bytes = 64ull << 20);
+  // Creates the file and schema if needed, and checks the store against its anchor
+  // (<file>.anchor): a store that lost committed changes is refused, naming what is missing.
+  static Result<std::unique_ptr<SqliteStore>> open(const std::filesystem::path& file,
+                                                   const SqliteOptions& options);
+  static Result<std::unique_ptr<SqliteStore>> open(const std::filesystem::path& file, bool fsync) {
+    return open(file, SqliteOptions{fsync});
+  }
   ~SqliteStore() override;
 
   CommitOutcome apply(std::vector<StoreOp>& ops) override;
@@ -49,6 +62,8 @@ class SqliteStore final : public Store {
   std::optional<std::pair<std::string, std::string>> keyOf(std::uint64_t id);  // author, uuid
   void checkpointLoop();
   void loadDedupeIndex();
+  // Why the store does not hold what its anchor says was committed; empty when it does.
+  std::optional<std::string> lostSince(const AuditTip& anchored, const AuditTip& tip);
   void audit(std::int64_t at_ms, const char* event, const std::string& uuid,
              const std::string& participant, const std::string& detail);
 
@@ -62,6 +77,10 @@ class SqliteStore final : public Store {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> purged_;  // this batch, forgotten on commit
   std::unique_ptr<AuditChain> audit_;                            // writer thread only
   std::uint64_t wal_restart_bytes_ = 0;
+  bool opened_ = false;
+  std::unique_ptr<StoreAnchor> anchor_;  // written by the checkpointer thread (and open, close)
+  std::mutex tip_mu_;
+  AuditTip committed_tip_;                   // the chain's tip after the last commit, under tip_mu_
   std::atomic<std::uint64_t> wal_bytes_{0};  // as the checkpointer last saw it
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;

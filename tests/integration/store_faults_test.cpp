@@ -1,0 +1,172 @@
+// The store under faults: a second broker on the same store, a store that lost committed
+// changes (an older copy put back), a damaged document, and what reaches the broker while it
+// stops. Each shows the clear signal and that nothing accepted is lost.
+#include <doctest/doctest.h>
+
+#include <httplib.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "tests/support/broker_process.h"
+#include "tests/support/files.h"
+
+using namespace ozgbus;
+using namespace std::chrono_literals;
+using testing::BrokerProcess;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string startFailure(BrokerProcess& broker) {
+  try {
+    broker.start();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
+void copyStore(const fs::path& from_db, const fs::path& to_dir) {
+  fs::create_directories(to_dir);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const fs::path f = from_db.string() + suffix;
+    if (fs::exists(f))
+      fs::copy_file(f, to_dir / f.filename(), fs::copy_options::overwrite_existing);
+  }
+}
+
+void restoreStore(const fs::path& from_dir, const fs::path& to_db) {
+  for (const char* suffix : {"-wal", "-shm"}) fs::remove(to_db.string() + suffix);
+  for (const auto& e : fs::directory_iterator(from_dir)) {
+    fs::copy_file(e.path(), to_db.parent_path() / e.path().filename(),
+                  fs::copy_options::overwrite_existing);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a second broker on the same store exits at start naming the first one's pid") {
+  BrokerProcess first;
+  first.start();
+  BrokerProcess second("[store]\npath = \"" + first.storeFile().string() + "\"\n");
+  const std::string why = startFailure(second);
+  CHECK(why.find("is locked by another broker (pid " + std::to_string(first.pid()) + ")") !=
+        std::string::npos);
+  // The first one serves on, untouched.
+  auto portal = first.connect("psw:02000001", v1::PORTAL);
+  CHECK(testing::submitSamples(*portal, 1).size() == 1);
+}
+
+TEST_CASE(
+    "a store that lost committed messages is refused at start, until the operator accepts the "
+    "loss") {
+  BrokerProcess broker;
+  broker.start();
+  {
+    auto portal = broker.connect("psw:02000001", v1::PORTAL);
+    REQUIRE(testing::submitSamples(*portal, 3).size() == 3);
+  }
+  REQUIRE(broker.stop(SIGTERM) == 0);
+  const fs::path older = broker.dir() / "older";
+  copyStore(broker.storeFile(), older);
+  broker.start();
+  std::set<std::string> later;
+  {
+    auto portal = broker.connect("psw:02000001", v1::PORTAL);
+    later = testing::submitSamples(*portal, 3);
+    REQUIRE(later.size() == 3);
+  }
+  REQUIRE(broker.stop(SIGTERM) == 0);
+  // An older copy put back (or a write-ahead log cut short): the anchor knows better.
+  restoreStore(older, broker.storeFile());
+  const std::string why = startFailure(broker);
+  CHECK(why.find("holds less than was committed") != std::string::npos);
+  CHECK(why.find("--accept-store-loss") != std::string::npos);
+
+  broker.setArgs({"--accept-store-loss"});
+  broker.start();
+  CHECK_MESSAGE(broker.waitForLog("going on with what it holds (--accept-store-loss)"), broker.log());
+  // Accepted from now on, anchored again: the next start is a normal one.
+  broker.setArgs({});
+  REQUIRE(broker.stop(SIGTERM) == 0);
+  broker.start();
+}
+
+TEST_CASE(
+    "a damaged document is never delivered: it becomes a STORE_CORRUPT dead letter and the queue "
+    "goes on") {
+  BrokerProcess broker;
+  broker.start();
+  std::vector<std::string> uuids;
+  {
+    auto portal = broker.connect("psw:02000001", v1::PORTAL);
+    for (int i = 0; i < 3; ++i) {
+      std::string uuid;
+      auto r = portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid));
+      REQUIRE(r.ok());
+      REQUIRE(r->accepted());
+      uuids.push_back(uuid);
+    }
+  }
+  REQUIRE(broker.stop(SIGTERM) == 0);
+  // One byte of the second document's body changed on disk (SQLite itself does not notice).
+  {
+    std::string db = testing::readFile(broker.storeFile());
+    const auto at = db.find("<nachrichtenUUID>" + uuids[1]);
+    REQUIRE(at != std::string::npos);
+    const auto body = db.find("Hamburg", at);
+    REQUIRE(body != std::string::npos);
+    db[body] = 'X';
+    std::ofstream(broker.storeFile(), std::ios::binary | std::ios::trunc) << db;
+  }
+  const auto check = testing::runCommand(
+      {OZGBUS_BROKER_BIN, "--config", (broker.dir() / "ozgbus.toml").string(), "--check"});
+  CHECK(check.status == 1);
+  CHECK(check.out.find("DAMAGED message id") != std::string::npos);
+  CHECK(check.out.find(uuids[1]) != std::string::npos);
+
+  broker.start();
+  auto backend = broker.connect("hh-gewerbeamt", v1::BACKEND, 8);
+  CHECK(testing::drainAcking(*backend, 3, 5s) == std::set<std::string>{uuids[0], uuids[2]});
+  CHECK(broker.waitForLog("STORE DAMAGED"));
+  httplib::Client http("127.0.0.1", broker.httpPort());
+  auto dead = http.Get("/api/dead-letters");
+  REQUIRE(dead);
+  CHECK(dead->body.find("STORE_CORRUPT") != std::string::npos);
+  auto metrics = http.Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("ozgbus_store_damaged_total{queue=\"hh-gewerbeamt\"} 1") !=
+        std::string::npos);
+}
+
+TEST_CASE(
+    "what a portal sends while the broker stops is answered, SHUTTING_DOWN once it is stopping") {
+  BrokerProcess broker(
+      "[limits]\nsubmit_rate = 1000000.0\nsubmit_burst = 100000.0\nmax_in_flight_submits = "
+      "100000\n");
+  broker.start();
+  auto portal = broker.connect("psw:02000001", v1::PORTAL);
+  std::set<std::uint64_t> posted;
+  std::size_t answered = 0, shutting_down = 0;
+  const auto take = [&](std::chrono::milliseconds wait) {
+    while (auto in = portal->receive(wait)) {
+      if (in->envelope.command() != v1::SUBMIT_RESULT) continue;
+      ++answered;
+      if (in->envelope.submit_result().reason() == v1::SHUTTING_DOWN) ++shutting_down;
+    }
+  };
+  for (int i = 0; i < 200; ++i) posted.insert(portal->post(testing::sampleMessage()));
+  ::kill(broker.pid(), SIGTERM);
+  // A client that stops sending when told the broker is stopping gets an answer to everything.
+  while (shutting_down == 0 && posted.size() < 20000) {
+    posted.insert(portal->post(testing::sampleMessage()));
+    take(0ms);
+  }
+  take(3000ms);
+  CHECK(shutting_down > 0);
+  CHECK_MESSAGE(answered == posted.size(), broker.log());
+  CHECK(broker.stop(SIGTERM) == 0);
+}
