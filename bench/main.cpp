@@ -16,6 +16,7 @@
 #include "bench/adapter_bench.h"
 #include "bench/dev_pki.h"
 #include "bench/e2e_load.h"
+#include "bench/fault_bench.h"
 #include "bench/schema_bench.h"
 #include "bench/signature_bench.h"
 #include "bench/zmq_loop.h"
@@ -540,12 +541,25 @@ int main(int argc, char** argv) {
   auto* sgd = app.add_subcommand(
       "signed", "1 KiB end to end with verify + sign, broker key ECDSA and RSA, same run");
   sgd->add_option("--messages", signed_n)->capture_default_str();
+  int kills = 20;
+  double kill_rate = 3000;
+  auto* kil =
+      app.add_subcommand("kill", "random SIGKILLs under load: every ACCEPTED message delivered?");
+  kil->add_option("--kills", kills)->capture_default_str();
+  kil->add_option("--rate", kill_rate, "msg/s offered")->capture_default_str();
+  double wal_seconds = 600, wal_rate = 3000;
+  auto* wl =
+      app.add_subcommand("wal", "the write-ahead log's size under sustained load with a consumer");
+  wl->add_option("--seconds", wal_seconds)->capture_default_str();
+  wl->add_option("--rate", wal_rate, "msg/s offered")->capture_default_str();
   auto* fl = app.add_subcommand("fill", "broker memory with a deep queue");
   fl->add_option("--messages", fill_n)->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   xml::initXml();
   dsig::initDsig();
   if (cmp->parsed()) return compare(small_n, large_n);
+  if (kil->parsed()) return bench::runKillBench(kills, kill_rate, sampleTemplate());
+  if (wl->parsed()) return bench::runWalBench(wal_seconds, wal_rate, sampleTemplate());
   if (sch->parsed()) return bench::runSchemaBench(schema_seconds);
   if (sig->parsed()) return bench::runSignatureBench(sig_seconds);
   if (mon->parsed()) return monitoring(mon_n, mon_rounds);

@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, onSignal);
   std::signal(SIGHUP, onHangup);
   std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGXFSZ, SIG_IGN);  // a file-size limit is a failed write (EFBIG), not a dead broker
 
   auto broker = ozgbus::broker::Broker::create(std::move(*config));
   if (!broker) {

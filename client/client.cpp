@@ -130,10 +130,12 @@ std::optional<Incoming> Client::next(std::chrono::milliseconds timeout) {
         auto decoded = wire::decode(std::move(*frames));
         if (!decoded) continue;  // the broker never sends these; nothing to answer
         if (decoded->envelope.command() == v1::HEARTBEAT) continue;
-        if (decoded->envelope.command() == v1::ERROR && decoded->envelope.correlation_id() == 0 &&
+        if (decoded->envelope.command() == v1::ERROR &&
             decoded->envelope.error().reason() == v1::NOT_REGISTERED) {
-          session_lost_ = true;  // e.g. our heartbeat after the broker dropped us or restarted
-          continue;
+          // The broker dropped us or restarted: HELLO again at the next receive(). A request's
+          // own ERROR still goes to its caller (a post() was not taken).
+          session_lost_ = true;
+          if (decoded->envelope.correlation_id() == 0) continue;
         }
         Incoming in{std::move(decoded->envelope), {}};
         for (auto& p : decoded->payloads) in.payloads.emplace_back(wire::view(p));

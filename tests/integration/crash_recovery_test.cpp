@@ -5,6 +5,7 @@
 #include <set>
 
 #include "tests/support/broker_process.h"
+#include "tests/support/kill_harness.h"
 
 using namespace ozgbus;
 using namespace std::chrono_literals;
@@ -120,4 +121,19 @@ TEST_CASE("a back-end keeps receiving across a broker restart (it says HELLO aga
                 ->accepted());
   }
   CHECK(drainAcking(*backend, 1, 10000ms) == std::set<std::string>{uuid});
+}
+
+TEST_CASE(
+    "the kill harness: across random SIGKILLs under load every ACCEPTED message is delivered") {
+  testing::KillHarnessOptions o;
+  o.kills = 5;
+  o.rate = 300;
+  o.progress = [](const std::string& line) { MESSAGE(line); };
+  const auto r = testing::runKillHarness(o);
+  MESSAGE("kills " << r.kills << ", sent " << r.sent << ", accepted " << r.accepted << ", refused "
+                   << r.refused << ", delivered " << r.delivered << " (" << r.redelivered
+                   << " again), lost " << r.lost.size() << ", seed " << r.seed);
+  CHECK(r.kills == 5);
+  CHECK(r.accepted > 500);
+  CHECK_MESSAGE(r.lost.empty(), "first lost: " << (r.lost.empty() ? "" : r.lost.front()));
 }

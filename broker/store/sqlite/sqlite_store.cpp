@@ -155,6 +155,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
     s->checkpoint_db_ = sqlite::open(file, SQLITE_OPEN_READWRITE);
     sqlite::exec(s->checkpoint_db_.get(),
                  fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
+    // A RESTART checkpoint waits for readers while it holds the writer back: never long (a
+    // reader that stays, such as a long backup, is waited for again at the next turn), or
+    // commits and a stop would wait the default 5 s with it.
+    sqlite3_busy_timeout(s->checkpoint_db_.get(), 100);
     s->checkpointer_ = std::thread([raw = s.get()] { raw->checkpointLoop(); });
     s->opened_ = true;
   } catch (const std::exception& e) {

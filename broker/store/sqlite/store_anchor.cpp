@@ -59,9 +59,12 @@ bool StoreAnchor::write(const AuditTip& tip) const {
       ::close(dir);
     }
   }
-  if (!ok)
-    spdlog::warn("store anchor {} not written: {}", file_.string(),
+  if (!ok && !failing_) {
+    spdlog::warn("store anchor {} not written (tried again until it is): {}", file_.string(),
                  std::strerror(why != 0 ? why : errno));
+  }
+  if (ok && failing_) spdlog::info("store anchor {} written again", file_.string());
+  failing_ = !ok;
   return ok;
 }
 

@@ -20,13 +20,15 @@ class StoreAnchor {
   // The tip last written; empty when there is no anchor file yet (a new or older store). A
   // rejection when the file exists but cannot be read as an anchor.
   Result<std::optional<AuditTip>> read() const;
-  // Replaces the file's content; false when it could not be written (the reason is logged).
+  // Replaces the file's content; false when it could not be written (the reason is logged once
+  // until a write succeeds again).
   bool write(const AuditTip& tip) const;
   const std::filesystem::path& file() const { return file_; }
 
  private:
   std::filesystem::path file_;
   bool fsync_;
+  mutable bool failing_ = false;
 };
 
 }  // namespace ozgbus::broker
