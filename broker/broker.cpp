@@ -133,8 +133,9 @@ Result<std::unique_ptr<Broker>> Broker::create(BrokerConfig config, const util::
   auto lock = util::FileLock::acquire(c.store.path.string() + ".lock");
   if (!lock) return lock.rejection();
   p.store_lock = std::move(*lock);
-  auto store = SqliteStore::open(
-      c.store.path, SqliteOptions{c.store.fsync, c.store.wal_restart_bytes, c.store.accept_loss});
+  auto store =
+      SqliteStore::open(c.store.path, SqliteOptions{c.store.fsync, c.store.wal_restart_bytes,
+                                                    c.store.accept_loss, c.store.check_at_open});
   if (!store) return store.rejection();
   p.store = std::move(*store);
 

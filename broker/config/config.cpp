@@ -265,6 +265,7 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
   r.millis(t["store"]["retention_interval_ms"], "store.retention_interval_ms",
            c.store.retention_interval);
   r.positive(t["store"]["wal_restart_bytes"], "store.wal_restart_bytes", c.store.wal_restart_bytes);
+  r.get(t["store"]["check_at_open"], "store.check_at_open", c.store.check_at_open);
   r.millis(t["delivery"]["ack_timeout_ms"], "delivery.ack_timeout_ms", c.delivery.ack_timeout);
   r.positive(t["delivery"]["max_attempts"], "delivery.max_attempts", c.delivery.max_attempts);
   r.positive(t["delivery"]["default_credit"], "delivery.default_credit", c.delivery.default_credit);

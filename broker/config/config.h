@@ -42,6 +42,7 @@ struct StoreConfig {
   // Start although the store holds less than its anchor says was committed (the command-line
   // flag --accept-store-loss; never in the file).
   bool accept_loss = false;
+  bool check_at_open = true;  // SQLite's quick_check when the store opens
 };
 
 struct DeliveryConfig {

@@ -127,6 +127,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
     sqlite::exec(s->writer_.get(), sqlite::kSchema);
     sqlite::exec(s->writer_.get(), kAuditSchema);
     sqlite::addLatePayloadColumns(s->writer_.get());
+    if (options.check_at_open) s->quickCheck();
     s->st_ = std::make_unique<Statements>(s->writer_.get());
     s->loadDedupeIndex();
     const AuditTip tip = loadAuditTip(s->writer_.get());
@@ -169,6 +170,30 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
 
 Result<std::unique_ptr<StoreReader>> SqliteStore::reader() const {
   return SqliteReader::open(file_, dedupe_);
+}
+
+void SqliteStore::quickCheck() {
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::string> problems;
+  try {
+    sqlite::Stmt check(writer_.get(), "PRAGMA quick_check(20)");
+    while (check.step()) {
+      if (check.text(0) != "ok") problems.push_back(check.text(0));
+    }
+  } catch (const sqlite::Error& e) {
+    problems.push_back(e.what());
+  }
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start);
+  if (problems.empty()) {
+    spdlog::info("store {}: quick check ok ({} ms)", file_.string(), ms.count());
+  } else {
+    spdlog::error(
+        "STORE DAMAGED: {} quick check found: {}; damaged messages are never delivered "
+        "(STORE_CORRUPT); "
+        "run `ozgbus-broker --check` (docs/operations.md, \"When things go wrong\")",
+        file_.string(), fmt::format("{}", fmt::join(problems, "; ")));
+  }
 }
 
 void SqliteStore::loadDedupeIndex() {

@@ -34,6 +34,9 @@ struct SqliteOptions {
   // The store holds less than its anchor says it committed: go on anyway (the operator has
   // seen what is missing); otherwise open() refuses.
   bool accept_loss = false;
+  // SQLite's quick_check at open (reads every page once; its time is logged). Damage it finds is
+  // logged as an error; the broker starts, and never delivers a damaged message.
+  bool check_at_open = true;
 };
 
 class SqliteStore final : public Store {
@@ -62,6 +65,7 @@ class SqliteStore final : public Store {
   std::optional<std::pair<std::string, std::string>> keyOf(std::uint64_t id);  // author, uuid
   void checkpointLoop();
   void loadDedupeIndex();
+  void quickCheck();
   // Why the store does not hold what its anchor says was committed; empty when it does.
   std::optional<std::string> lostSince(const AuditTip& anchored, const AuditTip& tip);
   void audit(std::int64_t at_ms, const char* event, const std::string& uuid,
