@@ -215,7 +215,8 @@ long rssKiB(pid_t pid, const char* field) {
 // scraped, scraped with a subscriber taking every event — in the same run, alternating to
 // spread drift over all.
 int monitoring(std::uint64_t n, int rounds) {
-  const std::string off_toml = "[http]\nlisten = \"\"\n[events]\npublish = \"\"\n";
+  const std::string off_toml =
+      "[http]\nlisten = \"\"\nprobe_listen = \"\"\n[events]\npublish = \"\"\n";
   const std::pair<const char*, Watchers> on[] = {
       {"on, idle", {}}, {"on, scraped", {true, false}}, {"on, scraped + subscribed", {true, true}}};
   std::printf(

@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cctype>
+#include <fstream>
+#include <tuple>
+
 #include "broker/monitoring/flow_events.h"
 #include "broker/monitoring/http_server.h"
 #include "broker/pipeline/worker_pool.h"
@@ -69,7 +73,7 @@ std::optional<Rejection> Broker::Parts::secureRouter() {
   if (keys->secret_key.empty()) {
     return reject(v1::UNAUTHENTICATED, c.curve_secret_key_file.string() + " holds no secret key");
   }
-  zap = std::make_unique<ZapHandler>(ctx, runtime->participants(), refusals);
+  zap = std::make_unique<ZapHandler>(ctx, runtime->participants(), runtime->trust(), refusals);
   // ZAP sees only CURVE clients; a client without CURVE fails before it, seen here.
   router_monitor = std::make_unique<wire::SocketMonitor>(
       ctx, router, ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL);
@@ -100,21 +104,75 @@ AdminAnswer Broker::Parts::askLoop(AdminRequest::Kind kind, std::uint64_t id) {
   return answer.get();
 }
 
+namespace {
+
+// The file holds the token alone (a trailing newline is allowed); an empty or unreadable file
+// is an error at start, never an admin API without a token.
+Result<std::string> readAdminToken(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::string token;
+  if (!in || !std::getline(in, token)) {
+    return reject(v1::REASON_UNSPECIFIED,
+                  "http.admin_token_file: '" + file.string() + "' cannot be read");
+  }
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+  if (token.size() < 16) {
+    return reject(v1::REASON_UNSPECIFIED, "http.admin_token_file: '" + file.string() +
+                                              "' must hold a token of at least 16 characters");
+  }
+  std::error_code ec;
+  const auto perms = std::filesystem::status(file, ec).permissions();
+  if (!ec && (perms & std::filesystem::perms::others_read) != std::filesystem::perms::none) {
+    spdlog::warn("http.admin_token_file: '{}' is readable by every user (chmod 600 it)",
+                 file.string());
+  }
+  return token;
+}
+
+std::pair<std::string, int> splitHostPort(const std::string& s) {
+  const auto colon = s.rfind(':');
+  std::string host = s.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  return {host, std::stoi(s.substr(colon + 1))};
+}
+
+}  // namespace
+
 std::optional<Rejection> Broker::Parts::startHttp() {
   const BrokerConfig& c = runtime->config();
-  if (c.http_listen.empty()) return std::nullopt;
+  if (c.http_listen.empty() && c.http_probe_listen.empty()) return std::nullopt;
   OverviewPublisher::registerGauges(overview);
   admin_poster = mailbox->poster();
-  const auto colon = c.http_listen.rfind(':');
-  AdminHttpOptions o{c.http_listen.substr(0, colon), std::stoi(c.http_listen.substr(colon + 1)),
-                     c.dashboard_dir, [s = store.get()] { return s->reader(); },
-                     c.store.retain_days};
+  AdminHttpOptions o;
+  if (!c.http_listen.empty())
+    std::tie(o.host, o.port) = splitHostPort(c.http_listen);
+  else
+    o.port = -1;
+  if (!c.http_probe_listen.empty()) {
+    std::tie(o.probe_host, o.probe_port) = splitHostPort(c.http_probe_listen);
+  }
+  o.dashboard_dir = c.dashboard_dir;
+  o.reader = [s = store.get()] { return s->reader(); };
+  o.retain_days = c.store.retain_days;
+  if (!c.http_admin_token_file.empty()) {
+    auto token = readAdminToken(c.http_admin_token_file);
+    if (!token) return token.rejection();
+    o.admin_token = std::move(*token);
+  }
   auto h = AdminHttp::start(
       o, overview, [this](AdminRequest::Kind k, std::uint64_t id) { return askLoop(k, id); });
   if (!h) return h.rejection();
   http = std::move(*h);
-  spdlog::info("operators: dashboard and admin API on http://{}:{}/, metrics on /metrics", o.host,
-               http->port());
+  if (http->port() > 0) {
+    spdlog::info("operators: dashboard and admin API on http://{}:{}/{}",
+                 c.http_listen.substr(0, c.http_listen.rfind(':')), http->port(),
+                 o.admin_token.empty() ? "" : " (bearer token required)");
+  }
+  if (http->probePort() > 0) {
+    spdlog::info("operators: /healthz, /readyz and /metrics also on http://{}:{}/",
+                 c.http_probe_listen.substr(0, c.http_probe_listen.rfind(':')), http->probePort());
+  }
   return std::nullopt;
 }
 
@@ -174,8 +232,15 @@ Result<std::unique_ptr<Broker>> Broker::create(BrokerConfig config, const util::
   p.loop = std::move(*loop);
   if (auto failed = p.startHttp()) return *failed;
   p.router.set(zmq::sockopt::router_mandatory, 1);
-  p.router.set(zmq::sockopt::sndhwm, 0);
-  p.router.set(zmq::sockopt::rcvhwm, 100000);
+  // Bounded both ways: a client that never reads is dropped when its queue is full; a frame
+  // larger than a document may be is not even read (the connection is closed); what a client
+  // sends faster than the broker reads waits in its own socket.
+  p.router.set(zmq::sockopt::sndhwm, static_cast<int>(c.submit.send_queue));
+  p.router.set(zmq::sockopt::rcvhwm, 1000);
+  // Up to max_message_bytes more (1 MiB at least) is still read and answered TOO_LARGE.
+  const std::size_t frame_limit =
+      c.limits.max_bytes + std::max<std::size_t>(c.limits.max_bytes, 1 << 20);
+  p.router.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(frame_limit));
   p.router.set(zmq::sockopt::linger, 2000);
   try {
     p.router.bind(c.listen);

@@ -65,6 +65,8 @@ is_fresh() {
   done
   # CURVE keys do not expire; they only have to be there, one pair per participant.
   [[ -f $OUT/curve/broker.key && -f $OUT/curve/broker.pub && -f $OUT/curve/participants.toml ]] || return 1
+  # Registries of older versions lacked each participant's certificate file.
+  grep -q '^certificate = ' "$OUT/curve/participants.toml" || return 1
   for f in "$OUT"/participants/*.cert.pem; do
     f=$(basename "$f" .cert.pem)
     [[ -f $OUT/curve/$f.key && -f $OUT/curve/$f.pub ]] || return 1
@@ -312,10 +314,12 @@ curve_keys() {
       echo "curve_public_key = $(toml_str "$pub")"
       echo "certificate_subject = $(toml_str "$subject")"
       echo "certificate_issuer = $(toml_str "$issuer")"
+      # The certificate itself, so the broker refuses a revoked or expired participant's connection.
+      echo "certificate = $(toml_str "$(cd "$OUT" && pwd)/participants/$f.cert.pem")"
       [[ $role != backend ]] || echo "queues = [$(toml_str "$id")]"
     } >>"$toml"
   done
-  note curve/participants.toml "[[participants]] tables (id, role, CURVE public key, certificate subject and issuer) to paste into ozgbus.toml"
+  note curve/participants.toml "[[participants]] tables (id, role, CURVE public key, certificate subject, issuer and file) to paste into ozgbus.toml"
 }
 
 write_manifest() {

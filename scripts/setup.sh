@@ -23,6 +23,9 @@ packages=(
 if ((with_tests)); then
   packages+=(prometheus chromium chromium-driver python3-selenium)
 fi
+if [[ $preset == fuzz ]]; then
+  packages+=(clang libclang-rt-14-dev)  # libFuzzer
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -109,8 +109,9 @@ std::optional<v1::Role> roleNamed(const std::string& name) {
   return std::nullopt;
 }
 
+// base: the folder of the file they are in; relative certificate paths start there.
 void readParticipants(const toml::table& root, Reader& r, std::vector<Participant>& out,
-                      bool insecure) {
+                      bool insecure, const std::filesystem::path& base) {
   const auto* arr = root["participants"].as_array();
   if (arr == nullptr) return;
   for (std::size_t i = 0; i < arr->size(); ++i) {
@@ -128,6 +129,14 @@ void readParticipants(const toml::table& root, Reader& r, std::vector<Participan
     r.get(v["curve_public_key"], key + ".curve_public_key", p.curve_public_key);
     r.get(v["certificate_subject"], key + ".certificate_subject", p.certificate_subject);
     r.get(v["certificate_issuer"], key + ".certificate_issuer", p.certificate_issuer);
+    std::string certificate;
+    r.get(v["certificate"], key + ".certificate", certificate);
+    if (!certificate.empty()) {
+      p.certificate_file = std::filesystem::path(certificate).is_absolute()
+                               ? std::filesystem::path(certificate)
+                               : base / certificate;
+    }
+    r.get(v["disabled"], key + ".disabled", p.disabled);
     if (const auto* queues = v["queues"].as_array()) {
       for (const auto& q : *queues) p.queues.push_back(q.value_or(std::string()));
     }
@@ -185,6 +194,41 @@ void readSignatures(const toml::table& root, Reader& r, const Resolve& resolve, 
   s.cache_ttl = std::chrono::seconds(ttl);
 }
 
+bool loopbackHost(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]";
+}
+
+// "" switches a listener off; otherwise host:port.
+void hostPort(Reader& r, const char* key, const std::string& value) {
+  const auto colon = value.rfind(':');
+  if (value.empty()) return;
+  if (colon == std::string::npos || colon + 1 == value.size() ||
+      value.find_first_not_of("0123456789", colon + 1) != std::string::npos) {
+    r.fail(key, "must be host:port (or \"\" to switch it off)");
+  }
+}
+
+template <typename Resolve>
+void readHttp(const toml::table& root, Reader& r, const Resolve& resolve, BrokerConfig& c) {
+  const toml::node_view<const toml::node> t{static_cast<const toml::node*>(&root)};
+  r.get(t["http"]["listen"], "http.listen", c.http_listen);
+  hostPort(r, "http.listen", c.http_listen);
+  r.get(t["http"]["probe_listen"], "http.probe_listen", c.http_probe_listen);
+  hostPort(r, "http.probe_listen", c.http_probe_listen);
+  std::string token, dashboard;
+  r.get(t["http"]["admin_token_file"], "http.admin_token_file", token);
+  if (!token.empty()) c.http_admin_token_file = resolve(token);
+  // Anyone who reaches a non-loopback address could replay and discard dead letters.
+  const std::string host = c.http_listen.substr(0, c.http_listen.rfind(':'));
+  if (!c.http_listen.empty() && !loopbackHost(host) && token.empty()) {
+    r.fail("http.listen", "'" + c.http_listen +
+                              "' is not loopback: set http.admin_token_file so that the admin "
+                              "API asks for a token");
+  }
+  r.get(t["http"]["dashboard_dir"], "http.dashboard_dir", dashboard);
+  c.dashboard_dir = dashboard.empty() ? defaultDashboardDir() : resolve(dashboard);
+}
+
 }  // namespace
 
 Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::path& source) {
@@ -209,7 +253,7 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
   r.get(t["broker"]["insecure"], "broker.insecure", c.insecure);
   std::string secret_key_file;
   r.get(t["broker"]["curve_secret_key_file"], "broker.curve_secret_key_file", secret_key_file);
-  readParticipants(root, r, c.participants, c.insecure);
+  readParticipants(root, r, c.participants, c.insecure, base);
   std::string participants_file;
   r.get(t["broker"]["participants_file"], "broker.participants_file", participants_file);
   if (!participants_file.empty()) {
@@ -223,7 +267,7 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
       if (auto typo = unknownKey(extra, file.string(), true))
         r.fail("broker.participants_file", "(" + *typo + ")");
       Reader pr(file.string());
-      readParticipants(extra, pr, c.participants, c.insecure);
+      readParticipants(extra, pr, c.participants, c.insecure, file.parent_path());
       if (!pr.error().empty()) r.fail("broker.participants_file", "(" + pr.error() + ")");
     } catch (const toml::parse_error& e) {
       // Built by appends: GCC 12 -O3 warns (-Wrestrict) on "…" + string.
@@ -252,6 +296,11 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
   r.get(t["limits"]["submit_burst"], "limits.submit_burst", c.submit.burst);
   r.positive(t["limits"]["max_in_flight_submits"], "limits.max_in_flight_submits",
              c.submit.max_in_flight);
+  r.positive(t["limits"]["max_bytes_in_flight"], "limits.max_bytes_in_flight",
+             c.submit.max_bytes_in_flight);
+  r.positive(t["limits"]["max_connections_per_participant"],
+             "limits.max_connections_per_participant", c.submit.max_connections);
+  r.positive(t["limits"]["send_queue"], "limits.send_queue", c.submit.send_queue);
   if (c.submit.rate <= 0 || c.submit.burst < 1) {
     r.fail("limits.submit_rate", "and limits.submit_burst must be positive (burst at least 1)");
   }
@@ -286,14 +335,8 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
   readSignatures(root, r, resolve, c);
   for (const auto& f : stringList(root, "adapters", "folders", r))
     c.adapter_folders.push_back(resolve(f));
-  r.get(t["http"]["listen"], "http.listen", c.http_listen);
-  if (!c.http_listen.empty() && c.http_listen.rfind(':') == std::string::npos) {
-    r.fail("http.listen", "must be host:port (or \"\" for no HTTP endpoint)");
-  }
+  readHttp(root, r, resolve, c);
   r.get(t["events"]["publish"], "events.publish", c.events_publish);
-  std::string dashboard;
-  r.get(t["http"]["dashboard_dir"], "http.dashboard_dir", dashboard);
-  c.dashboard_dir = dashboard.empty() ? defaultDashboardDir() : resolve(dashboard);
   readRoutes(root, r, c.routes);
   if (!r.error().empty()) return reject(v1::REASON_UNSPECIFIED, r.error());
 

@@ -25,6 +25,11 @@ struct SubmitLimits {
   double rate = 5000;                  // submissions per second and participant
   double burst = 1000;                 // tokens a quiet participant may spend at once
   std::uint32_t max_in_flight = 2048;  // per connection: submitted, not yet answered
+  // All connections together: bytes of submissions taken and not yet answered; more is BUSY.
+  std::uint64_t max_bytes_in_flight = 256ull << 20;
+  std::uint32_t max_connections = 16;  // per participant (HELLOs beyond: BUSY)
+  // Messages queued towards one connection; a session whose queue stays full is closed.
+  std::uint32_t send_queue = 2000;
 };
 
 struct StoreConfig {
@@ -92,14 +97,17 @@ struct BrokerConfig {
   std::vector<RouteRule> routes;
   SchemaConfig schemas;
   SignatureConfig signatures;
-  std::vector<std::filesystem::path> adapter_folders;
-  std::string http_listen =
-      "127.0.0.1:7756";  // [http] listen: metrics, admin API, dashboard; "" off
-  std::filesystem::path
-      dashboard_dir;  // [http] dashboard_dir; default: installed, else the source's
-  std::string events_publish =
-      "tcp://127.0.0.1:7757";        // [events] publish: flow events (PUB); "" off  // [adapters]
-                                     // folders: adapters/<name>/...
+  std::vector<std::filesystem::path> adapter_folders;  // [adapters] folders: adapters/<name>/...
+  // [http] listen: dashboard, admin API, metrics; "" off.
+  std::string http_listen = "127.0.0.1:7756";
+  // [http] probe_listen: /healthz, /readyz and /metrics only, on threads of their own; "" off.
+  std::string http_probe_listen = "127.0.0.1:7758";
+  // [http] admin_token_file: a bearer token the admin API requires; needed off loopback.
+  std::filesystem::path http_admin_token_file;
+  // [http] dashboard_dir; default: installed, else the source's.
+  std::filesystem::path dashboard_dir;
+  // [events] publish: flow events (PUB); "" off.
+  std::string events_publish = "tcp://127.0.0.1:7757";
   std::string log_format = "human";  // or "json"
   std::string log_level = "info";
 };

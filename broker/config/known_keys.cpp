@@ -18,7 +18,8 @@ const std::map<std::string, Keys>& knownTables() {
         "log_format", "log_level", "stop_timeout_ms"}},
       {"limits",
        {"max_message_bytes", "max_depth", "max_attributes", "max_elements", "submit_rate",
-        "submit_burst", "max_in_flight_submits"}},
+        "submit_burst", "max_in_flight_submits", "max_bytes_in_flight",
+        "max_connections_per_participant", "send_queue"}},
       {"store",
        {"path", "batch_max", "fsync", "retain_days", "retention_interval_ms", "wal_restart_bytes",
         "check_at_open"}},
@@ -30,12 +31,12 @@ const std::map<std::string, Keys>& knownTables() {
       {"schemas", {"catalogs", "namespaces"}},
       {"signatures", {"trust", "broker_key", "broker_certificate", "cache_entries", "cache_ttl_s"}},
       {"adapters", {"folders"}},
-      {"http", {"listen", "dashboard_dir"}},
+      {"http", {"listen", "probe_listen", "admin_token_file", "dashboard_dir"}},
       {"events", {"publish"}},
       {"routes", {"reader", "ars_prefix", "service", "destination"}},
       {"participants",
        {"id", "role", "curve_public_key", "certificate_subject", "certificate_issuer", "queues",
-        "services"}},
+        "services", "certificate", "disabled"}},
   };
   return tables;
 }

@@ -1,5 +1,7 @@
 #include "broker/delivery/receipt_document.h"
 
+#include "core/util/text.h"
+
 #include <openssl/sha.h>
 
 #include <chrono>
@@ -12,8 +14,11 @@
 namespace ozgbus::broker {
 namespace {
 
+// Anything a back-end or a portal wrote (a NACK's detail, a participant id) may hold characters
+// XML forbids or broken UTF-8: made XML text first, so the Quittung stays well-formed and signable.
 std::string escaped(const std::string& text) {
-  xml::XmlString e(xmlEncodeSpecialChars(nullptr, reinterpret_cast<const xmlChar*>(text.c_str())));
+  const std::string safe = util::xmlText(text);
+  xml::XmlString e(xmlEncodeSpecialChars(nullptr, reinterpret_cast<const xmlChar*>(safe.c_str())));
   return e ? xml::chars(e.get()) : std::string();
 }
 

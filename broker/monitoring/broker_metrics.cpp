@@ -45,7 +45,16 @@ BrokerMetrics::BrokerMetrics()
           registry.counter("ozgbus_store_damaged_total",
                            "Stored messages that could not be read back or failed their digest: "
                            "held as dead letters (STORE_CORRUPT), never delivered.",
-                           {"queue"})) {
+                           {"queue"})),
+      sessions_dropped(
+          registry.counter("ozgbus_sessions_dropped_total",
+                           "Sessions the broker closed itself: its outgoing queue to the "
+                           "client stayed full, the client vanished, or another connection "
+                           "used its routing id.",
+                           {"reason"})),
+      receipt_signing_failures(
+          registry.counter("ozgbus_receipt_signing_failures_total",
+                           "Receipts the broker could not sign: held back, never sent unsigned.")) {
   registry.gauge("ozgbus_build_info", "The broker's version.", {"version"})
       .with({OZGBUS_VERSION})
       .set(1);

@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <optional>
 #include <regex>
 
+#include <openssl/crypto.h>
 #include <spdlog/fmt/fmt.h>
 
 #include "broker/monitoring/broker_metrics.h"
@@ -52,6 +55,25 @@ bool isUuid(std::string s) {
   return std::regex_match(s, uuid);
 }
 
+// Digits only, no sign, no spaces, no trailing text: "1abc" and "1 OR 1=1" are not 1, "-1" is
+// not 2^64-1.
+std::optional<std::uint64_t> deadLetterId(const std::string& text) {
+  std::uint64_t id = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, id);
+  if (text.empty() || text.front() == '+' || ec != std::errc() || ptr != end || id == 0) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+// Compared in time independent of where the first difference is.
+bool bearerMatches(const std::string& header, const std::string& token) {
+  const std::string prefix = "Bearer ";
+  return header.size() == prefix.size() + token.size() && header.rfind(prefix, 0) == 0 &&
+         CRYPTO_memcmp(header.data() + prefix.size(), token.data(), token.size()) == 0;
+}
+
 const char* kSecurityHeaders[][2] = {
     {"Content-Security-Policy",
      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src "
@@ -68,37 +90,63 @@ AdminHttp::AdminHttp(AdminHttpOptions options, const CurrentOverview& overview, 
     : options_(std::move(options)),
       overview_(overview),
       act_(std::move(act)),
-      server_(std::make_unique<httplib::Server>()) {}
+      server_(std::make_unique<httplib::Server>()),
+      probe_(std::make_unique<httplib::Server>()) {}
 
 AdminHttp::~AdminHttp() {
   server_->stop();
+  probe_->stop();
   if (thread_.joinable()) thread_.join();
+  if (probe_thread_.joinable()) probe_thread_.join();
 }
+
+namespace {
+
+// Port 0: any free port; -1: this listener is off. Returns the bound port, or -1.
+int bind(httplib::Server& s, const std::string& host, int port) {
+  if (port == 0) return s.bind_to_any_port(host);
+  return s.bind_to_port(host, port) ? port : -1;
+}
+
+Rejection cannotListen(const std::string& host, int port) {
+  return Rejection{v1::INTERNAL,
+                   "http: cannot listen on " + host + ":" + std::to_string(port) + " (in use?)"};
+}
+
+}  // namespace
 
 Result<std::unique_ptr<AdminHttp>> AdminHttp::start(AdminHttpOptions options,
                                                     const CurrentOverview& overview, Act act) {
   std::unique_ptr<AdminHttp> h(new AdminHttp(std::move(options), overview, std::move(act)));
+  const AdminHttpOptions& o = h->options_;
   h->routes();
-  h->port_ =
-      h->options_.port == 0
-          ? h->server_->bind_to_any_port(h->options_.host)
-          : (h->server_->bind_to_port(h->options_.host, h->options_.port) ? h->options_.port : -1);
-  if (h->port_ <= 0) {
-    return reject(v1::INTERNAL, "http: cannot listen on " + h->options_.host + ":" +
-                                    std::to_string(h->options_.port) + " (in use?)");
+  if (o.port >= 0) {
+    h->port_ = bind(*h->server_, o.host, o.port);
+    if (h->port_ <= 0) return cannotListen(o.host, o.port);
+    h->thread_ = std::thread([raw = h.get()] { raw->server_->listen_after_bind(); });
   }
-  h->thread_ = std::thread([raw = h.get()] { raw->server_->listen_after_bind(); });
+  if (o.probe_port >= 0) {
+    h->probe_port_ = bind(*h->probe_, o.probe_host, o.probe_port);
+    if (h->probe_port_ <= 0) return cannotListen(o.probe_host, o.probe_port);
+    h->probe_thread_ = std::thread([raw = h.get()] { raw->probe_->listen_after_bind(); });
+  }
   return h;
 }
 
-void AdminHttp::routes() {
-  httplib::Server& s = *server_;
+void AdminHttp::probeRoutes(httplib::Server& s) {
   // cpp-httplib's default also sets SO_REUSEPORT, which would let a second broker share the
   // port and take half the requests; an operator must get "in use" instead.
   s.set_socket_options([](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
+  // Bounded, so that no client holds memory or a thread for long: request bodies (nothing here
+  // takes more than a few bytes), the wait for each piece of a request, connections kept open.
+  s.set_payload_max_length(64 * 1024);
+  s.set_read_timeout(2, 0);
+  s.set_write_timeout(5, 0);
+  s.set_keep_alive_max_count(20);
+  s.set_keep_alive_timeout(2);
   s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     json(res, 200, Json::object("status", "alive"));
   });
@@ -118,6 +166,12 @@ void AdminHttp::routes() {
   s.Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(brokerMetrics().registry.render(), "text/plain; version=0.0.4; charset=utf-8");
   });
+}
+
+void AdminHttp::routes() {
+  httplib::Server& s = *server_;
+  probeRoutes(*probe_);
+  probeRoutes(s);
   s.Get("/api/overview", [this](const httplib::Request&, httplib::Response& res) {
     json(res, 200, overview_.get()->json());
   });
@@ -185,13 +239,12 @@ void AdminHttp::routes() {
       if (req.get_header_value("X-Ozgbus-Dashboard") != "1") {
         return error(res, 403, "missing header X-Ozgbus-Dashboard: 1");
       }
-      std::uint64_t id = 0;
-      try {
-        id = std::stoull(req.matches[1].str());
-      } catch (const std::exception&) {
-        return error(res, 404, "dead letter '" + req.matches[1].str() + "' does not exist");
+      const auto id = deadLetterId(req.matches[1].str());
+      if (!id) {
+        return error(res, 400,
+                     "'" + req.matches[1].str() + "' is not a dead-letter id (a positive number)");
       }
-      const AdminAnswer a = act_(kind, id);
+      const AdminAnswer a = act_(kind, *id);
       if (a.status == 200) {
         json(res, 200, Json::object("result", a.text));
       } else {
@@ -215,6 +268,20 @@ void AdminHttp::routes() {
   // DNS rebinding: a foreign page whose name resolves to 127.0.0.1 is "same origin" for the
   // browser, so the custom header alone would not stop it; its requests carry its own Host.
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    // A path with a NUL or another control character (a decoded %00) would be cut short when
+    // the file is opened: /app.js%00.html served app.js as text/html.
+    if (std::any_of(req.path.begin(), req.path.end(),
+                    [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+      error(res, 400, "the path holds a control character");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (!options_.admin_token.empty() && req.path.rfind("/api/", 0) == 0 &&
+        !bearerMatches(req.get_header_value("Authorization"), options_.admin_token)) {
+      res.set_header("WWW-Authenticate", "Bearer realm=\"ozgbus admin\"");
+      error(res, 401,
+            "the admin API needs 'Authorization: Bearer <token>' (http.admin_token_file)");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     const std::string host = req.get_header_value("Host");
     const auto colon = host.rfind(':');
     const std::string name = colon == std::string::npos ? host : host.substr(0, colon);

@@ -32,6 +32,12 @@ struct AdminHttpOptions {
   // A store reader for the calling thread: traces and dead letters.
   std::function<Result<std::unique_ptr<StoreReader>>()> reader;
   double retain_days = 0;  // store.retain_days, named when a trace is not found
+  // Required (Authorization: Bearer ...) for replay and discard when not empty.
+  std::string admin_token;
+  // A second listener with /healthz, /readyz and /metrics only, on threads of its own, so that
+  // whatever occupies the admin API's threads cannot silence the health checks. Port -1: none.
+  std::string probe_host = "127.0.0.1";
+  int probe_port = -1;
 };
 
 class AdminHttp {
@@ -43,17 +49,23 @@ class AdminHttp {
                                                   const CurrentOverview& overview, Act act);
   ~AdminHttp();
   int port() const { return port_; }
+  int probePort() const { return probe_port_; }
 
  private:
   AdminHttp(AdminHttpOptions options, const CurrentOverview& overview, Act act);
   void routes();
+  // /healthz, /readyz, /metrics: on both listeners.
+  void probeRoutes(httplib::Server& s);
 
   AdminHttpOptions options_;
   const CurrentOverview& overview_;
   Act act_;
   std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<httplib::Server> probe_;
   int port_ = 0;
+  int probe_port_ = -1;
   std::thread thread_;
+  std::thread probe_thread_;
 };
 
 }  // namespace ozgbus::broker

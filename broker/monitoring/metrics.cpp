@@ -1,5 +1,7 @@
 #include "broker/monitoring/metrics.h"
 
+#include "core/util/text.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -28,50 +30,6 @@ bool endsWith(const std::string& s, const std::string& suffix) {
 
 [[noreturn]] void fail(const std::string& metric, const std::string& what) {
   throw std::invalid_argument("metric " + metric + ": " + what);
-}
-
-// Length of the well-formed UTF-8 sequence at s[i], 0 if there is none (overlong forms,
-// surrogates and code points past U+10FFFF included, as Go's utf8.ValidString sees them).
-std::size_t utf8Length(const std::string& s, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  std::size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  }
-  return n;
-}
-
-// Label values come from participants (identities, message types); one stray byte must not
-// cost the operator the whole scrape, so invalid sequences become U+FFFD.
-std::string validUtf8(std::string s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const std::size_t n = utf8Length(s, i);
-    if (n == 0) {
-      s.replace(i, 1, "\xEF\xBF\xBD");
-      i += 3;
-    } else {
-      i += n;
-    }
-  }
-  return s;
 }
 
 std::string formatCount(std::uint64_t v) {
@@ -175,7 +133,7 @@ std::uint64_t Histogram::count() const {
 FamilyBase::FamilyBase(std::string name, std::string help, std::string type,
                        std::vector<std::string> label_names)
     : name_(std::move(name)),
-      help_(validUtf8(std::move(help))),
+      help_(util::validUtf8(std::move(help))),
       type_(std::move(type)),
       label_names_(std::move(label_names)) {
   if (!validName(name_, true)) fail(name_, "name must match [a-zA-Z_:][a-zA-Z0-9_:]*");
@@ -212,7 +170,7 @@ std::vector<std::string> FamilyBase::labelKey(std::vector<std::string> values) c
     fail(name_, std::to_string(values.size()) + " label values given for " +
                     std::to_string(label_names_.size()) + " label names");
   }
-  for (std::string& v : values) v = validUtf8(std::move(v));
+  for (std::string& v : values) v = util::validUtf8(std::move(v));
   return values;
 }
 

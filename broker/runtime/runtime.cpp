@@ -99,9 +99,15 @@ std::optional<Rejection> Runtime::apply(const BrokerConfig& c, bool starting) {
     return std::nullopt;
   };
 
-  auto registry = std::make_shared<const ParticipantRegistry>(c.participants);
-  participants_.replace(registry);
-  spdlog::info("participant registry {}: {} participants", verb, registry->size());
+  if (auto registry = ParticipantRegistry::load(c.participants)) {
+    participants_.replace(*registry);
+    if (!starting) config_.participants = c.participants;
+    spdlog::info("participant registry {}: {} participants", verb, (*registry)->size());
+  } else if (auto stop =
+                 failed("participant registry reload failed; the previous one stays in force",
+                        registry.rejection())) {
+    return stop;
+  }
   if (const std::string orphans = queuesWithoutConsumer(c); !orphans.empty()) {
     // Without a registry (development) anyone may say HELLO for any queue.
     if (starting && !c.participants.empty())
@@ -146,7 +152,6 @@ std::optional<Rejection> Runtime::apply(const BrokerConfig& c, bool starting) {
       return stop;
     }
   }
-  if (!starting) config_.participants = c.participants;
   return std::nullopt;
 }
 

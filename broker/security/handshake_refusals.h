@@ -22,6 +22,8 @@ class HandshakeRefusals {
   static constexpr const char* kNotCurve = "not_curve";
   static constexpr const char* kCurveFailed = "curve_failed";
   static constexpr const char* kNotObserver = "events_not_observer";
+  static constexpr const char* kNotUsable =
+      "participant_not_usable";  // disabled, certificate revoked...
 
   explicit HandshakeRefusals(const util::Clock& clock, std::size_t logged_per_minute = 10)
       : clock_(clock), logged_per_minute_(logged_per_minute) {}

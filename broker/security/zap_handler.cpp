@@ -5,8 +5,11 @@
 namespace ozgbus::broker {
 
 ZapHandler::ZapHandler(zmq::context_t& ctx, const CurrentParticipants& participants,
-                       HandshakeRefusals& refusals)
-    : socket_(ctx, zmq::socket_type::rep), participants_(participants), refusals_(refusals) {
+                       const dsig::CurrentTrustStore& trust, HandshakeRefusals& refusals)
+    : socket_(ctx, zmq::socket_type::rep),
+      participants_(participants),
+      trust_(trust),
+      refusals_(refusals) {
   socket_.set(zmq::sockopt::linger, 0);
   socket_.set(zmq::sockopt::rcvtimeo, 100);  // to notice stop_
   socket_.bind("inproc://zeromq.zap.01");
@@ -47,12 +50,18 @@ void ZapHandler::run() {
       zmq_z85_encode(z85, static_cast<const uint8_t*>((*frames)[6].data()), 32);
       const auto reg = participants_.get();  // keeps the registry alive while p points into it
       const Participant* p = reg->byCurveKey(z85);
+      const auto trust = trust_.get();
+      const std::optional<std::string> unusable =
+          p != nullptr ? reg->refusal(*p, trust.get()) : std::nullopt;
       // The flow-event stream shows every message's way: for observers (operators) only.
       if (p != nullptr && text(2) == kEventsDomain && p->role != v1::OBSERVER) {
         reason = "only observers may subscribe to flow events";
         refusals_.note(HandshakeRefusals::kNotObserver, "a client at " + text(3),
                        "flow-event subscription by " + p->id + ", role " + v1::Role_Name(p->role) +
                            ", not OBSERVER");
+      } else if (unusable) {
+        reason = "participant not usable";
+        refusals_.note(HandshakeRefusals::kNotUsable, "a client at " + text(3), *unusable);
       } else if (p != nullptr) {
         status = "200";
         reason = "OK";

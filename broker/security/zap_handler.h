@@ -23,8 +23,9 @@ class ZapHandler {
   static constexpr const char* kEventsDomain = "ozgbus-events";
 
   // Binds before returning, so the ROUTER may bind right after.
+  // trust: the participants' certificates are checked against it at every handshake.
   ZapHandler(zmq::context_t& ctx, const CurrentParticipants& participants,
-             HandshakeRefusals& refusals);
+             const dsig::CurrentTrustStore& trust, HandshakeRefusals& refusals);
   ~ZapHandler();
 
  private:
@@ -33,6 +34,7 @@ class ZapHandler {
 
   zmq::socket_t socket_;
   const CurrentParticipants& participants_;
+  const dsig::CurrentTrustStore& trust_;
   HandshakeRefusals& refusals_;
   std::atomic<bool> stop_{false};
   std::thread thread_;

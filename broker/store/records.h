@@ -56,6 +56,7 @@ struct ReceiptRecord {
 struct FromConnection {
   std::string identity;           // the ZeroMQ routing id to answer
   std::uint64_t correlation = 0;  // the request to answer
+  std::size_t bytes = 0;          // the document's size, counted in the broker's bytes in flight
 };
 // An operator's replay of a dead letter: its stored row is updated in place, the operator's
 // request is answered, nobody on the bus is.

@@ -64,6 +64,19 @@ void HelloHandler::handle(const std::string& identity, const std::string& user_i
     return;
   }
   if (c_.sessions.count(identity) > 0) c_.close(identity);
+  const std::uint32_t limit = c_.runtime.config().submit.max_connections;
+  const auto open = std::count_if(c_.sessions.begin(), c_.sessions.end(), [&h](const auto& s) {
+    return s.second.participant == h.participant_id();
+  });
+  if (static_cast<std::uint32_t>(open) >= limit) {
+    ++c_.counters.errors;
+    c_.replies.error(
+        identity, correlation,
+        reject(v1::BUSY, "participant '" + h.participant_id() + "' has " + std::to_string(open) +
+                             " connections open (limit " + std::to_string(limit) +
+                             ", limits.max_connections_per_participant)"));
+    return;
+  }
 
   const DeliveryConfig& delivery = c_.runtime.config().delivery;
   const SessionConfig& timing = c_.runtime.config().session;

@@ -14,6 +14,7 @@ void OutcomeHandler::refused(Refusal& r) {
   }
   const auto& from = std::get<FromConnection>(r.origin);
   c_.limiter.answered(from.identity);
+  c_.bytes_in_flight -= std::min<std::uint64_t>(c_.bytes_in_flight, from.bytes);
   c_.rejections.note(r.sender, r.message_uuid, r.rejection);
   spdlog::info("message {} rejected: {}", r.message_uuid.empty() ? "(no uuid)" : r.message_uuid,
                r.rejection.toString());
@@ -73,6 +74,7 @@ void OutcomeHandler::noteCommitHealth(const CommitOutcome& outcome) {
 void OutcomeHandler::inserted(InsertOutcome& o) {
   const auto& from = std::get<FromConnection>(o.op.origin);
   c_.limiter.answered(from.identity);
+  c_.bytes_in_flight -= std::min<std::uint64_t>(c_.bytes_in_flight, from.bytes);
   const QueuedMessage& m = o.op.message;
   v1::SubmitResult r;
   r.set_message_uuid(m.uuid);

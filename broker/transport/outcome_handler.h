@@ -34,6 +34,7 @@ class OutcomeHandler {
     FlowEvents* events;          // null: flow events off
     std::uint64_t& in_pipeline;  // messages handed to the workers and not yet answered
     const util::Clock& clock;
+    std::uint64_t& bytes_in_flight;  // what the submit handler counted, given back here
   };
 
   explicit OutcomeHandler(Context c) : c_(c) {}

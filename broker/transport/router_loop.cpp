@@ -5,11 +5,18 @@
 #include <atomic>
 
 #include "broker/delivery/receipt_document.h"
+#include "broker/monitoring/broker_metrics.h"
 #include "broker/security/zap_handler.h"
 #include "core/util/systemd_notify.h"
 
 namespace ozgbus::broker {
 namespace {
+
+constexpr const char* kPeerGone = "peer unreachable";
+// The broker's outgoing pipe to it stayed full: it does not read what it is sent (a client that
+// never reads would otherwise grow the broker without bound).
+constexpr const char* kSendQueueFull =
+    "its outgoing queue is full (the client does not read what it is sent)";
 
 std::atomic<bool> g_stop{false};
 std::atomic<bool> g_reload{false};
@@ -73,15 +80,16 @@ Result<std::unique_ptr<RouterLoop>> RouterLoop::create(Wiring w) {
       [raw](const std::string& identity) {
         raw->dropSession(identity, "HELLO again on the same connection", false);
       }});
-  l->submit_ = std::make_unique<SubmitHandler>(SubmitHandler::Context{
-      c, l->limiter_, l->draining_, *l, l->rejections_, l->counters_, pipeline, w.clock});
+  l->submit_ = std::make_unique<SubmitHandler>(
+      SubmitHandler::Context{c, l->limiter_, l->draining_, *l, l->rejections_, l->counters_,
+                             pipeline, w.clock, l->bytes_in_flight_});
   l->acks_ = std::make_unique<AckHandler>(
       AckHandler::Context{*l->dispatcher_, *l->outbox_, *l, l->counters_});
   l->status_ = std::make_unique<StatusHandler>(StatusHandler::Context{
       *l->dispatcher_, *l->outbox_, l->sessions_, l->counters_, w.runtime, *l});
   l->outcomes_handler_ = std::make_unique<OutcomeHandler>(OutcomeHandler::Context{
       *l, l->limiter_, l->rejections_, l->counters_, *l->dispatcher_, *l->outbox_,
-      *l->dead_letters_, *l->retention_, w.events, l->in_pipeline_, w.clock});
+      *l->dead_letters_, *l->retention_, w.events, l->in_pipeline_, w.clock, l->bytes_in_flight_});
   return l;
 }
 
@@ -114,7 +122,12 @@ void RouterLoop::run() {
       dispatcher_->pump(sessions_);
       outbox_->pump(sessions_);
     }
-    for (const std::string& identity : gone_) dropSession(identity, "peer unreachable");
+    for (const auto& [identity, why] : gone_) {
+      brokerMetrics()
+          .sessions_dropped.with({why == kSendQueueFull ? "send_queue_full" : "peer_gone"})
+          .inc();
+      dropSession(identity, why);
+    }
     gone_.clear();
 
     if (w_.events) w_.events->handOver();
@@ -203,6 +216,21 @@ void RouterLoop::handle(std::string identity, const std::string& user_id,
     return;
   }
   Session& s = it->second;
+  // Every frame carries the key its connection authenticated with: a connection that presents
+  // another session's routing id (reconnecting with a victim's id after it dropped) is not
+  // that session, and the session it tried to take over is closed.
+  if (w_.runtime.secure() && (user_id != s.participant || curve_key != s.curve_key)) {
+    ++counters_.errors;
+    spdlog::warn(
+        "a connection of {} presented the routing id of {}'s session {}: that session is closed",
+        user_id.empty() ? "(unknown)" : user_id, s.participant, s.session_id);
+    error(identity, f.envelope.correlation_id(),
+          reject(v1::IDENTITY_MISMATCH,
+                 "this routing id belongs to another participant's session; say HELLO"));
+    brokerMetrics().sessions_dropped.with({"routing_id_taken"}).inc();
+    dropSession(identity, "another connection presented its routing id");
+    return;
+  }
   s.last_seen = clock_.steady();
   switch (command) {
     case v1::SUBMIT:
@@ -237,15 +265,21 @@ void RouterLoop::reload() {
   if (!w_.runtime.reload()) return;
   if (!w_.runtime.secure()) return;
   const auto registry = w_.runtime.participants().get();
+  const auto trust = w_.runtime.trust().get();
   std::vector<std::string> removed;
   for (const auto& [identity, session] : sessions_) {
     const Participant* p = registry->byId(session.participant);
-    // Removed, or its key replaced (rotated after a leak): the connection must go.
-    if (p == nullptr || p->curve_public_key != session.curve_key || p->role != session.role)
+    // Removed, its key replaced (rotated after a leak), disabled, or its certificate revoked by
+    // the new CRLs: the connection must go.
+    if (p == nullptr || p->curve_public_key != session.curve_key || p->role != session.role ||
+        registry->refusal(*p, trust.get())) {
       removed.push_back(identity);
+    }
   }
   for (const auto& identity : removed) {
-    dropSession(identity, "participant removed from the registry, or its key or role changed");
+    dropSession(identity,
+                "participant removed from the registry, its key or role changed, disabled, or its "
+                "certificate no longer valid");
   }
 }
 
@@ -313,8 +347,12 @@ void RouterLoop::dropSession(const std::string& identity, const char* why, bool 
 bool RouterLoop::send(const std::string& identity, const v1::Envelope& e,
                       std::span<zmq::message_t> payloads) {
   zmq::message_t id(identity.data(), identity.size());
-  if (wire::send(w_.router, &id, e, payloads)) return true;
-  if (sessions_.count(identity) > 0) gone_.push_back(identity);
+  const wire::Sent sent = wire::send(w_.router, &id, e, payloads);
+  if (sent == wire::Sent::kYes) return true;
+  // A session is closed after the loop turn: the caller may still be using it.
+  if (sessions_.count(identity) > 0) {
+    gone_.emplace_back(identity, sent == wire::Sent::kFull ? kSendQueueFull : kPeerGone);
+  }
   return false;
 }
 
@@ -362,12 +400,18 @@ bool RouterLoop::sendReceipt(Session& s, const ReceiptRecord& r) {
   std::string doc = receiptDocument(r);
   if (const auto& signer = w_.runtime.signer()) {
     auto signed_doc = signedReceiptDocument(r, *signer);
-    if (signed_doc) {
-      doc = std::move(*signed_doc);
-    } else {
-      spdlog::error("receipt for message {}: signing failed, sent unsigned: {}", r.message_uuid,
-                    signed_doc.rejection().toString());
+    if (!signed_doc) {
+      // Never unsigned: the receipt stays pending, the operator is told (once a minute).
+      brokerMetrics().receipt_signing_failures.with({}).inc();
+      const auto now = clock_.steady();
+      if (now >= next_signing_alarm_) {
+        spdlog::error("receipt for message {} cannot be signed and is held back: {}",
+                      r.message_uuid, signed_doc.rejection().toString());
+        next_signing_alarm_ = now + std::chrono::minutes(1);
+      }
+      return false;
     }
+    doc = std::move(*signed_doc);
   }
   zmq::message_t frame(doc.data(), doc.size());
   return send(s.identity, e, std::span<zmq::message_t>(&frame, 1));

@@ -95,11 +95,13 @@ class RouterLoop final : private Replies {
   const util::Clock& clock_;
   std::unique_ptr<StoreReader> reader_;
   Sessions sessions_;
-  std::vector<std::string> gone_;  // sessions whose peer vanished during a send
+  std::vector<std::pair<std::string, const char*>> gone_;  // sessions a send failed for, and why
   BrokerCounters counters_;
   std::uint64_t in_pipeline_ = 0;  // submissions and replays handed to workers, not yet answered
+  std::uint64_t bytes_in_flight_ = 0;  // of the submissions among them
   bool draining_ = false;
   util::SteadyTime drain_deadline_;
+  util::SteadyTime next_signing_alarm_{};
   util::SteadyTime next_stats_;
   util::SteadyTime next_overview_;
 

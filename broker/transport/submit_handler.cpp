@@ -39,11 +39,19 @@ void SubmitHandler::handle(Session& s, wire::Frames& f) {
                   "document has " + std::to_string(payload.size()) + " bytes, limit is " +
                       std::to_string(c_.config.limits.max_bytes));
   }
+  const std::uint64_t limit = c_.config.submit.max_bytes_in_flight;
+  if (c_.bytes_in_flight + payload.size() > limit) {
+    return refuse(s, correlation, v1::BUSY,
+                  "the broker holds " + std::to_string(c_.bytes_in_flight) +
+                      " bytes of submissions in progress (limit " + std::to_string(limit) +
+                      "): send again when earlier ones are answered");
+  }
   if (auto limited = c_.limiter.admit(s.participant, s.identity, c_.clock.steady())) {
     return refuse(s, correlation, limited->reason, limited->detail);
   }
+  c_.bytes_in_flight += payload.size();
   Message m;
-  m.origin = FromConnection{s.identity, correlation};
+  m.origin = FromConnection{s.identity, correlation, payload.size()};
   m.sender = s.participant;
   m.received_at_ms = c_.clock.wallMillis();
   m.raw = std::make_shared<const std::string>(wire::view(payload));

@@ -29,6 +29,7 @@ class SubmitHandler {
     BrokerCounters& counters;
     std::function<void(Message)> pipeline;  // hands the message to the workers
     const util::Clock& clock;
+    std::uint64_t& bytes_in_flight;  // of all connections' submissions not yet answered
   };
 
   explicit SubmitHandler(Context c) : c_(std::move(c)) {}

@@ -1,9 +1,14 @@
-// ozgbus recv: receive deliveries as a back-end; each document is written to DIR/<uuid>.xml
-// (fsync'd, then renamed into place) before it is acknowledged, and the author's original, when
-// the broker translated or re-signed it, to DIR/<uuid>.original.xml.
+// ozgbus recv: receive deliveries as a back-end; each document is written to
+// DIR/<author>_<uuid>.xml (fsync'd, then renamed into place) before it is acknowledged, and the
+// author's original, when the broker translated or re-signed it, to
+// DIR/<author>_<uuid>.original.xml. A message is identified by its author and its id together:
+// two portals may use the same UUID for different documents, and one must never overwrite the
+// other. Both parts are percent-encoded, so neither can leave DIR or collide with another name.
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -24,6 +29,21 @@ struct RecvArgs {
   double timeout_s = 0;
   std::uint32_t credit = 0;
 };
+
+// Letters, digits, '.', '-' as they are; every other byte as %XX.
+std::string fileSafe(const std::string& s) {
+  std::string out;
+  for (const unsigned char c : s) {
+    if (std::isalnum(c) || c == '.' || c == '-') {
+      out += static_cast<char>(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", c);
+      out += hex;
+    }
+  }
+  return out == "." || out == ".." ? "%2E" + out.substr(1) : out;
+}
 
 bool writeDurably(const std::filesystem::path& target, const std::string& bytes) {
   const std::filesystem::path tmp = target.string() + ".part";
@@ -67,8 +87,9 @@ int runRecv(const RecvArgs& a) {
     }
     if (e.command() != v1::DELIVER || in->payloads.empty()) continue;
     const v1::Deliver& d = e.deliver();
-    const auto target = std::filesystem::path(a.out) / (d.message_uuid() + ".xml");
-    const auto original = std::filesystem::path(a.out) / (d.message_uuid() + ".original.xml");
+    const std::string name = fileSafe(d.author()) + "_" + fileSafe(d.message_uuid());
+    const auto target = std::filesystem::path(a.out) / (name + ".xml");
+    const auto original = std::filesystem::path(a.out) / (name + ".original.xml");
     if (!writeDurably(target, in->payloads.front()) ||
         (in->payloads.size() > 1 && !writeDurably(original, in->payloads[1]))) {
       std::cerr << d.message_uuid() << " cannot write " << target << "; asking for redelivery\n";
@@ -91,7 +112,7 @@ void registerRecv(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("recv", "receive deliveries as a back-end");
   addConnectionOptions(*cmd, args->connection);
   cmd->add_option("--as", args->as, "participant id of the back-end")->required();
-  cmd->add_option("--out", args->out, "folder for <message-uuid>.xml files")->required();
+  cmd->add_option("--out", args->out, "folder for <author>_<message-uuid>.xml files")->required();
   cmd->add_option("--queue", args->queues, "queue to consume (default: the participant id)")
       ->allow_extra_args(false);
   cmd->add_option("--count", args->count, "stop after N documents (0 = no limit)");

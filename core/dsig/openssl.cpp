@@ -1,6 +1,7 @@
 #include "core/dsig/openssl.h"
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 
 namespace ozgbus::dsig {
 
@@ -42,6 +43,16 @@ std::string commonNameOf(X509* cert) {
   std::string cn(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(n));
   OPENSSL_free(utf8);
   return cn;
+}
+
+Result<X509Ptr> readPemCertificate(const std::filesystem::path& file) {
+  Bio bio(BIO_new_file(file.c_str(), "r"));
+  X509Ptr cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!cert) {
+    return reject(v1::CERT_UNTRUSTED,
+                  file.string() + ": no PEM certificate: " + lastOpensslError());
+  }
+  return cert;
 }
 
 }  // namespace ozgbus::dsig

@@ -6,8 +6,11 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
+
+#include "core/result.h"
 
 namespace ozgbus::dsig {
 
@@ -43,6 +46,9 @@ using EvpMdCtx = std::unique_ptr<EVP_MD_CTX, EvpMdCtxDeleter>;
 
 // The most recent OpenSSL error on this thread as text (and the queue cleared), for details.
 std::string lastOpensslError();
+
+// The first certificate of a PEM file; CERT_UNTRUSTED naming the file when there is none.
+Result<X509Ptr> readPemCertificate(const std::filesystem::path& file);
 
 // Subject in RFC 2253 form ("CN=psw:02000001,OU=portal,..."), the form the registry uses.
 std::string subjectOf(X509* cert);

@@ -18,14 +18,6 @@ namespace {
 
 const xmlChar* u(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
 
-Result<X509Ptr> readCertificate(const std::filesystem::path& file) {
-  Bio bio(BIO_new_file(file.c_str(), "r"));
-  if (!bio) return reject(v1::INTERNAL, "cannot read certificate " + file.string());
-  X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-  if (!cert) return reject(v1::INTERNAL, file.string() + ": " + lastOpensslError());
-  return cert;
-}
-
 std::string base64Der(X509* cert) {
   const int n = i2d_X509(cert, nullptr);
   std::vector<unsigned char> der(static_cast<std::size_t>(n));
@@ -57,7 +49,7 @@ void removeSignatures(xmlNode* root) {
 Result<std::shared_ptr<const Signer>> Signer::load(const std::filesystem::path& key_file,
                                                    const std::filesystem::path& cert_file) {
   auto s = std::make_shared<Signer>();
-  auto cert = readCertificate(cert_file);
+  auto cert = readPemCertificate(cert_file);
   if (!cert) return cert.rejection();
   s->key_.reset(
       xmlSecCryptoAppKeyLoad(key_file.c_str(), xmlSecKeyDataFormatPem, nullptr, nullptr, nullptr));

@@ -49,12 +49,9 @@ std::optional<Rejection> checkSigningCertificate(X509* cert) {
 }
 
 std::optional<Rejection> checkSigningCertificateFile(const std::filesystem::path& pem) {
-  Bio bio(BIO_new_file(pem.c_str(), "r"));
-  X509Ptr cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
-  if (!cert) {
-    return reject(v1::CERT_UNTRUSTED, pem.string() + ": no PEM certificate: " + lastOpensslError());
-  }
-  return checkSigningCertificate(cert.get());
+  auto cert = readPemCertificate(pem);
+  if (!cert) return cert.rejection();
+  return checkSigningCertificate(cert->get());
 }
 
 }  // namespace ozgbus::dsig

@@ -36,26 +36,29 @@ v1::Envelope makeEnvelope(v1::Command command, std::uint64_t correlation_id) {
   return e;
 }
 
-bool send(zmq::socket_t& socket, const zmq::message_t* identity, const v1::Envelope& envelope,
+Sent send(zmq::socket_t& socket, const zmq::message_t* identity, const v1::Envelope& envelope,
           std::span<zmq::message_t> payloads, bool blocking) {
   zmq::message_t head(envelope.ByteSizeLong());
   envelope.SerializeToArray(head.data(), static_cast<int>(head.size()));
   const zmq::send_flags base = blocking ? zmq::send_flags::none : zmq::send_flags::dontwait;
   const auto more = [base](bool last) { return last ? base : zmq::send_flags::sndmore | base; };
+  // A ROUTER accepts the routing id frame only when the whole message can go: a message is never
+  // cut in half.
   try {
     if (identity) {
       zmq::message_t id(identity->data(), identity->size());
-      if (!socket.send(id, more(false))) return false;
+      if (!socket.send(id, more(false))) return Sent::kFull;
     }
-    if (!socket.send(head, more(payloads.empty()))) return false;
+    if (!socket.send(head, more(payloads.empty()))) return Sent::kFull;
     for (std::size_t i = 0; i < payloads.size(); ++i) {
-      if (!socket.send(payloads[i], more(i + 1 == payloads.size()))) return false;
+      if (!socket.send(payloads[i], more(i + 1 == payloads.size()))) return Sent::kFull;
     }
   } catch (const zmq::error_t& e) {
-    if (e.num() == EHOSTUNREACH || e.num() == EAGAIN) return false;
+    if (e.num() == EHOSTUNREACH) return Sent::kPeerGone;
+    if (e.num() == EAGAIN) return Sent::kFull;
     throw;
   }
-  return true;
+  return Sent::kYes;
 }
 
 std::optional<std::vector<zmq::message_t>> receive(zmq::socket_t& socket, zmq::recv_flags flags) {

@@ -27,9 +27,14 @@ Result<Frames> decode(std::vector<zmq::message_t>&& frames);
 
 v1::Envelope makeEnvelope(v1::Command command, std::uint64_t correlation_id = 0);
 
-// Sends [identity,] envelope, payloads... as one multipart. Returns false if the peer is gone
-// (ROUTER_MANDATORY) or, with blocking == false, the socket would block.
-bool send(zmq::socket_t& socket, const zmq::message_t* identity, const v1::Envelope& envelope,
+enum class Sent {
+  kYes,
+  kPeerGone,  // ROUTER_MANDATORY: no connection with that routing id
+  kFull,      // not blocking, and the peer's outgoing pipe is at its high-water mark
+};
+
+// Sends [identity,] envelope, payloads... as one multipart.
+Sent send(zmq::socket_t& socket, const zmq::message_t* identity, const v1::Envelope& envelope,
           std::span<zmq::message_t> payloads = {}, bool blocking = false);
 
 // Receives one whole multipart; empty when none arrives before the socket's own timeout.

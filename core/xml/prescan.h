@@ -12,7 +12,9 @@
 
 namespace ozgbus::xml {
 
-// Empty when the document may be parsed; otherwise TOO_LARGE or XML_HOSTILE with the line.
+// Empty when the document may be parsed; otherwise TOO_LARGE, ENCODING_UNSUPPORTED (anything but
+// UTF-8: a UTF-16/32 byte-order mark, EBCDIC, a declared encoding of another kind) or
+// XML_HOSTILE with the line.
 // Malformed markup is left for the parser to report with its own words.
 std::optional<Rejection> prescan(std::string_view doc, const XmlLimits& limits);
 

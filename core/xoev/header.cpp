@@ -1,5 +1,6 @@
 #include "core/xoev/header.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <initializer_list>
@@ -112,6 +113,9 @@ Result<Header> readHeader(const xmlDoc* doc) {
     return reject(v1::HEADER_INVALID,
                   "nachrichtenUUID '" + h.message_uuid + "' is not a UUID (8-4-4-4-12 hex digits)");
   }
+  // UUIDs compare case-insensitively: one spelling, so an upper-case copy is the same message.
+  std::transform(h.message_uuid.begin(), h.message_uuid.end(), h.message_uuid.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (const xmlNode* s = child(head, "dvdvDienstkennung")) h.service = trimmed(xml::textContent(s));
   return h;
 }

@@ -11,7 +11,7 @@
 namespace ozgbus::xoev {
 
 struct Header {
-  std::string message_uuid;   // identifikation.nachricht/nachrichtenUUID
+  std::string message_uuid;   // identifikation.nachricht/nachrichtenUUID, in lower case
   std::string message_type;   // identifikation.nachricht/nachrichtentyp/code
   std::string created;        // identifikation.nachricht/erstellungszeitpunkt (xs:dateTime text)
   std::string author;         // autor/kennung, DVDV style "prefix:id"

@@ -25,6 +25,7 @@ insecure = true
 data_dir = "data"
 [http]
 listen = "127.0.0.1:0"
+probe_listen = ""
 [events]
 publish = ""
 TOML

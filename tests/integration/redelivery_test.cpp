@@ -19,7 +19,9 @@ std::set<std::string> uuidsIn(const std::filesystem::path& dir) {
   std::set<std::string> out;
   if (!std::filesystem::exists(dir)) return out;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (e.path().extension() == ".xml") out.insert(e.path().stem().string());
+    // <author>_<uuid>.xml: the UUID follows the last '_'.
+    const std::string stem = e.path().stem().string();
+    if (e.path().extension() == ".xml") out.insert(stem.substr(stem.rfind('_') + 1));
   }
   return out;
 }

@@ -9,67 +9,12 @@
 #include "core/wire/curve_keys.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/files.h"
+#include "tests/support/secure_broker.h"
 
 using namespace ozgbus;
 using namespace std::chrono_literals;
 using testing::BrokerProcess;
-
-namespace {
-
-struct SecureBroker {
-  SecureBroker() : broker(participants(), "debug", brokerLines()) {
-    broker.setProbe(options("ops", v1::OBSERVER, ops));
-    broker.start();
-  }
-
-  std::string participants() {
-    auto entry = [](const std::string& id, const char* role, const wire::CurveKeys& k,
-                    const std::string& extra) {
-      return "[[participants]]\nid = \"" + id + "\"\nrole = \"" + role +
-             "\"\ncurve_public_key = \"" + k.public_key + "\"\n" + extra + "\n";
-    };
-    return entry("psw:02000001", "portal", portal, "services = [\"99050012104000\"]") +
-           entry("hh-gewerbeamt", "backend", backend, "queues = [\"hh-gewerbeamt\"]") +
-           entry("ops", "observer", ops, "") +
-           // The sample routes' other queues need a registered back-end, or the broker refuses to
-           // start.
-           entry("others", "backend", others,
-                 "queues = [\"hh-meldeamt\", \"sh-kiel-buergeramt\", \"by-muenchen-kvr\"]");
-  }
-  std::string brokerLines() {
-    keys = wire::writeCurveKeys(dir.path() / "broker").value();
-    return "curve_secret_key_file = \"" + (dir.path() / "broker.key").string() + "\"";
-  }
-
-  // Replaces `from` with `to` in the broker's ozgbus.toml and has it reload (SIGHUP).
-  void reloadWith(const std::string& from, const std::string& to) {
-    const auto file = broker.dir() / "ozgbus.toml";
-    std::string toml = testing::readFile(file);
-    toml.replace(toml.find(from), from.size(), to);
-    std::ofstream(file) << toml;
-    ::kill(broker.pid(), SIGHUP);
-    std::this_thread::sleep_for(500ms);
-  }
-
-  client::Options options(const std::string& as, v1::Role role, const wire::CurveKeys& k) const {
-    client::Options o{broker.endpoint(), as, role};
-    o.server_public_key = keys.public_key;
-    o.public_key = k.public_key;
-    o.secret_key = k.secret_key;
-    o.timeout = 1500ms;
-    return o;
-  }
-
-  testing::TempDir dir;
-  wire::CurveKeys keys;
-  wire::CurveKeys portal = wire::generateCurveKeys();
-  wire::CurveKeys backend = wire::generateCurveKeys();
-  wire::CurveKeys ops = wire::generateCurveKeys();
-  wire::CurveKeys others = wire::generateCurveKeys();
-  BrokerProcess broker;
-};
-
-}  // namespace
+using testing::SecureBroker;
 
 TEST_CASE("CURVE: registered participants exchange messages as themselves") {
   SecureBroker s;

@@ -18,6 +18,7 @@
 
 using namespace ozgbus;
 using testing::BrokerProcess;
+using testing::startFailure;
 
 namespace {
 
@@ -25,16 +26,6 @@ std::string signingConfig(bool with_participants = true) {
   return "[pipeline]\nstages = [\"parse\", \"verify\", \"header\", \"route\", \"sign\", "
          "\"persist\"]\n\n" +
          testing::signaturesToml(with_participants);
-}
-
-// Why the broker did not start (its log), or empty if it did.
-std::string startFailure(BrokerProcess& broker) {
-  try {
-    broker.start();
-  } catch (const std::runtime_error& e) {
-    return e.what();
-  }
-  return {};
 }
 
 // xmlsec1 --verify with the root as the only trust anchor and the intermediates as helpers.
@@ -299,11 +290,12 @@ TEST_CASE("ozgbus recv keeps the broker's document and the author's original sid
                                    "hh-gewerbeamt", "--out", out.string(), "--count", "1",
                                    "--timeout", "5"});
   CHECK(recv.status == 0);
-  CHECK(testing::readFile(out / (uuid + ".original.xml")) == submitted);
+  const std::string name = "psw%3A02000001_" + uuid;
+  CHECK(testing::readFile(out / (name + ".original.xml")) == submitted);
   auto verified = testing::runCommand(
       {OZGBUS_CLI_BIN, "verify", "--trust", (testing::pki() / "ca").string(), "--trust",
-       (testing::pki() / "crl").string(), (out / (uuid + ".xml")).string(),
-       (out / (uuid + ".original.xml")).string()});
+       (testing::pki() / "crl").string(), (out / (name + ".xml")).string(),
+       (out / (name + ".original.xml")).string()});
   CHECK(verified.status == 0);
   CHECK(verified.out.find("VALID signer=\"CN=ozgbus-broker-ec") != std::string::npos);
   CHECK(verified.out.find("VALID signer=\"CN=psw:02000001") != std::string::npos);

@@ -20,18 +20,10 @@
 using namespace ozgbus;
 using namespace std::chrono_literals;
 using testing::BrokerProcess;
+using testing::startFailure;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string startFailure(BrokerProcess& broker) {
-  try {
-    broker.start();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
 
 void copyStore(const fs::path& from_db, const fs::path& to_dir) {
   fs::create_directories(to_dir);

@@ -19,16 +19,16 @@
 namespace ozgbus::testing {
 namespace {
 
-// Three distinct free ports (transport, HTTP, flow events). Each probe socket stays bound until
-// all three are picked: a port closed again may be handed out by the next bind to port 0, and a
-// broker that got one port for two listeners failed to start ("Address already in use").
-std::array<int, 3> freePorts() {
+// Four distinct free ports (transport, HTTP, flow events, HTTP probes). Each probe socket stays
+// bound until all four are picked: a port closed again may be handed out by the next bind to port
+// 0, and a broker that got one port for two listeners failed to start ("Address already in use").
+std::array<int, 4> freePorts() {
   struct Probe {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     ~Probe() { ::close(fd); }
   };
-  std::array<Probe, 3> probes;
-  std::array<int, 3> ports{};
+  std::array<Probe, 4> probes;
+  std::array<int, 4> ports{};
   for (std::size_t i = 0; i < probes.size(); ++i) {
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -75,9 +75,10 @@ workers = 2
 
 BrokerProcess::BrokerProcess(std::string extra_toml, std::string log_level,
                              std::string broker_extra) {
-  const auto [transport, http, events] = freePorts();
+  const auto [transport, http, events, probes] = freePorts();
   endpoint_ = "tcp://127.0.0.1:" + std::to_string(transport);
   http_port_ = http;
+  probe_port_ = probes;
   store_file_ = dir_.path() / "data" / "ozgbus.db";  // the default; a test that moves it knows
   events_port_ = events;
   // TOML forbids repeating a table: extra_toml may add [delivery], [limits], [store] or routes,
@@ -87,7 +88,8 @@ BrokerProcess::BrokerProcess(std::string extra_toml, std::string log_level,
   std::ofstream(dir_.path() / "ozgbus.toml")
       << extra_toml << "\n"
       << (extra_toml.find("[http]") == std::string::npos
-              ? "[http]\nlisten = \"127.0.0.1:" + std::to_string(http_port_) + "\"\n"
+              ? "[http]\nlisten = \"127.0.0.1:" + std::to_string(http_port_) +
+                    "\"\nprobe_listen = \"127.0.0.1:" + std::to_string(probe_port_) + "\"\n"
               : std::string())
       << (extra_toml.find("[events]") == std::string::npos
               ? "[events]\npublish = \"tcp://127.0.0.1:" + std::to_string(events_port_) + "\"\n"

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,7 @@ class BrokerProcess {
 
   const std::string& endpoint() const { return endpoint_; }
   int httpPort() const { return http_port_; }      // metrics, admin API, dashboard
+  int probePort() const { return probe_port_; }    // /healthz, /readyz, /metrics only
   int eventsPort() const { return events_port_; }  // flow events (PUB)
   const std::filesystem::path& dir() const { return dir_.path(); }
   std::string log() const;
@@ -54,6 +56,7 @@ class BrokerProcess {
   TempDir dir_;
   std::string endpoint_;
   int http_port_ = 0;
+  int probe_port_ = 0;
   int events_port_ = 0;
   pid_t pid_ = -1;
   std::optional<client::Options> probe_;
@@ -86,5 +89,15 @@ std::set<std::string> submitSamples(client::Client& portal, int count);
 // A sample document (samples/messages) with a fresh UUID.
 std::string sampleMessage(const std::string& name = "gewerbeanmeldung-1.0-hamburg.xml",
                           std::string* uuid = nullptr);
+
+// Why the broker did not start (its log), or empty if it did.
+inline std::string startFailure(BrokerProcess& broker) {
+  try {
+    broker.start();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return {};
+}
 
 }  // namespace ozgbus::testing

@@ -114,3 +114,22 @@ TEST_CASE(
   REQUIRE_FALSE(far.ok());
   CHECK(far.rejection().detail == "x.toml:4: unknown key 'frobnicate' in [http]");
 }
+
+TEST_CASE("[http]: a listener off loopback needs an admin token file; addresses are host:port") {
+  auto open = parseConfig(kDev + "[http]\nlisten = \"0.0.0.0:7756\"\n", "x.toml");
+  REQUIRE_FALSE(open.ok());
+  CHECK(open.rejection().detail.find("http.admin_token_file") != std::string::npos);
+  auto token = parseConfig(
+      kDev + "[http]\nlisten = \"0.0.0.0:7756\"\nadmin_token_file = \"token\"\n", "/etc/x.toml");
+  REQUIRE_MESSAGE(token.ok(), token.rejection().toString());
+  CHECK(token->http_admin_token_file == "/etc/token");
+  CHECK(token->http_probe_listen == "127.0.0.1:7758");
+  auto v6 = parseConfig(kDev + "[http]\nlisten = \"[::1]:7756\"\nprobe_listen = \"\"\n", "x.toml");
+  REQUIRE_MESSAGE(v6.ok(), v6.rejection().toString());
+  CHECK(v6->http_probe_listen.empty());
+  for (const char* bad : {"7758", "127.0.0.1:", "127.0.0.1:x1"}) {
+    auto r = parseConfig(kDev + "[http]\nprobe_listen = \"" + bad + "\"\n", "x.toml");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.rejection().detail.find("http.probe_listen") != std::string::npos);
+  }
+}

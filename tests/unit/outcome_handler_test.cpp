@@ -30,7 +30,8 @@ struct Fixture {
             store, writes, dispatcher, [](Message) {}, counters, clock),
         retention(store_config, clock, writes),
         handler(OutcomeHandler::Context{replies, limiter, rejections, counters, dispatcher, outbox,
-                                        dead_letters, retention, nullptr, in_pipeline, clock}) {}
+                                        dead_letters, retention, nullptr, in_pipeline, clock,
+                                        bytes_in_flight}) {}
 
   // A commit with one insert of a message from connection "conn" (request 12) for queue hh.
   static CommitOutcome insert(std::uint64_t id) {
@@ -63,6 +64,7 @@ struct Fixture {
   testing::RecordingReplies replies;
   BrokerCounters counters;
   std::uint64_t in_pipeline = 1;
+  std::uint64_t bytes_in_flight = 0;
   std::vector<std::uint64_t> receipts_sent;
   SubmitLimiter limiter;
   RejectionLog rejections;

@@ -65,3 +65,28 @@ TEST_CASE("prescan caps the element count") {
   REQUIRE(r);
   CHECK(r->detail.find("more than 3 elements") != std::string::npos);
 }
+
+TEST_CASE("only UTF-8 is scanned and parsed: other encodings are refused before anything else") {
+  const XmlLimits limits;
+  const auto refused = [&](std::string_view doc) {
+    auto r = prescan(doc, limits);
+    REQUIRE(r);
+    CHECK(r->reason == ozgbus::v1::ENCODING_UNSUPPORTED);
+    return r->detail;
+  };
+  // "<?xml" in IBM037: no '<' byte at all, so no limit would ever count anything.
+  CHECK(refused(std::string("\x4C\x6F\xA7\x94\x93\x40", 6)).find("EBCDIC") != std::string::npos);
+  CHECK(refused(std::string("\xFF\xFE<\0?\0x\0", 8)).find("UTF-16 or UTF-32 byte-order mark") !=
+        std::string::npos);
+  CHECK(refused(std::string("<\0?\0x\0m\0", 8)).find("not in an ASCII-compatible encoding") !=
+        std::string::npos);
+  CHECK(refused("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a/>")
+            .find("names encoding 'ISO-8859-1'") != std::string::npos);
+  CHECK(refused("<?xml version='1.0' encoding='IBM037'?><a/>").find("'IBM037'") !=
+        std::string::npos);
+  // UTF-8 in its spellings, with or without its byte-order mark, and ASCII, pass.
+  CHECK_FALSE(prescan("<?xml version=\"1.0\" encoding=\"utf-8\"?><a/>", limits));
+  CHECK_FALSE(prescan("\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?><a/>", limits));
+  CHECK_FALSE(prescan("<?xml version=\"1.0\" encoding=\"US-ASCII\"?><a/>", limits));
+  CHECK_FALSE(prescan("<a/>", limits));
+}

@@ -29,3 +29,15 @@ TEST_CASE("parseSecure refuses external entities without reading them") {
   REQUIRE_FALSE(doc.ok());
   CHECK(doc.rejection().reason == ozgbus::v1::XML_HOSTILE);
 }
+
+TEST_CASE("parseSecure reads the bytes as UTF-8 whatever encoding the document claims inside") {
+  // A declaration the prescan refuses never reaches the parser; one it lets through (ASCII)
+  // cannot make the parser decode the bytes as anything but UTF-8.
+  auto ascii =
+      ozgbus::xml::parseSecure("<?xml version=\"1.0\" encoding=\"US-ASCII\"?><a>\xC3\xA4</a>", {});
+  REQUIRE(ascii.ok());
+  CHECK(ozgbus::xml::textContent(xmlDocGetRootElement(ascii->get())) == "\xC3\xA4");
+  auto invalid = ozgbus::xml::parseSecure("<a>\xFF\xFE</a>", {});
+  REQUIRE_FALSE(invalid.ok());
+  CHECK(invalid.rejection().reason == ozgbus::v1::XML_MALFORMED);
+}

@@ -42,8 +42,8 @@ struct Fixture {
       : limiter(config.submit),
         rejections(counters, nullptr, clock),
         handler(SubmitHandler::Context{config, limiter, draining, replies, rejections, counters,
-                                       [this](Message m) { piped.push_back(std::move(m)); },
-                                       clock}) {}
+                                       [this](Message m) { piped.push_back(std::move(m)); }, clock,
+                                       bytes_in_flight}) {}
 
   // The one answer a refused SUBMIT got.
   const v1::SubmitResult& refusal(std::uint64_t correlation) const {
@@ -56,6 +56,7 @@ struct Fixture {
 
   BrokerConfig config = smallLimits();
   util::ManualClock clock;
+  std::uint64_t bytes_in_flight = 0;
   BrokerCounters counters;
   SubmitLimiter limiter;
   RejectionLog rejections;

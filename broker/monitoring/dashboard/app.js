@@ -30,6 +30,10 @@
   // custom header without a CORS preflight, which the broker does not answer,
   // so the broker can refuse POSTs without it (see API.md, "Security").
   const ACTION_HEADER = { 'X-Ozgbus-Dashboard': '1' };
+  function actionHeaders() {
+    const token = sessionStorage.getItem('ozgbus-admin-token');
+    return token ? { ...ACTION_HEADER, Authorization: `Bearer ${token}` } : ACTION_HEADER;
+  }
 
   const API = {
     overview: 'api/overview',
@@ -499,7 +503,16 @@
     for (const b of tr.querySelectorAll('.actions button')) b.disabled = true;
     setStatus('pending', `${Verb} of dead letter ${id} …`);
     try {
-      const r = await request('POST', API.deadLetterAction(id, action), ACTION_HEADER);
+      let r = await request('POST', API.deadLetterAction(id, action), actionHeaders());
+      // A broker with http.admin_token_file wants the operator's token for actions: asked once
+      // and kept for this tab only (sessionStorage), never in a cookie or the page.
+      if (r.status === 401) {
+        const token = window.prompt('This broker asks for its admin token (http.admin_token_file):');
+        if (token) {
+          sessionStorage.setItem('ozgbus-admin-token', token);
+          r = await request('POST', API.deadLetterAction(id, action), actionHeaders());
+        }
+      }
       if (r.ok) {
         setStatus('ok', `${Verb} of dead letter ${id} (message ${uuid}): ${answerText(r)}`);
       } else {
