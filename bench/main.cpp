@@ -468,7 +468,10 @@ int fill(std::uint64_t messages) {
       status ? static_cast<unsigned long long>(status->queues(0).depth()) : 0ULL);
   // A restart with the deep queue: memory stays bounded while the queue is read back.
   broker.stop(SIGTERM);
+  const auto restart = std::chrono::steady_clock::now();
   broker.start();
+  std::printf("restart with the deep queue: answering after %.1f s (store quick_check included)\n",
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - restart).count());
   auto backend = client::Client::connect(
       {broker.endpoint(), "bench-drain", v1::BACKEND, 256, {"hh-gewerbeamt"}});
   std::uint64_t drained = 0;
