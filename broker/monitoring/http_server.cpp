@@ -239,10 +239,13 @@ void AdminHttp::routes() {
       if (req.get_header_value("X-Ozgbus-Dashboard") != "1") {
         return error(res, 403, "missing header X-Ozgbus-Dashboard: 1");
       }
-      const auto id = deadLetterId(req.matches[1].str());
+      const std::string text = req.matches[1].str();
+      const auto id = deadLetterId(text);
       if (!id) {
-        return error(res, 400,
-                     "'" + req.matches[1].str() + "' is not a dead-letter id (a positive number)");
+        // Built by appends: GCC 12 -O3 warns (-Wrestrict) on "…" + string.
+        std::string why = "'";
+        why.append(text).append("' is not a dead-letter id (a positive number)");
+        return error(res, 400, why);
       }
       const AdminAnswer a = act_(kind, *id);
       if (a.status == 200) {
