@@ -83,6 +83,61 @@ void readRoutes(const toml::table& root, Reader& r, std::vector<RouteRule>& rout
   }
 }
 
+void readHeaders(const toml::table& root, Reader& r, const std::string& file,
+                 xoev::HeaderMappings& out) {
+  const auto* arr = root["headers"].as_array();
+  if (arr == nullptr) {
+    if (root.contains("headers")) r.fail("headers", "must be an array of tables ([[headers]])");
+    return;
+  }
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    const std::string key = "headers[" + std::to_string(i) + "]";
+    const auto* t = (*arr)[i].as_table();
+    if (t == nullptr) {
+      r.fail(key, "must be a table");
+      continue;
+    }
+    const toml::node_view<const toml::node> v{t};
+    xoev::HeaderMapping m;
+    m.where =
+        std::filesystem::path(file).filename().string() + " [[headers]] #" + std::to_string(i + 1);
+    if (const auto* list = v["namespaces"].as_array()) {
+      for (const auto& n : *list) {
+        if (auto s = n.value<std::string>())
+          m.namespaces.push_back(*s);
+        else
+          r.fail(key + ".namespaces", "must be a list of strings");
+      }
+    }
+    if (m.namespaces.empty()) r.fail(key + ".namespaces", "must name at least one namespace");
+    if (v["prefixes"] && !v["prefixes"].as_table()) {
+      r.fail(key + ".prefixes", "must be a table of prefix = \"namespace\"");
+    } else if (const auto* prefixes = v["prefixes"].as_table()) {
+      for (const auto& [prefix, uri] : *prefixes) {
+        if (auto s = uri.value<std::string>())
+          m.prefixes[std::string(prefix.str())] = *s;
+        else
+          r.fail(key + ".prefixes." + std::string(prefix.str()), "must be a string");
+      }
+    }
+    r.get(v["message_id"], key + ".message_id", m.message_id);
+    r.get(v["message_type"], key + ".message_type", m.message_type);
+    r.get(v["created"], key + ".created", m.created);
+    r.get(v["author"], key + ".author", m.author);
+    r.get(v["reader"], key + ".reader", m.reader);
+    r.get(v["service"], key + ".service", m.service);
+    std::string format = "uuid";
+    r.get(v["id_format"], key + ".id_format", format);
+    if (format == "any")
+      m.id_format = xoev::IdFormat::kAny;
+    else if (format != "uuid")
+      r.fail(key + ".id_format", "must be \"uuid\" or \"any\"");
+    r.positive(v["max_id_length"], key + ".max_id_length", m.max_id_length);
+    r.get(v["type_from_root"], key + ".type_from_root", m.type_from_root);
+    out.push_back(std::move(m));
+  }
+}
+
 std::vector<std::string> stringList(const toml::table& root, const char* table, const char* key,
                                     Reader& r) {
   std::vector<std::string> out;
@@ -338,6 +393,7 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
   readHttp(root, r, resolve, c);
   r.get(t["events"]["publish"], "events.publish", c.events_publish);
   readRoutes(root, r, c.routes);
+  readHeaders(root, r, source.string(), c.headers);
   if (!r.error().empty()) return reject(v1::REASON_UNSPECIFIED, r.error());
 
   if (!secret_key_file.empty()) c.curve_secret_key_file = resolve(secret_key_file);

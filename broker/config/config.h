@@ -11,6 +11,7 @@
 #include "broker/config/participant.h"
 #include "core/result.h"
 #include "core/xml/xml_limits.h"
+#include "core/xoev/header_mapping.h"
 
 namespace ozgbus::broker {
 
@@ -95,6 +96,7 @@ struct BrokerConfig {
   SessionConfig session;
   std::vector<std::string> stages = {"parse", "header", "route", "persist"};
   std::vector<RouteRule> routes;
+  xoev::HeaderMappings headers;  // [[headers]]: where each standard keeps its header
   SchemaConfig schemas;
   SignatureConfig signatures;
   std::vector<std::filesystem::path> adapter_folders;  // [adapters] folders: adapters/<name>/...

@@ -22,10 +22,15 @@ std::string escaped(const std::string& text) {
   return e ? xml::chars(e.get()) : std::string();
 }
 
-// Name-based (version 5 layout) from the answered message and the receipt's outcome.
+// Name-based (version 5 layout) from the answered message and the receipt's outcome. The type
+// is part of it: a standard whose message id names a process gives two types the same id.
 std::string receiptUuid(const ReceiptRecord& r) {
-  const std::string name =
-      "ozgbus-receipt:" + r.message_uuid + ":" + std::to_string(static_cast<int>(r.outcome));
+  std::string name = "ozgbus-receipt:";
+  name += r.message_uuid;
+  name += ':';
+  name += r.message_type;
+  name += ':';
+  name += std::to_string(static_cast<int>(r.outcome));
   unsigned char d[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(name.data()), name.size(), d);
   d[6] = static_cast<unsigned char>((d[6] & 0x0f) | 0x50);

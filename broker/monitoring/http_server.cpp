@@ -49,6 +49,13 @@ void traceEvents(Json& j, const std::vector<TraceEvent>& events) {
   }
 }
 
+// A message id as the header stage lets it through: a UUID (stored in lower case) or, where a
+// [[headers]] mapping says id_format = "any", a process id of these characters.
+bool isMessageId(const std::string& s) {
+  static const std::regex id("[A-Za-z0-9._:@-]{1,128}");
+  return std::regex_match(s, id);
+}
+
 bool isUuid(std::string s) {
   static const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -178,10 +185,16 @@ void AdminHttp::routes() {
   s.Get(R"(/api/messages/([^/]+)/trace)",
         [this](const httplib::Request& req, httplib::Response& res) {
           std::string uuid = req.matches[1];
-          if (!isUuid(uuid))
-            return error(res, 400, "'" + uuid + "' is not a message id (8-4-4-4-12 hex)");
-          std::transform(uuid.begin(), uuid.end(), uuid.begin(),
-                         [](unsigned char c) { return std::tolower(c); });
+          if (!isMessageId(uuid)) {
+            std::string why = "'";
+            why += uuid.substr(0, 200);
+            why += "' is not a message id (a UUID, or letters, digits and . _ : @ -)";
+            return error(res, 400, why);
+          }
+          if (isUuid(uuid)) {
+            std::transform(uuid.begin(), uuid.end(), uuid.begin(),
+                           [](unsigned char c) { return std::tolower(c); });
+          }
           Json j;
           j.beginObject().key("message_uuid").value(uuid).key("events").beginArray();
           bool known = false;

@@ -17,7 +17,8 @@ Result<StagePtr> AdaptStage::create(const StageContext& ctx, const StagePlacemen
         "pipeline.stages with \"adapt\" needs \"validate\" too (and [schemas] for every "
         "adapter output)");
   }
-  return StagePtr(std::make_unique<AdaptStage>(ctx.runtime.adapters(), ctx.runtime.schemas()));
+  return StagePtr(std::make_unique<AdaptStage>(ctx.runtime.adapters(), ctx.runtime.schemas(),
+                                               ctx.runtime.headers()));
 }
 
 std::optional<Rejection> AdaptStage::process(Message& message) {
@@ -71,7 +72,7 @@ std::optional<Rejection> AdaptStage::process(Message& message) {
 std::optional<Rejection> AdaptStage::checkOutput(const Message& message,
                                                  const CompiledMapping& mapping, xmlDoc* out,
                                                  xoev::Header& header) {
-  auto h = xoev::readHeader(out);
+  auto h = headers_.read(out);
   if (!h) return h.rejection();
   const xoev::Header& in = message.header;
   if (h->namespace_uri != mapping.spec.output || h->message_type != mapping.spec.output_type) {
@@ -82,7 +83,7 @@ std::optional<Rejection> AdaptStage::checkOutput(const Message& message,
   }
   if (h->message_uuid != in.message_uuid || h->author != in.author || h->reader != in.reader) {
     return reject(v1::ADAPTER_OUTPUT_INVALID,
-                  "output changed the header's nachrichtenUUID, autor or leser");
+                  "output changed the header's message id, author or reader");
   }
   const auto registry = schemas_.get();
   if (!registry) return reject(v1::ADAPTER_OUTPUT_INVALID, "no schemas loaded to check the output");

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "broker/adapt/adapter_set.h"
+#include "broker/pipeline/current_header_reader.h"
 #include "broker/pipeline/stage.h"
 #include "broker/pipeline/stage_context.h"
 #include "core/schema/schema_registry.h"
@@ -16,8 +17,9 @@ namespace ozgbus::broker {
 class AdaptStage final : public Stage {
  public:
   static Result<StagePtr> create(const StageContext& ctx, const StagePlacement& at);
-  AdaptStage(const CurrentAdapters& adapters, const schema::CurrentRegistry& schemas)
-      : adapters_(adapters), schemas_(schemas) {}
+  AdaptStage(const CurrentAdapters& adapters, const schema::CurrentRegistry& schemas,
+             const util::Snapshot<xoev::HeaderMappings>& headers)
+      : adapters_(adapters), schemas_(schemas), headers_(headers) {}
   std::string_view name() const override { return "adapt"; }
   std::string_view traceEvent() const override { return "adapted"; }
   std::optional<Rejection> process(Message& message) override;
@@ -30,6 +32,7 @@ class AdaptStage final : public Stage {
   const CurrentAdapters& adapters_;
   const schema::CurrentRegistry& schemas_;
   schema::SchemaValidator validator_;  // per thread
+  CurrentHeaderReader headers_;        // the output's header, as the receiver's standard has it
 };
 
 }  // namespace ozgbus::broker

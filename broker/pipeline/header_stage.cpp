@@ -8,11 +8,12 @@
 namespace ozgbus::broker {
 
 Result<StagePtr> HeaderStage::create(const StageContext& ctx, const StagePlacement&) {
-  return StagePtr(std::make_unique<HeaderStage>(ctx.runtime.participants(), ctx.runtime.secure()));
+  return StagePtr(std::make_unique<HeaderStage>(ctx.runtime.participants(), ctx.runtime.headers(),
+                                                ctx.runtime.secure()));
 }
 
 std::optional<Rejection> HeaderStage::process(Message& message) {
-  auto header = xoev::readHeader(message.doc.get());
+  auto header = headers_.read(message.doc.get());
   if (!header) return header.rejection();
   message.header = std::move(*header);
   message.note = "type " + message.header.message_type + " from " + message.header.author + " to " +

@@ -1,6 +1,7 @@
 #include "broker/pipeline/persist_stage.h"
 
 #include "broker/pipeline/stage_registry.h"
+#include "core/dsig/openssl.h"
 #include "core/dsig/signer.h"
 
 namespace ozgbus::broker {
@@ -31,6 +32,7 @@ std::optional<Rejection> PersistStage::process(Message& message) {
   }
   q.payload = message.delivered ? message.delivered : message.raw;
   if (message.delivered) q.original = message.raw;
+  q.authored_sha256 = dsig::sha256Hex(*message.raw);
   op.dead_letter = std::move(message.dead_letter);
   op.history = std::move(message.history);
   commits_.enqueue(std::move(op));

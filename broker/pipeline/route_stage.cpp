@@ -14,7 +14,7 @@ Result<StagePtr> RouteStage::create(const StageContext& ctx, const StagePlacemen
 }
 
 std::optional<Rejection> RouteStage::process(Message& message) {
-  auto dest = routes_.route(message.header);
+  auto dest = routes_.get()->route(message.header);
   if (!dest) return dest.rejection();
   message.destination = std::move(*dest);
   message.note = "to " + message.destination;

@@ -69,7 +69,7 @@ Result<std::shared_ptr<const AdapterSet>> loadAdapters(const BrokerConfig& c) {
 
 }  // namespace
 
-Runtime::Runtime(BrokerConfig config) : config_(std::move(config)), routes_(config_.routes) {}
+Runtime::Runtime(BrokerConfig config) : config_(std::move(config)) {}
 
 Result<std::unique_ptr<Runtime>> Runtime::load(BrokerConfig config) {
   std::unique_ptr<Runtime> r(new Runtime(std::move(config)));
@@ -108,11 +108,18 @@ std::optional<Rejection> Runtime::apply(const BrokerConfig& c, bool starting) {
                         registry.rejection())) {
     return stop;
   }
-  if (const std::string orphans = queuesWithoutConsumer(c); !orphans.empty()) {
-    // Without a registry (development) anyone may say HELLO for any queue.
-    if (starting && !c.participants.empty())
-      return reject(v1::REASON_UNSPECIFIED, c.source.string() + ": " + orphans);
-    spdlog::warn("{}", orphans);
+  // A route to a queue no registered back-end may read would fill it for nobody. Without a
+  // registry (development) anyone may say HELLO for any queue: a warning only.
+  const std::string orphans = queuesWithoutConsumer(c);
+  if (!orphans.empty() && !c.participants.empty()) {
+    if (auto stop = failed("routes reload failed; the previous routes stay in force",
+                           reject(v1::REASON_UNSPECIFIED, c.source.string() + ": " + orphans)))
+      return stop;
+  } else {
+    if (!orphans.empty()) spdlog::warn("{}", orphans);
+    routes_.replace(std::make_shared<const RoutingTable>(c.routes));
+    if (!starting) config_.routes = c.routes;
+    spdlog::info("routes {}: {}", verb, c.routes.size());
   }
 
   if (!c.signatures.trust.empty()) {
@@ -141,6 +148,14 @@ std::optional<Rejection> Runtime::apply(const BrokerConfig& c, bool starting) {
                                   adapters.rejection())) {
       return stop;
     }
+  }
+  // Compiled here only to check them; the workers compile their own.
+  if (auto compiled = xoev::HeaderReader::compile(c.headers)) {
+    headers_.replace(std::make_shared<const xoev::HeaderMappings>(c.headers));
+    if (!c.headers.empty()) spdlog::info("header mappings {}: {}", verb, c.headers.size());
+  } else if (auto stop = failed("header mapping reload failed; the previous mappings stay in force",
+                                compiled.rejection())) {
+    return stop;
   }
   if (!c.schemas.namespaces.empty()) {
     if (auto fresh = schema::SchemaRegistry::load({c.schemas.catalogs, c.schemas.namespaces})) {

@@ -17,6 +17,8 @@
 #include "core/dsig/trust_store.h"
 #include "core/result.h"
 #include "core/schema/schema_registry.h"
+#include "core/util/snapshot.h"
+#include "core/xoev/header_mapping.h"
 
 namespace ozgbus::broker {
 
@@ -29,11 +31,14 @@ class Runtime {
   bool reload();
 
   const BrokerConfig& config() const { return config_; }
-  const RoutingTable& routes() const { return routes_; }
+  // [[routes]], replaced on reload (a route to a queue no back-end may read keeps the old table).
+  const util::Snapshot<RoutingTable>& routes() const { return routes_; }
   const CurrentParticipants& participants() const { return participants_; }
   const dsig::CurrentTrustStore& trust() const { return trust_; }
   const schema::CurrentRegistry& schemas() const { return schemas_; }
   const CurrentAdapters& adapters() const { return adapters_; }
+  // [[headers]]: each worker compiles its own HeaderReader from the version in force.
+  const util::Snapshot<xoev::HeaderMappings>& headers() const { return headers_; }
   // Null without [signatures] broker_key.
   const std::shared_ptr<const dsig::Signer>& signer() const { return signer_; }
   // CURVE on: a connection's participant is authenticated (not broker.insecure).
@@ -56,11 +61,12 @@ class Runtime {
   std::optional<Rejection> loadSigner();
 
   BrokerConfig config_;
-  RoutingTable routes_;
+  util::Snapshot<RoutingTable> routes_;
   CurrentParticipants participants_;
   dsig::CurrentTrustStore trust_;
   schema::CurrentRegistry schemas_;
   CurrentAdapters adapters_;
+  util::Snapshot<xoev::HeaderMappings> headers_;
   std::shared_ptr<const dsig::Signer> signer_;
 };
 

@@ -33,6 +33,9 @@ struct QueuedMessage {
   std::uint32_t attempts = 0;                   // failed deliveries so far
   std::shared_ptr<const std::string> payload;   // the document delivered (signed by the broker)
   std::shared_ptr<const std::string> original;  // the author's signed document, if it differs
+  // SHA-256 (hex) of the author's document: a duplicate with other bytes is a conflict. Set by
+  // the persist stage (off the store's thread); the store computes it when empty.
+  std::string authored_sha256;
   // Set when the stored row could not be read or does not match its digest: what is wrong. Such
   // a message is never delivered (its fields but id may be garbage).
   std::string damage;
@@ -160,6 +163,8 @@ struct InsertOutcome {
   bool duplicate = false;
   bool failed = false;  // the commit failed: nothing of this batch is stored
   std::string error;
+  // A duplicate whose document differs from the stored one: the stored one's SHA-256 (hex).
+  std::string conflict;
 };
 
 struct CommitOutcome {

@@ -84,6 +84,20 @@ void OutcomeHandler::inserted(InsertOutcome& o) {
     r.set_accepted(false);
     r.set_reason(v1::STORE_FAILED);
     r.set_detail("the store could not commit (" + o.error + "); nothing was accepted");
+  } else if (!o.conflict.empty()) {
+    // Answering ACCEPTED would tell the portal its second document is on its way; it is not.
+    const Rejection why =
+        reject(v1::DUPLICATE_CONFLICT,
+               "message id " + m.uuid + " of type " + m.message_type + " from " + m.author +
+                   " was accepted before with another document (sha256 " +
+                   o.conflict.substr(0, 16) + "…, this one " + m.authored_sha256.substr(0, 16) +
+                   "…): a new message needs a new id; the first one stands");
+    c_.rejections.note(m.sender, m.uuid, why);
+    spdlog::warn("message {} from {} refused: {}", m.uuid, m.author, why.detail);
+    r.set_accepted(false);
+    r.set_duplicate(true);
+    r.set_reason(why.reason);
+    r.set_detail(why.detail);
   } else {
     ++c_.counters.accepted;
     brokerMetrics().accepted.with({m.queue, m.message_type}).inc();

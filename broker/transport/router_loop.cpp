@@ -388,6 +388,7 @@ bool RouterLoop::sendReceipt(Session& s, const ReceiptRecord& r) {
   v1::Receipt* rc = e.mutable_receipt();
   rc->set_receipt_id(r.id);
   rc->set_message_uuid(r.message_uuid);
+  rc->set_message_type(r.message_type);
   rc->set_outcome(r.outcome == MessageState::kDelivered    ? v1::DELIVERED
                   : r.outcome == MessageState::kDeadLetter ? v1::UNDELIVERABLE
                                                            : v1::REJECTED);

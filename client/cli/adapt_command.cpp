@@ -11,7 +11,7 @@
 #include "core/dsig/signer.h"
 #include "core/schema/schema_registry.h"
 #include "core/xml/secure_parser.h"
-#include "core/xoev/header.h"
+#include "core/xoev/header_mapping.h"
 
 namespace ozgbus::cli {
 namespace {
@@ -31,9 +31,13 @@ int fail(const std::string& what, int code) {
 int runAdapt(const AdaptArgs& a) {
   std::vector<std::filesystem::path> folders(a.folders.begin(), a.folders.end());
   std::shared_ptr<const schema::SchemaRegistry> schemas;
+  xoev::HeaderReader headers;
   if (!a.config.empty()) {
     auto c = broker::loadConfig(a.config);
     if (!c) return fail(c.rejection().detail, 2);
+    auto compiled = xoev::HeaderReader::compile(c->headers);
+    if (!compiled) return fail(compiled.rejection().detail, 2);
+    headers = std::move(*compiled);
     folders.insert(folders.end(), c->adapter_folders.begin(), c->adapter_folders.end());
     auto registry = schema::SchemaRegistry::load({c->schemas.catalogs, c->schemas.namespaces});
     if (!registry) return fail(registry.rejection().toString(), 2);
@@ -52,7 +56,7 @@ int runAdapt(const AdaptArgs& a) {
   if (!xml) return fail("cannot read " + a.file, 2);
   auto doc = xml::parseSecure(*xml, {});
   if (!doc) return fail(a.file + ": " + doc.rejection().toString(), 1);
-  auto header = xoev::readHeader(doc->get());
+  auto header = headers.read(doc->get());
   if (!header) return fail(a.file + ": " + header.rejection().toString(), 1);
   const broker::CompiledMapping* mapping =
       adapter->find(header->namespace_uri, header->message_type);

@@ -11,6 +11,7 @@ void registerRecv(CLI::App& app, int& exit_code);
 void registerStatus(CLI::App& app, int& exit_code);
 void registerDemo(CLI::App& app, int& exit_code);
 void registerValidate(CLI::App& app, int& exit_code);
+void registerHeader(CLI::App& app, int& exit_code);
 void registerKeygen(CLI::App& app, int& exit_code);
 void registerSign(CLI::App& app, int& exit_code);
 void registerVerify(CLI::App& app, int& exit_code);

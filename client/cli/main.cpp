@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   ozgbus::cli::registerStatus(app, exit_code);
   ozgbus::cli::registerDemo(app, exit_code);
   ozgbus::cli::registerValidate(app, exit_code);
+  ozgbus::cli::registerHeader(app, exit_code);
   ozgbus::cli::registerKeygen(app, exit_code);
   ozgbus::cli::registerSign(app, exit_code);
   ozgbus::cli::registerVerify(app, exit_code);

@@ -1,9 +1,10 @@
 // ozgbus recv: receive deliveries as a back-end; each document is written to
-// DIR/<author>_<uuid>.xml (fsync'd, then renamed into place) before it is acknowledged, and the
-// author's original, when the broker translated or re-signed it, to
-// DIR/<author>_<uuid>.original.xml. A message is identified by its author and its id together:
-// two portals may use the same UUID for different documents, and one must never overwrite the
-// other. Both parts are percent-encoded, so neither can leave DIR or collide with another name.
+// DIR/<author>_<id>_<type>.xml (fsync'd, then renamed into place) before it is acknowledged, and
+// the author's original, when the broker translated or re-signed it, to
+// DIR/<author>_<id>_<type>.original.xml. A message is identified by its author, id and type
+// together: two portals may use the same UUID for different documents, and a standard may give
+// one process id to several types; none may overwrite another. Each part is percent-encoded
+// ('_' too), so none can leave DIR or collide with another name.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -87,7 +88,8 @@ int runRecv(const RecvArgs& a) {
     }
     if (e.command() != v1::DELIVER || in->payloads.empty()) continue;
     const v1::Deliver& d = e.deliver();
-    const std::string name = fileSafe(d.author()) + "_" + fileSafe(d.message_uuid());
+    const std::string name =
+        fileSafe(d.author()) + "_" + fileSafe(d.message_uuid()) + "_" + fileSafe(d.message_type());
     const auto target = std::filesystem::path(a.out) / (name + ".xml");
     const auto original = std::filesystem::path(a.out) / (name + ".original.xml");
     if (!writeDurably(target, in->payloads.front()) ||
@@ -112,7 +114,8 @@ void registerRecv(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("recv", "receive deliveries as a back-end");
   addConnectionOptions(*cmd, args->connection);
   cmd->add_option("--as", args->as, "participant id of the back-end")->required();
-  cmd->add_option("--out", args->out, "folder for <author>_<message-uuid>.xml files")->required();
+  cmd->add_option("--out", args->out, "folder for <author>_<message-id>_<type>.xml files")
+      ->required();
   cmd->add_option("--queue", args->queues, "queue to consume (default: the participant id)")
       ->allow_extra_args(false);
   cmd->add_option("--count", args->count, "stop after N documents (0 = no limit)");

@@ -1,7 +1,7 @@
 // ozgbus validate: XSD validation offline, with the schema registry the broker uses
 // ([schemas] of its ozgbus.toml, or catalogs and namespaces given here; with catalogs alone,
 // each file's schema is found from its root namespace). A file is VALID only if the broker's
-// header stage would read it too. One line per file.
+// header stage would read it too (with the [[headers]] mappings of --config). One line per file.
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -11,7 +11,7 @@
 #include "client/cli/commands.h"
 #include "core/schema/schema_registry.h"
 #include "core/xml/secure_parser.h"
-#include "core/xoev/header.h"
+#include "core/xoev/header_mapping.h"
 
 namespace ozgbus::cli {
 namespace {
@@ -46,6 +46,7 @@ std::string rootNamespace(xmlDoc* doc) {
 
 int runValidate(const ValidateArgs& a) {
   schema::SchemaSetSpec base;
+  xoev::HeaderReader headers;
   if (!a.config.empty()) {
     auto c = broker::loadConfig(a.config);
     if (!c) {
@@ -53,6 +54,12 @@ int runValidate(const ValidateArgs& a) {
       return 2;
     }
     base = {c->schemas.catalogs, c->schemas.namespaces};
+    auto compiled = xoev::HeaderReader::compile(c->headers);
+    if (!compiled) {
+      std::cerr << "ozgbus validate: " << compiled.rejection().detail << "\n";
+      return 2;
+    }
+    headers = std::move(*compiled);
   }
   for (const auto& c : a.catalogs) base.catalogs.emplace_back(c);
   for (const auto& n : a.namespaces) base.namespaces.push_back(n);
@@ -106,7 +113,7 @@ int runValidate(const ValidateArgs& a) {
     }
     // Valid against its schema, but the broker's header stage would still refuse it.
     if (!problem) {
-      auto header = xoev::readHeader(d.doc->get());
+      auto header = headers.read(d.doc->get());
       if (header)
         uuid = header->message_uuid;
       else

@@ -1,5 +1,7 @@
 #include "core/dsig/openssl.h"
 
+#include <openssl/sha.h>
+
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
@@ -31,6 +33,19 @@ std::string rfc2253(const X509_NAME* name) {
 std::string subjectOf(X509* cert) { return rfc2253(X509_get_subject_name(cert)); }
 
 std::string issuerOf(X509* cert) { return rfc2253(X509_get_issuer_name(cert)); }
+
+std::string sha256Hex(std::string_view bytes) {
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * sizeof d);
+  for (unsigned char c : d) {
+    out += hex[c >> 4];
+    out += hex[c & 15];
+  }
+  return out;
+}
 
 std::string commonNameOf(X509* cert) {
   X509_NAME* name = X509_get_subject_name(cert);

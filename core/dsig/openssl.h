@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/result.h"
 
@@ -56,5 +57,8 @@ std::string subjectOf(X509* cert);
 std::string issuerOf(X509* cert);
 // The subject's common name, or empty.
 std::string commonNameOf(X509* cert);
+
+// SHA-256 of bytes, as 64 lower-case hex digits.
+std::string sha256Hex(std::string_view bytes);
 
 }  // namespace ozgbus::dsig

@@ -3,6 +3,7 @@
 #include <libxml/xmlerror.h>
 
 #include <algorithm>
+#include <map>
 
 #include "core/xml/load_scope.h"
 
@@ -23,31 +24,50 @@ std::string localPath(const std::string& uri) {
   return uri;
 }
 
-// Resolves through the catalogs; local files are allowed only below the folders of files the
-// catalogs mapped to (so relative includes work and nothing else on the disk is readable).
+// Resolves through the catalogs; local files are allowed only below the folders of the catalog
+// files and of the files they mapped to (so relative imports work, also one that climbs from the
+// mapped schema to a shared folder beside it, and nothing else on the disk is readable).
 class Resolver {
  public:
-  explicit Resolver(const std::vector<xml::Catalog>& catalogs) : catalogs_(catalogs) {}
+  Resolver(const std::vector<xml::Catalog>& catalogs, const std::vector<fs::path>& catalog_files)
+      : catalogs_(catalogs) {
+    for (const auto& file : catalog_files) allowFolderOf(fs::absolute(file).string());
+  }
 
   std::optional<std::string> operator()(const std::string& url) {
     for (const auto& catalog : catalogs_) {
       for (auto* fn : {&xmlACatalogResolveURI, &xmlACatalogResolveSystem}) {
         xml::XmlString hit(fn(catalog.get(), reinterpret_cast<const xmlChar*>(url.c_str())));
-        if (hit) return allow(localPath(xml::chars(hit.get())));
+        if (hit) return allowFolderOf(localPath(xml::chars(hit.get())));
       }
     }
     const std::string path = localPath(url);
-    if (!path.empty() && path.front() == '/') {
-      const std::string canonical = fs::weakly_canonical(path).string();
-      for (const auto& root : roots_) {
-        if (canonical.rfind(root, 0) == 0 && fs::exists(canonical)) return canonical;
-      }
+    if (path.empty() || path.front() != '/') {
+      why_[url] = "not in the catalogs, and never fetched";
+      return std::nullopt;
     }
+    const std::string canonical = fs::weakly_canonical(path).string();
+    if (!fs::exists(canonical)) {
+      why_[url] = "no such file";
+      return std::nullopt;
+    }
+    for (const auto& root : roots_) {
+      if (canonical.rfind(root, 0) == 0) return canonical;
+    }
+    std::string folders;
+    for (const auto& root : roots_) folders += (folders.empty() ? "" : ", ") + root;
+    why_[url] = "outside the folders the catalogs map: " + folders;
     return std::nullopt;
   }
 
+  // Why url was refused, for the error.
+  std::string why(const std::string& url) const {
+    const auto it = why_.find(url);
+    return it == why_.end() ? "not in the catalogs, and never fetched" : it->second;
+  }
+
  private:
-  std::string allow(const std::string& path) {
+  std::string allowFolderOf(const std::string& path) {
     const std::string canonical = fs::weakly_canonical(path).string();
     const std::string root = fs::path(canonical).parent_path().string() + "/";
     if (std::find(roots_.begin(), roots_.end(), root) == roots_.end()) roots_.push_back(root);
@@ -56,6 +76,7 @@ class Resolver {
 
   const std::vector<xml::Catalog>& catalogs_;
   std::vector<std::string> roots_;
+  std::map<std::string, std::string> why_;
 };
 
 void collect(void* ctx, xmlErrorPtr e) {
@@ -102,7 +123,7 @@ Result<std::shared_ptr<const SchemaRegistry>> SchemaRegistry::load(const SchemaS
 
   auto registry = std::make_shared<SchemaRegistry>();
   for (const std::string& ns : spec.namespaces) {
-    Resolver resolver(catalogs);
+    Resolver resolver(catalogs, spec.catalogs);
     auto entry = resolver(ns);
     if (!entry) {
       return reject(v1::SCHEMA_UNKNOWN, "namespace " + ns +
@@ -120,7 +141,7 @@ Result<std::shared_ptr<const SchemaRegistry>> SchemaRegistry::load(const SchemaS
     }
     std::string problem;
     for (const auto& url : scope.refused()) {
-      problem += "; unresolved: " + url + " (not in the catalogs, and never fetched)";
+      problem += "; unresolved: " + url + " (" + resolver.why(url) + ")";
     }
     if (!schema || !problem.empty()) {
       for (std::size_t i = 0; i < errors.size() && i < 5; ++i) problem += "; " + errors[i];

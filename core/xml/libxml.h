@@ -8,6 +8,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlmemory.h>
 #include <libxml/xmlschemas.h>
+#include <libxml/xpath.h>
 
 #include <memory>
 #include <string>
@@ -40,7 +41,20 @@ struct CatalogDeleter {
   void operator()(xmlCatalog* c) const { xmlFreeCatalog(c); }
 };
 
+struct XPathCompExprDeleter {
+  void operator()(xmlXPathCompExpr* e) const { xmlXPathFreeCompExpr(e); }
+};
+struct XPathContextDeleter {
+  void operator()(xmlXPathContext* c) const { xmlXPathFreeContext(c); }
+};
+struct XPathObjectDeleter {
+  void operator()(xmlXPathObject* o) const { xmlXPathFreeObject(o); }
+};
+
 using Doc = std::unique_ptr<xmlDoc, DocDeleter>;
+using XPathCompExpr = std::unique_ptr<xmlXPathCompExpr, XPathCompExprDeleter>;
+using XPathContext = std::unique_ptr<xmlXPathContext, XPathContextDeleter>;
+using XPathObject = std::unique_ptr<xmlXPathObject, XPathObjectDeleter>;
 using SchemaParserCtxt = std::unique_ptr<xmlSchemaParserCtxt, SchemaParserCtxtDeleter>;
 using Schema = std::unique_ptr<xmlSchema, SchemaDeleter>;
 using SchemaValidCtxt = std::unique_ptr<xmlSchemaValidCtxt, SchemaValidCtxtDeleter>;

@@ -72,7 +72,7 @@ std::string arsDigits(const std::string& kennung) {
   return id;
 }
 
-Result<Header> readHeader(const xmlDoc* doc) {
+Result<Header> readG2gFields(const xmlDoc* doc) {
   const xmlNode* root = xmlDocGetRootElement(const_cast<xmlDoc*>(doc));
   if (root == nullptr) return reject(v1::HEADER_MISSING, "document has no root element");
   const xmlNode* head = child(root, kHeaderElement);
@@ -109,15 +109,26 @@ Result<Header> readHeader(const xmlDoc* doc) {
     if (!value) return value.rejection();
     *f.out = std::move(*value);
   }
-  if (!isUuid(h.message_uuid)) {
-    return reject(v1::HEADER_INVALID,
-                  "nachrichtenUUID '" + h.message_uuid + "' is not a UUID (8-4-4-4-12 hex digits)");
-  }
-  // UUIDs compare case-insensitively: one spelling, so an upper-case copy is the same message.
-  std::transform(h.message_uuid.begin(), h.message_uuid.end(), h.message_uuid.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (const xmlNode* s = child(head, "dvdvDienstkennung")) h.service = trimmed(xml::textContent(s));
   return h;
+}
+
+Result<Header> readHeader(const xmlDoc* doc) {
+  auto h = readG2gFields(doc);
+  if (!h) return h;
+  if (auto bad = normaliseUuid(h->message_uuid, "nachrichtenUUID")) return *bad;
+  return h;
+}
+
+std::optional<Rejection> normaliseUuid(std::string& id, const std::string& field) {
+  if (!isUuid(id)) {
+    return Rejection{v1::HEADER_INVALID,
+                     field + " '" + id + "' is not a UUID (8-4-4-4-12 hex digits)"};
+  }
+  // UUIDs compare case-insensitively: one spelling, so an upper-case copy is the same message.
+  std::transform(id.begin(), id.end(), id.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return std::nullopt;
 }
 
 }  // namespace ozgbus::xoev

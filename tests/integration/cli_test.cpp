@@ -42,7 +42,7 @@ TEST_CASE("ozgbus send, recv and status") {
       runCommand({OZGBUS_CLI_BIN, "recv", "--broker", broker.endpoint(), "--as", "hh-gewerbeamt",
                   "--out", inbox.string(), "--count", "1", "--timeout", "10"});
   CHECK(recv.status == 0);
-  CHECK(std::filesystem::exists(inbox / ("psw%3A02000001_" + uuid + ".xml")));
+  CHECK(std::filesystem::exists(inbox / ("psw%3A02000001_" + uuid + "_0100.xml")));
   CHECK(recv.out.find(uuid) != std::string::npos);
 }
 

@@ -183,7 +183,8 @@ TEST_CASE("the overview and a message's trace from submit to acknowledgement") {
   CHECK(trace.find("by hh-gewerbeamt") != std::string::npos);
   CHECK(m.get("/api/messages/00000000-0000-4000-8000-000000000000/trace", 404)
             .find("removed 90 days after it arrived (store.retain_days)") != std::string::npos);
-  m.get("/api/messages/not-a-uuid/trace", 400);
+  m.get("/api/messages/not%20an%20id/trace", 400);
+  m.get("/api/messages/P-2026-000123/trace", 404);  // a process id ([[headers]] id_format "any")
 }
 
 TEST_CASE("dead letters: replayed after the adapter is fixed, discarded, all in the audit log") {

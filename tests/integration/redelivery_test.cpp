@@ -19,9 +19,11 @@ std::set<std::string> uuidsIn(const std::filesystem::path& dir) {
   std::set<std::string> out;
   if (!std::filesystem::exists(dir)) return out;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    // <author>_<uuid>.xml: the UUID follows the last '_'.
+    // <author>_<uuid>_<type>.xml: the UUID is between the first and the last '_'.
     const std::string stem = e.path().stem().string();
-    if (e.path().extension() == ".xml") out.insert(stem.substr(stem.rfind('_') + 1));
+    const auto first = stem.find('_');
+    if (e.path().extension() == ".xml")
+      out.insert(stem.substr(first + 1, stem.rfind('_') - first - 1));
   }
   return out;
 }

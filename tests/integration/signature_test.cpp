@@ -290,7 +290,7 @@ TEST_CASE("ozgbus recv keeps the broker's document and the author's original sid
                                    "hh-gewerbeamt", "--out", out.string(), "--count", "1",
                                    "--timeout", "5"});
   CHECK(recv.status == 0);
-  const std::string name = "psw%3A02000001_" + uuid;
+  const std::string name = "psw%3A02000001_" + uuid + "_0100";
   CHECK(testing::readFile(out / (name + ".original.xml")) == submitted);
   auto verified = testing::runCommand(
       {OZGBUS_CLI_BIN, "verify", "--trust", (testing::pki() / "ca").string(), "--trust",

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
+
 #include "tests/support/pki.h"
 
 using namespace ozgbus;
@@ -132,4 +134,104 @@ TEST_CASE("[http]: a listener off loopback needs an admin token file; addresses 
     REQUIRE_FALSE(r.ok());
     CHECK(r.rejection().detail.find("http.probe_listen") != std::string::npos);
   }
+}
+
+TEST_CASE("headers mappings: every key of a headers table is read") {
+  const std::string text = kDev +
+                           "[[headers]]\n"
+                           "namespaces = [\"urn:example:a\", \"urn:example:a2\"]\n"
+                           "prefixes = { k = \"urn:example:k\", x = \"urn:example:x\" }\n"
+                           "message_id = '/*/k:Kopf/k:ProzessID'\n"
+                           "message_type = '/*/k:Kopf/k:Nachrichtentyp/code'\n"
+                           "created = '/*/k:Kopf/k:Erstellt'\n"
+                           "author = '/*/k:Kopf/k:Absender/@kennung'\n"
+                           "reader = '/*/k:Kopf/k:Empfaenger'\n"
+                           "service = '/*/k:Kopf/x:Dienst'\n"
+                           "id_format = \"any\"\n"
+                           "max_id_length = 64\n"
+                           "type_from_root = true\n";
+  auto c = parseConfig(text, "/etc/ozgbus/ozgbus.toml");
+  REQUIRE_MESSAGE(c.ok(), c.rejection().toString());
+  REQUIRE(c->headers.size() == 1);
+  const xoev::HeaderMapping& m = c->headers[0];
+  CHECK(m.namespaces == std::vector<std::string>{"urn:example:a", "urn:example:a2"});
+  CHECK(m.prefixes ==
+        std::map<std::string, std::string>{{"k", "urn:example:k"}, {"x", "urn:example:x"}});
+  CHECK(m.message_id == "/*/k:Kopf/k:ProzessID");
+  CHECK(m.message_type == "/*/k:Kopf/k:Nachrichtentyp/code");
+  CHECK(m.created == "/*/k:Kopf/k:Erstellt");
+  CHECK(m.author == "/*/k:Kopf/k:Absender/@kennung");
+  CHECK(m.reader == "/*/k:Kopf/k:Empfaenger");
+  CHECK(m.service == "/*/k:Kopf/x:Dienst");
+  CHECK(m.id_format == xoev::IdFormat::kAny);
+  CHECK(m.max_id_length == 64u);
+  CHECK(m.type_from_root);
+  CHECK(m.where == "ozgbus.toml [[headers]] #1");
+  CHECK(m.where.rfind("ozgbus.toml", 0) == 0);
+  const std::string tail = "[[headers]] #1";
+  REQUIRE(m.where.size() >= tail.size());
+  CHECK(m.where.compare(m.where.size() - tail.size(), tail.size(), tail) == 0);
+  CHECK_FALSE(m.builtinShape());
+}
+
+TEST_CASE("headers mappings: defaults apply and each table is numbered") {
+  auto none = parseConfig(kDev, "x.toml");
+  REQUIRE(none.ok());
+  CHECK(none->headers.empty());
+
+  auto c = parseConfig(kDev +
+                           "[[headers]]\nnamespaces = [\"urn:x\"]\n"
+                           "[[headers]]\nnamespaces = [\"urn:y\"]\ntype_from_root = true\n",
+                       "/etc/ozgbus/ozgbus.toml");
+  REQUIRE_MESSAGE(c.ok(), c.rejection().toString());
+  REQUIRE(c->headers.size() == 2);
+  const xoev::HeaderMapping& first = c->headers[0];
+  CHECK(first.namespaces == std::vector<std::string>{"urn:x"});
+  CHECK(first.prefixes.empty());
+  CHECK(first.builtinShape());
+  CHECK(first.id_format == xoev::IdFormat::kUuid);
+  CHECK(first.max_id_length == 128u);
+  CHECK_FALSE(first.type_from_root);
+  CHECK(first.where == "ozgbus.toml [[headers]] #1");
+  CHECK(c->headers[1].where == "ozgbus.toml [[headers]] #2");
+  CHECK(c->headers[1].type_from_root);
+}
+
+TEST_CASE("headers mappings: errors name the headers key") {
+  auto guid =
+      parseConfig(kDev + "[[headers]]\nnamespaces = [\"urn:x\"]\nid_format = \"guid\"\n", "x.toml");
+  REQUIRE_FALSE(guid.ok());
+  CHECK(guid.rejection().detail.find("headers[0].id_format") != std::string::npos);
+  CHECK(guid.rejection().detail == "x.toml: headers[0].id_format must be \"uuid\" or \"any\"");
+
+  auto no_namespaces = parseConfig(kDev + "[[headers]]\nid_format = \"any\"\n", "x.toml");
+  REQUIRE_FALSE(no_namespaces.ok());
+  CHECK(no_namespaces.rejection().detail.find("headers[0].namespaces") != std::string::npos);
+
+  auto second = parseConfig(
+      kDev + "[[headers]]\nnamespaces = [\"urn:x\"]\n[[headers]]\nid_format = \"any\"\n", "x.toml");
+  REQUIRE_FALSE(second.ok());
+  CHECK(second.rejection().detail.find("headers[1].namespaces") != std::string::npos);
+
+  std::string top_level = "headers = 3\n";  // before [broker]: a key of the file, not of [broker]
+  top_level += kDev;
+  auto not_array = parseConfig(top_level, "x.toml");
+  REQUIRE_FALSE(not_array.ok());
+  CHECK(not_array.rejection().detail.find("headers") != std::string::npos);
+  CHECK(not_array.rejection().detail.find("array of tables") != std::string::npos);
+
+  auto prefixes =
+      parseConfig(kDev + "[[headers]]\nnamespaces = [\"urn:x\"]\nprefixes = 3\n", "x.toml");
+  REQUIRE_FALSE(prefixes.ok());
+  CHECK(prefixes.rejection().detail.find("headers[0].prefixes") != std::string::npos);
+
+  auto length =
+      parseConfig(kDev + "[[headers]]\nnamespaces = [\"urn:x\"]\nmax_id_length = 0\n", "x.toml");
+  REQUIRE_FALSE(length.ok());
+  CHECK(length.rejection().detail.find("headers[0].max_id_length") != std::string::npos);
+
+  auto typo =
+      parseConfig(kDev + "[[headers]]\nnamespaces = [\"urn:x\"]\nmesage_id = '/a'\n", "x.toml");
+  REQUIRE_FALSE(typo.ok());
+  CHECK(typo.rejection().detail.find("'mesage_id'") != std::string::npos);
 }

@@ -127,6 +127,24 @@ TEST_CASE("a duplicate insert answers accepted and duplicate and queues nothing"
   CHECK(f.dispatcher.queues().empty());
 }
 
+TEST_CASE("a duplicate with another document answers DUPLICATE_CONFLICT and queues nothing") {
+  Fixture f;
+  CommitOutcome c = Fixture::insert(1);
+  c.inserts[0].duplicate = true;
+  c.inserts[0].conflict = std::string(64, 'a');
+  c.inserts[0].op.message.authored_sha256 = std::string(64, 'b');
+  f.handler.committed(c);
+  const auto& result = f.answer();
+  CHECK_FALSE(result.accepted());
+  CHECK(result.duplicate());
+  CHECK(result.reason() == v1::DUPLICATE_CONFLICT);
+  CHECK(result.detail().find("sha256 aaaaaaaaaaaaaaaa") != std::string::npos);
+  CHECK(result.detail().find("this one bbbbbbbbbbbbbbbb") != std::string::npos);
+  CHECK(f.counters.accepted == 0);
+  CHECK(f.counters.duplicates == 0);
+  CHECK(f.dispatcher.queues().empty());
+}
+
 TEST_CASE("a failed insert answers STORE_FAILED and marks the store unhealthy") {
   Fixture f;
   CommitOutcome c = Fixture::insert(1);

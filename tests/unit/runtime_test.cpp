@@ -66,3 +66,55 @@ TEST_CASE(
   CHECK_FALSE((*r)->reload());
   CHECK((*r)->participants().get()->byId("b") != nullptr);
 }
+
+TEST_CASE(
+    "the runtime reloads the header mappings and keeps them when a new one does not compile") {
+  testing::TempDir dir;
+  const auto file = dir.path() / "ozgbus.toml";
+  const std::string mapping =
+      "[[headers]]\nnamespaces = [\"urn:a\"]\nprefixes = { a = \"urn:a\" }\n"
+      "message_type = \"/*/a:t\"\ncreated = \"/*/a:c\"\nauthor = \"/*/a:f\"\nreader = \"/*/a:r\"\n";
+  std::ofstream(file) << "[broker]\ninsecure = true\n";
+  auto config = loadConfig(file);
+  REQUIRE(config.ok());
+  auto r = Runtime::load(std::move(*config));
+  REQUIRE(r.ok());
+  CHECK((*r)->headers().get()->empty());
+  std::ofstream(file) << "[broker]\ninsecure = true\n" << mapping << "message_id = \"/*/a:id\"\n";
+  CHECK((*r)->reload());
+  REQUIRE((*r)->headers().get()->size() == 1);
+  CHECK((*r)->headers().get()->front().message_id == "/*/a:id");
+  std::ofstream(file) << "[broker]\ninsecure = true\n" << mapping << "message_id = \"/*/a:id[\"\n";
+  (*r)->reload();
+  REQUIRE((*r)->headers().get()->size() == 1);
+  CHECK((*r)->headers().get()->front().message_id == "/*/a:id");
+}
+
+TEST_CASE("the runtime reloads the routes, and keeps them when a new route has no back-end") {
+  testing::TempDir dir;
+  const auto file = dir.path() / "ozgbus.toml";
+  const std::string base =
+      "[broker]\ninsecure = true\n[[participants]]\nid = \"hh\"\nrole = \"backend\"\n"
+      "[[participants]]\nid = \"bs\"\nrole = \"backend\"\n";
+  std::ofstream(file) << base << "[[routes]]\nars_prefix = \"02\"\ndestination = \"hh\"\n";
+  auto config = loadConfig(file);
+  REQUIRE(config.ok());
+  auto r = Runtime::load(std::move(*config));
+  REQUIRE(r.ok());
+  xoev::Header h;
+  h.reader = "ars:031010000000";
+  CHECK_FALSE((*r)->routes().get()->route(h).ok());
+
+  std::ofstream(file) << base << "[[routes]]\nars_prefix = \"02\"\ndestination = \"hh\"\n"
+                      << "[[routes]]\nars_prefix = \"03101\"\ndestination = \"bs\"\n";
+  CHECK((*r)->reload());
+  auto to = (*r)->routes().get()->route(h);
+  REQUIRE(to.ok());
+  CHECK(*to == "bs");
+
+  std::ofstream(file) << base << "[[routes]]\nars_prefix = \"03101\"\ndestination = \"nobody\"\n";
+  (*r)->reload();
+  to = (*r)->routes().get()->route(h);
+  REQUIRE(to.ok());
+  CHECK(*to == "bs");
+}

@@ -175,3 +175,40 @@ TEST_CASE("validating many messages compiles nothing") {
   }
   CHECK(schema::SchemaRegistry::compilations() == before);
 }
+
+namespace {
+// catalog/ maps urn:t to catalog/schemas/t.xsd, which includes `part` (relative to schemas/).
+Result<std::shared_ptr<const schema::SchemaRegistry>> withInclude(const fs::path& root,
+                                                                  const std::string& part) {
+  fs::create_directories(root / "catalog/schemas");
+  fs::create_directories(root / "catalog/common");
+  fs::create_directories(root / "elsewhere");
+  std::ofstream(root / "catalog/catalog.xml")
+      << R"(<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog"><uri name="urn:t" uri="schemas/t.xsd"/></catalog>)";
+  std::ofstream(root / "catalog/schemas/t.xsd")
+      << R"(<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:t" xmlns:t="urn:t">)"
+      << R"(<xs:include schemaLocation=")" << part
+      << R"("/><xs:element name="a" type="t:Part"/></xs:schema>)";
+  for (const fs::path& at : {root / "catalog/common/part.xsd", root / "elsewhere/part.xsd"}) {
+    std::ofstream(at)
+        << R"(<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:t">)"
+        << R"(<xs:simpleType name="Part"><xs:restriction base="xs:string"/></xs:simpleType></xs:schema>)";
+  }
+  return schema::SchemaRegistry::load({{root / "catalog/catalog.xml"}, {"urn:t"}});
+}
+}  // namespace
+
+TEST_CASE("a relative import may climb above the mapped schema's folder, not above the catalog's") {
+  testing::TempDir dir;
+  auto inside = withInclude(dir.path() / "one", "../common/part.xsd");
+  CHECK_MESSAGE(inside.ok(), inside.rejection().detail);
+
+  auto outside = withInclude(dir.path() / "two", "../../elsewhere/part.xsd");
+  REQUIRE_FALSE(outside.ok());
+  const std::string& detail = outside.rejection().detail;
+  CHECK(detail.find("elsewhere/part.xsd") != std::string::npos);
+  CHECK(detail.find("outside the folders the catalogs map") != std::string::npos);
+  CHECK(detail.find(fs::weakly_canonical(dir.path() / "two/catalog").string() + "/") !=
+        std::string::npos);
+  CHECK(detail.find("never fetched") == std::string::npos);
+}

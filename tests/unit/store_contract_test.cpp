@@ -109,6 +109,35 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "store contract: the duplicate key is author, id and type, and a duplicate with another "
+    "document is a conflict that names the stored digest") {
+  forEachStore([](testing::StoreBackend& b) {
+    {
+      auto s = openStore(b);
+      InsertOp other_type = insert("P-1", "q");
+      other_type.message.message_type = "0302";
+      auto out = apply(*s, {insert("P-1", "q"), other_type});
+      REQUIRE(out.inserts.size() == 2);
+      CHECK_FALSE(out.inserts[0].duplicate);
+      CHECK_FALSE(out.inserts[1].duplicate);  // a process id shared by two message types
+      CHECK(out.inserts[0].conflict.empty());
+      CHECK(value(readerOf(*s)->loadQueued("q", 0, 10)).size() == 2);
+    }
+    auto s = openStore(b);
+    auto same = apply(*s, {insert("P-1", "q")});
+    CHECK(same.inserts[0].duplicate);
+    CHECK(same.inserts[0].conflict.empty());
+    InsertOp changed = insert("P-1", "q");
+    changed.message.payload = std::make_shared<const std::string>("<doc>changed</doc>");
+    auto conflict = apply(*s, {changed});
+    CHECK(conflict.inserts[0].duplicate);
+    CHECK(conflict.inserts[0].conflict.size() == 64);  // hex SHA-256 of the stored document
+    CHECK(conflict.inserts[0].conflict != conflict.inserts[0].op.message.authored_sha256);
+    CHECK(value(readerOf(*s)->loadQueued("q", 0, 10)).size() == 2);
+  });
+}
+
+TEST_CASE(
     "store contract: settling makes a receipt once, its ACK clears it, dead letters leave the "
     "queue") {
   forEachStore([](testing::StoreBackend& b) {

@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS messages(
   settled_at_ms  INTEGER,
   receipt_state  INTEGER NOT NULL DEFAULT 0,  -- 0 none, 1 to send, 2 acknowledged by sender
   receipt_seq    INTEGER,                     -- order receipts were made in (ACK order)
-  history        TEXT                         -- trace: lines "at_ms<TAB>event<TAB>detail"
+  history        TEXT,                        -- trace: lines "at_ms<TAB>event<TAB>detail"
+  authored_sha256 TEXT                        -- hex SHA-256 of the author's document
 );
 -- Documents apart from their metadata: settling a message rewrites a small row and deletes the
 -- document, instead of rewriting a row that carries the whole document.
@@ -46,6 +47,9 @@ inline void addLateColumns(sqlite3* db) {
   sqlite3_exec(db, "ALTER TABLE messages ADD COLUMN receipt_seq INTEGER", nullptr, nullptr,
                nullptr);
   sqlite3_exec(db, "ALTER TABLE messages ADD COLUMN history TEXT", nullptr, nullptr, nullptr);
+  // SHA-256 (hex) of the author's document; NULL in older stores (no conflict check for those).
+  sqlite3_exec(db, "ALTER TABLE messages ADD COLUMN authored_sha256 TEXT", nullptr, nullptr,
+               nullptr);
 }
 
 inline void addLatePayloadColumns(sqlite3* db) {

@@ -1,6 +1,5 @@
 #include "broker/store/sqlite/sqlite_store.h"
 
-#include <openssl/sha.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -15,18 +14,6 @@
 
 namespace ozgbus::broker {
 namespace {
-
-std::string sha256Hex(const std::string& bytes) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : d) {
-    out += hex[c >> 4];
-    out += hex[c & 15];
-  }
-  return out;
-}
 
 // A duration, not an instant: what the broker records comes in with the operations.
 std::int64_t steadyMicros() {
@@ -44,9 +31,9 @@ struct SqliteStore::Statements {
         rollback(w, "ROLLBACK"),
         insert(w,
                "INSERT INTO messages(uuid, author, sender, reader, message_type, queue,"
-               " received_at_ms, state, reason, detail, settled_at_ms, history)"
-               " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
-        keyOf(w, "SELECT author, uuid FROM messages WHERE id = ?1"),
+               " received_at_ms, state, reason, detail, settled_at_ms, history, authored_sha256)"
+               " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
+        keyOf(w, "SELECT author, uuid, message_type, authored_sha256 FROM messages WHERE id = ?1"),
         allKeys(w, "SELECT id, author, uuid FROM messages"),
         insertPayload(w, "INSERT INTO payloads(id, body, original, digest) VALUES(?1, ?2, ?3, ?4)"),
         settle(w,
@@ -310,10 +297,18 @@ void SqliteStore::applyInsert(InsertOp& ins, CommitOutcome& out) {
   QueuedMessage& m = ins.message;
   const std::uint64_t hash = DedupeIndex::hashOf(m.uuid);
   // The writer is the only thread that changes the index: its own lookups need no lock.
+  // The same message: same author, id and type (a process id that several message types share
+  // names several messages). Its document should be the same too.
+  if (m.authored_sha256.empty()) {
+    m.authored_sha256 = dsig::sha256Hex(m.original ? *m.original : *m.payload);
+  }
+  std::string stored_sha;
   const bool duplicate = dedupe_->index.find(hash, [&](std::uint64_t id) {
     auto& k = st_->keyOf;
     k.bind(1, static_cast<std::int64_t>(id));
-    const bool same = k.step() && k.text(0) == m.author && k.text(1) == m.uuid;
+    const bool same =
+        k.step() && k.text(0) == m.author && k.text(1) == m.uuid && k.text(2) == m.message_type;
+    if (same) stored_sha = k.text(3);  // empty for rows of stores older than the column
     k.reset();
     return same;
   }) != 0;
@@ -328,6 +323,7 @@ void SqliteStore::applyInsert(InsertOp& ins, CommitOutcome& out) {
     s.bind(11, dead ? m.received_at_ms : 0);
     s.bind(12, ins.history + traceLine(m.received_at_ms, "stored", "queue " + m.queue) +
                    (dead ? traceLine(m.received_at_ms, "dead_lettered", dead->toString()) : ""));
+    s.bind(13, m.authored_sha256);
     s.run();
     m.id = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(writer_.get()));
     // An empty view binds NULL: no separate original.
@@ -342,14 +338,17 @@ void SqliteStore::applyInsert(InsertOp& ins, CommitOutcome& out) {
       dedupe_->index.insert(hash, m.id);
     }
     added_.emplace_back(hash, m.id);
-    const std::string& authored = m.original ? *m.original : *m.payload;
+    const std::string& authoredSha = m.authored_sha256;
     audit(m.received_at_ms, audit_event::kAccepted, m.uuid, m.sender,
-          "queue " + m.queue + ", type " + m.message_type + ", sha256 " + sha256Hex(authored));
+          "queue " + m.queue + ", type " + m.message_type + ", sha256 " + authoredSha);
     if (dead)
       audit(m.received_at_ms, audit_event::kDeadLettered, m.uuid, m.sender, dead->toString());
   }
   InsertOutcome o{std::move(ins)};
   o.duplicate = duplicate;
+  if (duplicate && !stored_sha.empty() && stored_sha != o.op.message.authored_sha256) {
+    o.conflict = stored_sha;
+  }
   out.inserts.push_back(std::move(o));
 }
 

@@ -36,7 +36,8 @@ struct Fixture {
              {"urn:xoev-de:ozgbus:gewerbe:1.0", "urn:xoev-de:ozgbus:gewerbe:2.0"}}))) {}
   CurrentAdapters adapters;
   schema::CurrentRegistry schemas;
-  AdaptStage stage{adapters, schemas};
+  util::Snapshot<xoev::HeaderMappings> headers;  // no [[headers]]: nachrichtenkopf.g2g
+  AdaptStage stage{adapters, schemas, headers};
 };
 
 // Hamburg's Gewerbe 1.0 fixture, parsed and its header read, as the stages before leave it.

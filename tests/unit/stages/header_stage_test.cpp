@@ -15,7 +15,8 @@ using namespace ozgbus::broker;
 
 namespace {
 
-constexpr const char* kGewerbeService = "99050012104000";  // the sample's dvdvDienstkennung
+constexpr const char* kGewerbeService = "99050012104000";    // the sample's dvdvDienstkennung
+const util::Snapshot<xoev::HeaderMappings> kBuiltinHeaders;  // no [[headers]]: g2g only
 
 // The registry with the sample's author, allowed `services` (empty: any).
 CurrentParticipants registry(std::vector<std::string> services = {}) {
@@ -47,7 +48,7 @@ Rejection refusal(HeaderStage& stage, Message m) {
 
 TEST_CASE("header stage reads the XOEV header into the message and notes type author and reader") {
   const auto participants = registry();
-  HeaderStage stage(participants, true);
+  HeaderStage stage(participants, kBuiltinHeaders, true);
   CHECK(stage.name() == "header");
   CHECK(stage.traceEvent() == "header_read");
   std::string uuid;
@@ -65,7 +66,7 @@ TEST_CASE("header stage reads the XOEV header into the message and notes type au
 
 TEST_CASE("header stage refuses a missing header and an invalid nachrichtenUUID") {
   const auto participants = registry();
-  HeaderStage stage(participants, false);
+  HeaderStage stage(participants, kBuiltinHeaders, false);
   const Rejection missing =
       refusal(stage, submitted("<m:antrag xmlns:m=\"urn:x\"><daten/></m:antrag>"));
   CHECK(missing.reason == v1::HEADER_MISSING);
@@ -80,7 +81,7 @@ TEST_CASE("header stage refuses a missing header and an invalid nachrichtenUUID"
 
 TEST_CASE("header stage refuses an author who did not sign the document as AUTHOR_MISMATCH") {
   const auto participants = registry();
-  HeaderStage stage(participants, false);
+  HeaderStage stage(participants, kBuiltinHeaders, false);
   Message m = submitted(testing::unsignedSample());
   m.signer = "psw:01000001";  // as the verify stage sets it
   m.signer_subject = "CN=psw:01000001,OU=portal";
@@ -96,11 +97,11 @@ TEST_CASE(
     "header stage with transport security refuses another participant's message as "
     "IDENTITY_MISMATCH") {
   const auto participants = registry();
-  HeaderStage insecure(participants, false);
+  HeaderStage insecure(participants, kBuiltinHeaders, false);
   Message believed = submitted(testing::unsignedSample(), "psw:01000001");
   CHECK_FALSE(insecure.process(believed));  // without CURVE the header is believed
 
-  HeaderStage secure(participants, true);
+  HeaderStage secure(participants, kBuiltinHeaders, true);
   const Rejection r = refusal(secure, submitted(testing::unsignedSample(), "psw:01000001"));
   CHECK(r.reason == v1::IDENTITY_MISMATCH);
   CHECK(r.detail ==
@@ -109,13 +110,13 @@ TEST_CASE(
 
 TEST_CASE("header stage refuses a service the portal is not registered for as NOT_AUTHORIZED") {
   const auto parking_only = registry({"99050012104001"});
-  HeaderStage stage(parking_only, true);
+  HeaderStage stage(parking_only, kBuiltinHeaders, true);
   const Rejection r = refusal(stage, submitted(testing::unsignedSample()));
   CHECK(r.reason == v1::NOT_AUTHORIZED);
   CHECK(r.detail == "participant 'psw:02000001' may not submit service '99050012104000'");
 
   const auto gewerbe = registry({"99050012104001", kGewerbeService});
-  HeaderStage allowed(gewerbe, true);
+  HeaderStage allowed(gewerbe, kBuiltinHeaders, true);
   Message m = submitted(testing::unsignedSample());
   CHECK_FALSE(allowed.process(m));
 }

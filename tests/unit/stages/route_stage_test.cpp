@@ -13,11 +13,12 @@ using namespace ozgbus::broker;
 
 namespace {
 
-const RoutingTable kRoutes({
-    {"", "02", "99050012104000", "hh-gewerbe"},
-    {"", "02", "", "hh"},
-    {"psw:01003110", "", "", "kiel-portal"},
-});
+const util::Snapshot<RoutingTable> kRoutes(
+    std::make_shared<const RoutingTable>(std::vector<RouteRule>{
+        {"", "02", "99050012104000", "hh-gewerbe"},
+        {"", "02", "", "hh"},
+        {"psw:01003110", "", "", "kiel-portal"},
+    }));
 
 // A message as the header stage leaves it.
 Message withHeader(std::string reader, std::string service = "") {
