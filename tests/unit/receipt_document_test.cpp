@@ -86,3 +86,15 @@ TEST_CASE("the same receipt gives the same document and the outcome a different 
   CHECK(xoev::isUuid(a));
   CHECK(a != uuidOf(broker::receiptDocument(record(MessageState::kRejected))));
 }
+
+TEST_CASE("a receipt for a message whose id is a process id is a valid Quittung too") {
+  broker::ReceiptRecord r = record(MessageState::kDelivered);
+  r.message_uuid = "P-2026-000123";
+  r.message_type = "0301";
+  const std::string doc = broker::receiptDocument(r);
+  const auto problem = validate(doc);
+  CHECK_MESSAGE(!problem, (problem ? problem->toString() : ""));
+  CHECK(doc.find("<quit:nachrichtenUUID>P-2026-000123<") != std::string::npos);
+  r.message_type = "0302";
+  CHECK(broker::receiptDocument(r) != doc);  // another message of the same process
+}
