@@ -24,6 +24,10 @@ TEST_CASE("the sample configuration loads next to a development PKI") {
   CHECK(c->stages == std::vector<std::string>{"parse", "verify", "validate", "header", "route",
                                               "adapt", "sign", "persist"});
   CHECK(c->schemas.namespaces.size() == 9);
+  REQUIRE(c->headers.size() == 1);  // the type-from-root check for ozgbus's own namespaces
+  CHECK(c->headers[0].namespaces == c->schemas.namespaces);
+  CHECK(c->headers[0].type_from_root);
+  CHECK(c->headers[0].builtinShape());
   CHECK_FALSE(c->insecure);
   CHECK(c->participants.size() >= 8);  // from pki/curve/participants.toml
   for (const auto& p : c->participants) {
