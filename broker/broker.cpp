@@ -13,7 +13,7 @@
 #include "broker/security/handshake_refusals.h"
 #include "broker/security/zap_handler.h"
 #include "broker/store/group_committer.h"
-#include "broker/store/sqlite/sqlite_store.h"
+#include "broker/store/open_store.h"
 #include "broker/transport/router_loop.h"
 #include "core/util/file_lock.h"
 #include "core/wire/curve_keys.h"
@@ -186,16 +186,10 @@ Result<std::unique_ptr<Broker>> Broker::create(BrokerConfig config, const util::
   const BrokerConfig& c = p.runtime->config();
   if (auto failed = p.secureRouter()) return *failed;
 
-  std::error_code ec;
-  std::filesystem::create_directories(c.store.path.parent_path(), ec);
-  auto lock = util::FileLock::acquire(c.store.path.string() + ".lock");
-  if (!lock) return lock.rejection();
-  p.store_lock = std::move(*lock);
-  auto store =
-      SqliteStore::open(c.store.path, SqliteOptions{c.store.fsync, c.store.wal_restart_bytes,
-                                                    c.store.accept_loss, c.store.check_at_open});
-  if (!store) return store.rejection();
-  p.store = std::move(*store);
+  auto opened = openConfiguredStore(c.store);
+  if (!opened) return opened.rejection();
+  p.store_lock = std::move(opened->lock);
+  p.store = std::move(opened->store);
 
   p.mailbox = std::make_unique<EventMailbox>(
       p.ctx, "inproc://ozgbus-mailbox-" + std::to_string(reinterpret_cast<std::uintptr_t>(&p)));

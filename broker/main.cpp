@@ -7,7 +7,7 @@
 #include "broker/broker.h"
 #include "broker/config/config.h"
 #include "broker/logging/log_format.h"
-#include "broker/store/sqlite/sqlite_store.h"
+#include "broker/store/open_store.h"
 #include "core/dsig/xmlsec.h"
 #include "core/util/systemd_notify.h"
 #include "core/xml/xml_init.h"
@@ -17,16 +17,18 @@ namespace {
 void onSignal(int) { ozgbus::broker::Broker::requestStop(); }
 void onHangup(int) { ozgbus::broker::Broker::requestReload(); }
 
-int checkStore(const std::filesystem::path& store) {
-  auto reader = ozgbus::broker::openSqliteReader(store);
+int checkStore(const ozgbus::broker::StoreConfig& c) {
+  using ozgbus::Result;
+  auto reader = ozgbus::broker::openConfiguredReader(c);
   auto result =
-      reader ? (*reader)->check() : ozgbus::Result<ozgbus::broker::StoreCheck>(reader.rejection());
+      reader ? (*reader)->check() : Result<ozgbus::broker::StoreCheck>(reader.rejection());
+  const std::string what = c.backend == "postgres" ? c.url : c.path.string();
   if (!result) {
     std::fprintf(stderr, "ozgbus-broker --check: %s\n", result.rejection().detail.c_str());
     return 2;
   }
   for (const std::string& p : result->problems) std::printf("DAMAGED %s\n", p.c_str());
-  std::printf("%s: %llu stored documents checked, %zu problems\n", store.c_str(),
+  std::printf("%s: %llu stored documents checked, %zu problems\n", what.c_str(),
               static_cast<unsigned long long>(result->messages), result->problems.size());
   return result->problems.empty() ? 0 : 1;
 }
@@ -66,7 +68,7 @@ int main(int argc, char** argv) {
     config->data_dir = data_dir;
     config->store.path = config->data_dir / "ozgbus.db";
   }
-  if (check) return checkStore(config->store.path);
+  if (check) return checkStore(config->store);
   config->store.accept_loss = accept_loss;
   ozgbus::broker::setUpLogging(config->log_format, config->log_level);
   ozgbus::xml::initXml();

@@ -18,10 +18,11 @@ packages=(
   cmake ninja-build g++ pkg-config openssl
   libzmq3-dev cppzmq-dev libprotobuf-dev protobuf-compiler libsqlite3-dev
   libxml2-dev libxml2-utils libxslt1-dev libxmlsec1-dev xmlsec1 libssl-dev
-  doctest-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libcpp-httplib-dev
+  doctest-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libcpp-httplib-dev libpq-dev
 )
 if ((with_tests)); then
-  packages+=(prometheus chromium chromium-driver python3-selenium)
+  # postgresql: the PostgreSQL store's tests start a server of their own (scripts/pg-test-server.sh)
+  packages+=(prometheus chromium chromium-driver python3-selenium postgresql)
 fi
 if [[ $preset == fuzz ]]; then
   packages+=(clang libclang-rt-14-dev)  # libFuzzer

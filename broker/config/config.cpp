@@ -138,6 +138,17 @@ void readHeaders(const toml::table& root, Reader& r, const std::string& file,
   }
 }
 
+// postgresql://user:secret@host/db or …?password=secret
+bool urlHoldsPassword(const std::string& url) {
+  if (url.find("password=") != std::string::npos) return true;
+  const auto scheme = url.find("://");
+  const auto from = scheme == std::string::npos ? 0 : scheme + 3;
+  const auto at = url.find('@', from);
+  if (at == std::string::npos) return false;
+  const auto colon = url.find(':', from);
+  return colon < at;
+}
+
 std::vector<std::string> stringList(const toml::table& root, const char* table, const char* key,
                                     Reader& r) {
   std::vector<std::string> out;
@@ -360,6 +371,22 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
     r.fail("limits.submit_rate", "and limits.submit_burst must be positive (burst at least 1)");
   }
   r.get(t["store"]["path"], "store.path", store_path);
+  std::string password_file;
+  r.get(t["store"]["backend"], "store.backend", c.store.backend);
+  r.get(t["store"]["url"], "store.url", c.store.url);
+  r.get(t["store"]["password_file"], "store.password_file", password_file);
+  if (c.store.backend != "sqlite" && c.store.backend != "postgres") {
+    r.fail("store.backend", "must be \"sqlite\" or \"postgres\"");
+  } else if (c.store.backend == "postgres" && c.store.url.empty()) {
+    r.fail("store.url", "is needed with backend = \"postgres\" (postgresql://user@host:port/db)");
+  } else if (c.store.backend == "sqlite" && !c.store.url.empty()) {
+    r.fail("store.url", "is for backend = \"postgres\"; the SQLite store uses store.path");
+  }
+  // A password in the file would be read by everyone who may read the configuration.
+  if (urlHoldsPassword(c.store.url)) {
+    r.fail("store.url",
+           "must not hold a password: put it in store.password_file (chmod 600) or PGPASSWORD");
+  }
   r.positive(t["store"]["batch_max"], "store.batch_max", c.store.batch_max);
   r.get(t["store"]["fsync"], "store.fsync", c.store.fsync);
   r.get(t["store"]["retain_days"], "store.retain_days", c.store.retain_days);
@@ -399,6 +426,7 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
   if (!secret_key_file.empty()) c.curve_secret_key_file = resolve(secret_key_file);
   c.data_dir = resolve(data_dir);
   c.store.path = store_path.empty() ? c.data_dir / "ozgbus.db" : resolve(store_path);
+  if (!password_file.empty()) c.store.password_file = resolve(password_file);
   return c;
 }
 

@@ -34,6 +34,12 @@ struct SubmitLimits {
 };
 
 struct StoreConfig {
+  // "sqlite" (the embedded default, one node) or "postgres" (url below).
+  std::string backend = "sqlite";
+  // postgres: a libpq connection URI without a password ("postgresql://ozgbus@db:5432/ozgbus");
+  // the password comes from password_file, else from libpq's PGPASSWORD / ~/.pgpass.
+  std::string url;
+  std::filesystem::path password_file;
   std::filesystem::path path;    // SQLite file; default <data_dir>/ozgbus.db
   std::size_t batch_max = 4096;  // most operations in one group commit
   bool fsync = true;             // synchronous=FULL; off only for throwaway tests

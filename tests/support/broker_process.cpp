@@ -175,7 +175,11 @@ CommandResult runCommand(const std::vector<std::string>& argv) {
     ::dup2(pipefd[1], 1);
     const int err = ::open(errfile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ::dup2(err, 2);
+    // Only 1 and 2 stay: a daemon the command starts (a database server) must not hold the
+    // pipe open, or reading stdout here would wait for that daemon to end.
     ::close(pipefd[0]);
+    ::close(pipefd[1]);
+    ::close(err);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);

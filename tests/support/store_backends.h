@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "broker/store/postgres/pg_store.h"
 #include "broker/store/sqlite/sqlite_store.h"
+#include "tests/support/postgres_db.h"
 #include "tests/support/temp_dir.h"
 
 namespace ozgbus::testing {
@@ -34,9 +36,24 @@ class SqliteBackend final : public StoreBackend {
   TempDir dir_;
 };
 
+// A database of its own on the suite's PostgreSQL server.
+class PostgresBackend final : public StoreBackend {
+ public:
+  std::string name() const override { return "postgres"; }
+  Result<std::unique_ptr<broker::Store>> open() override {
+    auto s = broker::PgStore::open(broker::PgOptions{db_.url(), ""});
+    if (!s) return s.rejection();
+    return std::unique_ptr<broker::Store>(std::move(*s));
+  }
+
+ private:
+  TestDatabase db_;
+};
+
 // One fresh backend of each kind.
 inline std::vector<std::function<std::unique_ptr<StoreBackend>()>> storeBackends() {
-  return {[] { return std::make_unique<SqliteBackend>(); }};
+  return {[] { return std::make_unique<SqliteBackend>(); },
+          [] { return std::make_unique<PostgresBackend>(); }};
 }
 
 }  // namespace ozgbus::testing

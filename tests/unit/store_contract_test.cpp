@@ -261,6 +261,14 @@ TEST_CASE(
     CHECK_FALSE(replayed.inserts[0].failed);
     CHECK(replayed.inserts[0].op.message.id == dead);  // the same row
     CHECK(replayed.discarded.size() == 1);
+    // The audit log names who replayed it.
+    std::vector<AuditEntry> replays;
+    CHECK_FALSE(r->readAudit(std::string("held"), std::nullopt, [&](const AuditEntry& e) {
+      if (e.event == "replayed") replays.push_back(e);
+    }));
+    REQUIRE(replays.size() == 1);
+    CHECK(replays[0].participant == "operator");
+    CHECK(replays[0].detail == "into queue q2");
     CHECK(value(r->deadLetters(10)).empty());
     auto queued = value(r->loadQueued("q2", 0, 10));
     REQUIRE(queued.size() == 1);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 
+#include "broker/store/insert_outcome.h"
 #include "broker/store/sqlite/audit_table.h"
 #include "broker/store/sqlite/payload_digest.h"
 #include "broker/store/sqlite/sqlite_reader.h"
@@ -287,8 +288,10 @@ void SqliteStore::applyReplay(InsertOp& ins, CommitOutcome& out) {
         .bindBlob(2, *stored.payload)
         .bindBlob(3, original);
     p.bindBlob(4, sqlite::payloadDigest(stored, *stored.payload, original)).run();
-    audit(stored.received_at_ms, audit_event::kReplayed, stored.uuid, from.by,
-          "into queue " + stored.queue + (dead ? ", dead again: " + dead->toString() : ""));
+    // ins (and what from and dead referred to) was moved into o.
+    const auto& again = o.op.dead_letter;
+    audit(stored.received_at_ms, audit_event::kReplayed, stored.uuid, o.op.replay()->by,
+          "into queue " + stored.queue + (again ? ", dead again: " + again->toString() : ""));
   }
   out.inserts.push_back(std::move(o));
 }
@@ -338,18 +341,11 @@ void SqliteStore::applyInsert(InsertOp& ins, CommitOutcome& out) {
       dedupe_->index.insert(hash, m.id);
     }
     added_.emplace_back(hash, m.id);
-    const std::string& authoredSha = m.authored_sha256;
-    audit(m.received_at_ms, audit_event::kAccepted, m.uuid, m.sender,
-          "queue " + m.queue + ", type " + m.message_type + ", sha256 " + authoredSha);
+    audit(m.received_at_ms, audit_event::kAccepted, m.uuid, m.sender, acceptedAuditDetail(m));
     if (dead)
       audit(m.received_at_ms, audit_event::kDeadLettered, m.uuid, m.sender, dead->toString());
   }
-  InsertOutcome o{std::move(ins)};
-  o.duplicate = duplicate;
-  if (duplicate && !stored_sha.empty() && stored_sha != o.op.message.authored_sha256) {
-    o.conflict = stored_sha;
-  }
-  out.inserts.push_back(std::move(o));
+  out.inserts.push_back(insertOutcome(std::move(ins), duplicate, stored_sha));
 }
 
 void SqliteStore::applySettle(const SettleOp& st, CommitOutcome& out) {

@@ -1,0 +1,24 @@
+// The store the configuration names ([store] backend): the embedded SQLite file (with the lock
+// that keeps a second broker off it) or a PostgreSQL database.
+#pragma once
+
+#include <memory>
+
+#include "broker/config/config.h"
+#include "broker/store/store.h"
+#include "core/util/file_lock.h"
+
+namespace ozgbus::broker {
+
+struct OpenedStore {
+  std::unique_ptr<Store> store;
+  std::unique_ptr<util::FileLock> lock;  // SQLite: held while the store is open
+};
+
+Result<OpenedStore> openConfiguredStore(const StoreConfig& c);
+
+// A reader only (ozgbus-broker --check): SQLite read-only, also while a broker runs on the file;
+// PostgreSQL a read-only connection of its own, also while a broker holds the database.
+Result<std::unique_ptr<StoreReader>> openConfiguredReader(const StoreConfig& c);
+
+}  // namespace ozgbus::broker

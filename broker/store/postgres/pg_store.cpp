@@ -1,0 +1,509 @@
+#include "broker/store/postgres/pg_store.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+#include <string_view>
+
+#include "broker/store/insert_outcome.h"
+#include "broker/store/postgres/pg_reader.h"
+#include "broker/store/postgres/pg_schema.h"
+#include "broker/store/sqlite/payload_digest.h"
+#include "broker/store/trace_line.h"
+#include "core/dsig/openssl.h"
+#include "core/util/text.h"
+
+namespace ozgbus::broker {
+namespace {
+
+// A duration, not an instant: what the broker records comes in with the operations.
+std::int64_t steadyMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::int64_t clamped(std::uint64_t v) {
+  constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  return static_cast<std::int64_t>(v < kMax ? v : kMax);
+}
+
+// As PostgreSQL's text takes it: valid UTF-8 (else U+FFFD), no NUL.
+void makeStorable(std::string& s) {
+  s = util::validUtf8(std::move(s));
+  std::replace(s.begin(), s.end(), '\0', '?');
+}
+
+// PostgreSQL's text holds valid UTF-8 without NUL; SQLite's holds any bytes. Free text that
+// comes from outside (a receiver's detail, an operator's name, the pipeline's notes) is made
+// storable before it is used, so that one odd byte cannot fail a commit again on every retry.
+// Header fields stay exact (the duplicate key, under the payload digest): an odd byte there
+// fails its commit, once.
+void makeStorable(StoreOp& op) {
+  if (auto* ins = std::get_if<InsertOp>(&op)) {
+    makeStorable(ins->history);
+    if (ins->dead_letter) makeStorable(ins->dead_letter->detail);
+    if (auto* from = std::get_if<FromReplay>(&ins->origin)) makeStorable(from->by);
+  } else if (auto* st = std::get_if<SettleOp>(&op)) {
+    makeStorable(st->detail);
+    makeStorable(st->receiver);
+  } else if (auto* at = std::get_if<AttemptOp>(&op)) {
+    makeStorable(at->note);
+  } else if (auto* d = std::get_if<DiscardOp>(&op)) {
+    makeStorable(d->by);
+  }
+}
+
+// One writer per database, as SQLite's lock file: a second one would fork the audit chain and
+// deliver messages twice. A session lock, so it goes with the connection; a killed broker's
+// session ends when the server notices, and this waits a little for that (a restart after
+// SIGKILL), not for a broker that is running. False: another broker holds it.
+bool lockWriter(PGconn* conn, const char* wait) {
+  pg::exec(conn, (std::string("SET lock_timeout = '") + wait + "'").c_str());
+  try {
+    pg::exec(conn, "SELECT pg_advisory_lock(8032846557943627778)");  // "ozgbus" and 2
+  } catch (const pg::Error& e) {
+    if (e.sqlstate != "55P03") throw;  // lock_not_available: the time ran out
+    pg::exec(conn, "RESET lock_timeout");
+    return false;
+  }
+  pg::exec(conn, "RESET lock_timeout");
+  return true;
+}
+
+}  // namespace
+
+// Statements that change one row also do what goes with it (its document) in the same round
+// trip; a statement that changed nothing returns no row.
+struct PgStore::Statements {
+  explicit Statements(PGconn* c)
+      : insert(c, "insert",
+               "WITH m AS (INSERT INTO messages(uuid, author, sender, reader, message_type, queue,"
+               " received_at_ms, state, reason, detail, settled_at_ms, history, authored_sha256)"
+               " VALUES($1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::bigint,"
+               " $8::int, $9::int, $10::text, $11::bigint, $12::text, $13::text)"
+               " ON CONFLICT (author, uuid, message_type) DO NOTHING RETURNING id)"
+               " INSERT INTO payloads(id, body, original, digest)"
+               " SELECT id, $14::bytea, $15::bytea, $16::bytea FROM m RETURNING id"),
+        storedSha(c, "stored_sha",
+                  "SELECT authored_sha256 FROM messages"
+                  " WHERE author = $1::text AND uuid = $2::text AND message_type = $3::text"),
+        // Dead letters keep their document for inspection and replay.
+        settle(c, "settle",
+               "WITH s AS (UPDATE messages SET state = $2::int, reason = $3::int,"
+               " detail = $4::text, receiver = $5::text, settled_at_ms = $6::bigint,"
+               " receipt_state = $7::int,"
+               " receipt_seq = CASE WHEN $7::int = 1 THEN nextval('receipt_seq') ELSE 0 END,"
+               " history = coalesce(history, '') || $8::text"
+               " WHERE id = $1::bigint AND state = 0 RETURNING id, state, receipt_seq),"
+               " d AS (DELETE FROM payloads p USING s WHERE p.id = s.id AND s.state <> 3)"
+               " SELECT receipt_seq FROM s"),
+        attempts(c, "attempts",
+                 "UPDATE messages SET attempts = $2::bigint,"
+                 " history = coalesce(history, '') || $3::text WHERE id = $1::bigint"),
+        receiptAck(c, "receipt_ack",
+                   "UPDATE messages SET receipt_state = 2,"
+                   " history = coalesce(history, '') || $2::text"
+                   " WHERE id = $1::bigint AND receipt_state = 1 RETURNING author, uuid"),
+        replay(c, "replay",
+               "WITH r AS (UPDATE messages SET queue = $2::text, message_type = $3::text,"
+               " state = $4::int, reason = $5::int, detail = $6::text, attempts = 0,"
+               " settled_at_ms = $7::bigint, history = coalesce(history, '') || $8::text"
+               " WHERE id = $1::bigint AND state = 3 RETURNING id)"
+               " INSERT INTO payloads(id, body, original, digest)"
+               " SELECT id, $9::bytea, $10::bytea, $11::bytea FROM r"
+               " ON CONFLICT (id) DO UPDATE SET body = excluded.body,"
+               " original = excluded.original, digest = excluded.digest RETURNING id"),
+        discard(c, "discard",
+                "WITH d AS (UPDATE messages SET state = 4, settled_at_ms = $2::bigint,"
+                " history = coalesce(history, '') || $3::text"
+                " WHERE id = $1::bigint AND state = 3 RETURNING id, uuid),"
+                " p AS (DELETE FROM payloads WHERE id IN (SELECT id FROM d))"
+                " SELECT uuid FROM d"),
+        purgeScan(c, "purge_scan",
+                  "SELECT id, uuid, state, receipt_state, received_at_ms FROM messages"
+                  " WHERE id > $1::bigint ORDER BY id LIMIT $2::bigint"),
+        // The conditions again, so no other row can ever go: only what is settled for good.
+        // Documents go with their rows (ON DELETE CASCADE).
+        purge(c, "purge",
+              "DELETE FROM messages WHERE id = ANY($1::bigint[]) AND state IN (1, 2, 4)"
+              " AND receipt_state <> 1"),
+        // The transaction's entries in one statement, just before COMMIT.
+        auditInsert(c, "audit_insert",
+                    "INSERT INTO audit(seq, at_ms, event, message_uuid, participant, detail,"
+                    " prev_hash, hash) SELECT * FROM unnest($1::bigint[], $2::bigint[],"
+                    " $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])") {}
+
+  pg::Statement insert, storedSha, settle, attempts, receiptAck, replay, discard, purgeScan, purge,
+      auditInsert;
+};
+
+PgStore::~PgStore() = default;
+
+Result<std::unique_ptr<PgStore>> PgStore::open(const PgOptions& options) {
+  std::unique_ptr<PgStore> s(new PgStore());
+  s->options_ = options;
+  try {
+    s->conn_ = pg::connect(options.url, options.password);
+    s->where_ = pg::describe(s->conn_.get());
+    if (!lockWriter(s->conn_.get(), "5s")) {
+      return reject(v1::STORE_FAILED, s->where_ +
+                                          " is in use by another broker (it holds the store's "
+                                          "lock): one broker per database");
+    }
+    s->locked_ = true;
+    if (auto refused = pg::ensureSchema(s->conn_.get())) {
+      return reject(v1::STORE_FAILED, s->where_ + ": " + *refused);
+    }
+    s->st_ = std::make_unique<Statements>(s->conn_.get());
+    s->loadAuditTip();
+  } catch (const std::exception& e) {
+    return reject(v1::STORE_FAILED, std::string("cannot open store: ") + e.what());
+  }
+  spdlog::info("store {}: schema version {}, audit log at entry {}", s->where_, pg::kSchemaVersion,
+               s->audit_->lastSeq());
+  return s;
+}
+
+Result<std::unique_ptr<StoreReader>> PgStore::reader() const { return PgReader::open(options_); }
+
+void PgStore::loadAuditTip() {
+  const pg::Rows last(
+      pg::exec(conn_.get(), "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"));
+  AuditTip tip;
+  if (last.size() > 0) {
+    tip.seq = static_cast<std::uint64_t>(last.integer(0, 0));
+    tip.hash = last.text(0, 1);
+  }
+  if (audit_ && audit_->lastSeq() != tip.seq) {
+    // The connection was lost during a COMMIT that the server carried out after all: its
+    // messages were answered STORE_FAILED, but they are stored (a resubmission is a duplicate).
+    spdlog::warn(
+        "store {}: the audit log ends at entry {}, not {}: the commit the connection was "
+        "lost in was stored after all",
+        where_, tip.seq, audit_->lastSeq());
+  }
+  audit_ = std::make_unique<AuditChain>(tip.seq, tip.hash);
+}
+
+void PgStore::reconnectIfLost() {
+  if (PQstatus(conn_.get()) != CONNECTION_OK) {
+    spdlog::warn("store {}: connection lost, connecting again", where_);
+    st_.reset();
+    locked_ = false;
+    pg::reset(conn_.get());
+    audit_stale_ = true;
+    spdlog::info("store {}: connected again", where_);
+  }
+  if (!locked_) {
+    // A new session holds no lock: taken again, unless another broker took over meanwhile.
+    if (!lockWriter(conn_.get(), "1s")) {
+      throw pg::Error(where_ +
+                      " is in use by another broker (it took the store's lock while "
+                      "the connection was lost)");
+    }
+    locked_ = true;
+  }
+  if (!st_) {
+    // A session that failed half-way through preparing keeps what it prepared.
+    pg::exec(conn_.get(), "DEALLOCATE ALL");
+    st_ = std::make_unique<Statements>(conn_.get());
+  }
+  if (audit_stale_) {
+    loadAuditTip();
+    audit_stale_ = false;
+  }
+}
+
+void PgStore::begin() {
+  try {
+    pg::exec(conn_.get(), "BEGIN");
+  } catch (const pg::Error&) {
+    if (PQstatus(conn_.get()) == CONNECTION_OK) throw;
+    // A connection that died while idle shows only now; nothing of the batch was sent yet.
+    reconnectIfLost();
+    pg::exec(conn_.get(), "BEGIN");
+  }
+}
+
+void PgStore::audit(std::int64_t at_ms, const char* event, const std::string& uuid,
+                    const std::string& participant, const std::string& detail) {
+  audit_rows_.push_back(audit_->append(at_ms, event, uuid, participant, detail));
+}
+
+void PgStore::writeAudit() {
+  if (audit_rows_.empty()) return;
+  std::vector<std::int64_t> seq, at_ms;
+  std::vector<std::string_view> event, uuid, participant, detail, prev_hash, hash;
+  for (const AuditEntry& e : audit_rows_) {
+    seq.push_back(clamped(e.seq));
+    at_ms.push_back(e.at_ms);
+    event.push_back(e.event);
+    uuid.push_back(e.message_uuid);
+    participant.push_back(e.participant);
+    detail.push_back(e.detail);
+    prev_hash.push_back(e.prev_hash);
+    hash.push_back(e.hash);
+  }
+  pg::Params p;
+  p.integers(seq).integers(at_ms).texts(event).texts(uuid).texts(participant).texts(detail);
+  st_->auditInsert.run(p.texts(prev_hash).texts(hash));
+}
+
+void PgStore::applyReplay(InsertOp& ins, CommitOutcome& out) {
+  const std::uint64_t id = ins.replay()->dead_letter_id;
+  const QueuedMessage& m = ins.message;
+  const auto& dead = ins.dead_letter;
+  const std::string_view original = m.original ? std::string_view(*m.original) : std::string_view();
+  const std::string digest = sqlite::payloadDigest(m, *m.payload, original);
+  pg::Params p;
+  p.integer(clamped(id)).text(m.queue).text(m.message_type);
+  p.integer(static_cast<std::int64_t>(dead ? MessageState::kDeadLetter : MessageState::kQueued));
+  p.integer(static_cast<std::int64_t>(dead ? dead->reason : v1::REASON_UNSPECIFIED));
+  if (dead) {
+    p.text(dead->detail);
+  } else {
+    p.null();
+  }
+  p.integer(dead ? m.received_at_ms : 0);
+  p.text(traceLine(m.received_at_ms, "replayed", "by " + ins.replay()->by) + ins.history +
+         traceLine(m.received_at_ms, "stored", "queue " + m.queue) +
+         (dead ? traceLine(m.received_at_ms, "dead_lettered", dead->toString()) : ""));
+  p.bytes(*m.payload);
+  if (m.original) {
+    p.bytes(*m.original);
+  } else {
+    p.null();
+  }
+  p.bytes(digest);
+  const bool replayed = st_->replay.run(p).size() > 0;
+  InsertOutcome o{std::move(ins)};
+  const FromReplay& from = *o.op.replay();  // read after the move: it owns the strings now
+  if (!replayed) {
+    o.failed = true;
+    o.error = "dead letter " + std::to_string(id) + " is no longer a dead letter";
+  } else {
+    QueuedMessage& stored = o.op.message;
+    stored.id = id;
+    audit(stored.received_at_ms, audit_event::kReplayed, stored.uuid, from.by,
+          "into queue " + stored.queue +
+              (o.op.dead_letter ? ", dead again: " + o.op.dead_letter->toString() : ""));
+  }
+  out.inserts.push_back(std::move(o));
+}
+
+void PgStore::applyInsert(InsertOp& ins, CommitOutcome& out) {
+  QueuedMessage& m = ins.message;
+  // The same message: same author, id and type (a process id that several message types share
+  // names several messages). Its document should be the same too.
+  if (m.authored_sha256.empty()) {
+    m.authored_sha256 = dsig::sha256Hex(m.original ? *m.original : *m.payload);
+  }
+  const auto& dead = ins.dead_letter;
+  const std::string_view original = m.original ? std::string_view(*m.original) : std::string_view();
+  const std::string digest = sqlite::payloadDigest(m, *m.payload, original);
+  pg::Params p;
+  p.text(m.uuid).text(m.author).text(m.sender).text(m.reader).text(m.message_type).text(m.queue);
+  p.integer(m.received_at_ms);
+  p.integer(static_cast<std::int64_t>(dead ? MessageState::kDeadLetter : MessageState::kQueued));
+  p.integer(static_cast<std::int64_t>(dead ? dead->reason : v1::REASON_UNSPECIFIED));
+  if (dead) {
+    p.text(dead->detail);
+  } else {
+    p.null();
+  }
+  p.integer(dead ? m.received_at_ms : 0);
+  p.text(ins.history + traceLine(m.received_at_ms, "stored", "queue " + m.queue) +
+         (dead ? traceLine(m.received_at_ms, "dead_lettered", dead->toString()) : ""));
+  p.text(m.authored_sha256).bytes(*m.payload);
+  if (m.original) {
+    p.bytes(*m.original);
+  } else {
+    p.null();
+  }
+  p.bytes(digest);
+  // Nothing returned: the unique key holds this message already (also from earlier in this
+  // batch: the transaction sees its own rows).
+  const pg::Rows inserted = st_->insert.run(p);
+  const bool duplicate = inserted.size() == 0;
+  std::string stored_sha;
+  if (duplicate) {
+    const pg::Rows found =
+        st_->storedSha.run(pg::Params().text(m.author).text(m.uuid).text(m.message_type));
+    if (found.size() > 0) stored_sha = found.text(0, 0);
+  } else {
+    m.id = static_cast<std::uint64_t>(inserted.integer(0, 0));
+    audit(m.received_at_ms, audit_event::kAccepted, m.uuid, m.sender, acceptedAuditDetail(m));
+    if (dead) {
+      audit(m.received_at_ms, audit_event::kDeadLettered, m.uuid, m.sender, dead->toString());
+    }
+  }
+  out.inserts.push_back(insertOutcome(std::move(ins), duplicate, stored_sha));
+}
+
+void PgStore::applySettle(const SettleOp& st, CommitOutcome& out) {
+  // A dead letter by delivery (MAX_ATTEMPTS) tells its portal too; a damaged row names no
+  // sender worth trusting.
+  const bool receipt = st.state == MessageState::kDelivered ||
+                       st.state == MessageState::kRejected ||
+                       (st.state == MessageState::kDeadLetter && st.reason != v1::STORE_CORRUPT);
+  const char* event = st.state == MessageState::kDelivered  ? audit_event::kDelivered
+                      : st.state == MessageState::kRejected ? audit_event::kRejected
+                                                            : audit_event::kDeadLettered;
+  const std::string why = st.state == MessageState::kDelivered
+                              ? "by " + st.receiver
+                              : "by " + st.receiver + ": " + reasonName(st.reason) +
+                                    (st.detail.empty() ? "" : " " + st.detail);
+  pg::Params p;
+  p.integer(clamped(st.id)).integer(static_cast<std::int64_t>(st.state));
+  p.integer(static_cast<std::int64_t>(st.reason)).text(st.detail).text(st.receiver);
+  p.integer(st.at_ms).integer(receipt ? 1 : 0).text(traceLine(st.at_ms, event, why));
+  const pg::Rows settled = st_->settle.run(p);
+  if (settled.size() == 0) return;  // settled before (or gone): nothing to tell
+  audit(st.at_ms, event, st.message_uuid, st.receiver, why);
+  if (receipt) {
+    out.receipts.push_back(ReceiptRecord{st.id, static_cast<std::uint64_t>(settled.integer(0, 0)),
+                                         st.sender, st.message_uuid, st.state, st.reason, st.detail,
+                                         st.receiver, st.at_ms, st.message_type});
+  }
+}
+
+void PgStore::applyDiscard(const DiscardOp& d, CommitOutcome& out) {
+  const pg::Rows gone = st_->discard.run(pg::Params()
+                                             .integer(clamped(d.id))
+                                             .integer(d.at_ms)
+                                             .text(traceLine(d.at_ms, "discarded", "by " + d.by)));
+  if (gone.size() == 0) {
+    out.not_discarded.emplace_back(d, "dead letter " + std::to_string(d.id) +
+                                          " does not exist (already replayed or discarded?)");
+    return;
+  }
+  audit(d.at_ms, audit_event::kDiscarded, gone.text(0, 0), d.by, "dead letter discarded");
+  out.discarded.push_back(d);
+}
+
+void PgStore::applyPurge(const PurgeOp& p, CommitOutcome& out) {
+  const pg::Rows scan =
+      st_->purgeScan.run(pg::Params().integer(clamped(p.after_id)).integer(clamped(p.limit)));
+  std::vector<std::int64_t> settled;
+  std::uint64_t last = p.after_id;
+  std::size_t rows = 0;
+  bool reached_cutoff = false;
+  for (int i = 0; i < scan.size(); ++i) {
+    ++rows;
+    if (scan.integer(i, 4) >= p.received_before_ms) {
+      reached_cutoff = true;
+      break;
+    }
+    last = static_cast<std::uint64_t>(scan.integer(i, 0));
+    const auto state = static_cast<MessageState>(scan.integer(i, 2));
+    const bool receipt_waiting = scan.integer(i, 3) == 1;
+    if ((state == MessageState::kDelivered || state == MessageState::kRejected ||
+         state == MessageState::kDiscarded) &&
+        !receipt_waiting) {
+      settled.push_back(static_cast<std::int64_t>(last));
+    }
+  }
+  std::uint64_t removed = 0;
+  if (!settled.empty()) removed = st_->purge.run(pg::Params().integers(settled)).affected();
+  if (removed > 0) {
+    audit(p.at_ms, audit_event::kPurged, "", "retention",
+          std::to_string(removed) + " settled messages received before " +
+              std::to_string(p.received_before_ms) + " (ms since 1970), ids " +
+              std::to_string(settled.front()) + " to " + std::to_string(settled.back()));
+  }
+  const std::uint64_t next = reached_cutoff || rows < p.limit ? 0 : last;
+  out.purged = std::make_pair(removed, next);
+}
+
+void PgStore::applyOne(StoreOp& op, CommitOutcome& out) {
+  makeStorable(op);
+  if (auto* ins = std::get_if<InsertOp>(&op)) {
+    if (ins->replay()) {
+      applyReplay(*ins, out);
+    } else {
+      applyInsert(*ins, out);
+    }
+  } else if (auto* st = std::get_if<SettleOp>(&op)) {
+    applySettle(*st, out);
+  } else if (auto* at = std::get_if<AttemptOp>(&op)) {
+    st_->attempts.run(
+        pg::Params()
+            .integer(clamped(at->id))
+            .integer(at->attempts)
+            .text(traceLine(at->at_ms, "delivery_failed",
+                            "attempt " + std::to_string(at->attempts) + ": " + at->note)));
+  } else if (auto* d = std::get_if<DiscardOp>(&op)) {
+    applyDiscard(*d, out);
+  } else if (auto* purge = std::get_if<PurgeOp>(&op)) {
+    applyPurge(*purge, out);
+  } else if (auto* ra = std::get_if<ReceiptAckOp>(&op)) {
+    const pg::Rows acked = st_->receiptAck.run(
+        pg::Params()
+            .integer(clamped(ra->id))
+            .text(traceLine(ra->at_ms, "receipt_acknowledged", "by the portal")));
+    if (acked.size() > 0) {
+      audit(ra->at_ms, audit_event::kReceiptAcknowledged, acked.text(0, 1), acked.text(0, 0),
+            "receipt acknowledged");
+    }
+  }
+}
+
+CommitOutcome PgStore::apply(std::vector<StoreOp>& ops) {
+  CommitOutcome out;
+  out.operations = ops.size();
+  const auto start = steadyMicros();
+  audit_rows_.clear();
+  std::optional<AuditChain::Mark> audit_before;
+  try {
+    reconnectIfLost();
+    begin();
+    audit_before = audit_->mark();
+    for (StoreOp& op : ops) applyOne(op, out);
+    writeAudit();
+    const pg::PgResult done = pg::exec(conn_.get(), "COMMIT");
+    // The server answers COMMIT of a failed transaction with ROLLBACK, not with an error.
+    if (std::string_view(PQcmdStatus(done.get())) != "COMMIT") {
+      throw pg::Error("COMMIT: the transaction was rolled back");
+    }
+  } catch (const std::exception& e) {
+    if (PQstatus(conn_.get()) == CONNECTION_OK &&
+        PQtransactionStatus(conn_.get()) != PQTRANS_IDLE) {
+      try {
+        pg::exec(conn_.get(), "ROLLBACK");
+      } catch (const std::exception&) {
+        // The connection went in the meantime; the server rolls back what it had.
+      }
+    }
+    out.error = e.what();
+    const auto* sql = dynamic_cast<const pg::Error*>(&e);
+    out.damaged = sql != nullptr && sql->damaged();
+    out.receipts.clear();
+    out.purged.reset();
+    out.discarded.clear();
+    out.not_discarded.clear();
+    if (audit_before) audit_->rollback(*audit_before);
+    // Settles, attempts and receipt ACKs must not be lost: the committer applies them again.
+    for (StoreOp& op : ops) {
+      if (!std::holds_alternative<InsertOp>(op)) out.retry.push_back(std::move(op));
+    }
+    // Inserts not reached by applyOne are still in ops; answer them too.
+    for (StoreOp& op : ops) {
+      if (auto* ins = std::get_if<InsertOp>(&op); ins && ins->message.payload) {
+        out.inserts.push_back(InsertOutcome{std::move(*ins)});
+      }
+    }
+    for (InsertOutcome& o : out.inserts) {
+      o.failed = true;
+      o.duplicate = false;
+      o.error = e.what();
+    }
+  }
+  audit_rows_.clear();
+  out.commit_micros = steadyMicros() - start;
+  return out;
+}
+
+}  // namespace ozgbus::broker

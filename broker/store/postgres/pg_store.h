@@ -1,0 +1,66 @@
+// PgStore: the Store on a PostgreSQL database — one transaction per group commit, with
+// synchronous_commit on (each commit is durable before apply() returns). Duplicates are found
+// by the database's unique key, not an index in memory; there is no anchor file (the audit
+// chain is checked as it stands). One broker per database: the writer's session holds an
+// advisory lock, as SQLite's store has its lock file. Thread-safety as Store: apply() from the
+// writer thread; reader() from any thread, each reader on its own connection.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "broker/audit/audit_chain.h"
+#include "broker/store/postgres/pg_handle.h"
+#include "broker/store/store.h"
+
+namespace ozgbus::broker {
+
+struct PgOptions {
+  // libpq's connection URI or "key=value" string (postgresql://ozgbus@db/ozgbus); empty: libpq's
+  // environment (PGHOST, PGDATABASE, ...).
+  std::string url;
+  // Overrides the URL's; empty: the URL's, PGPASSWORD or ~/.pgpass.
+  std::string password;
+};
+
+class PgStore final : public Store {
+ public:
+  using PgOptions = broker::PgOptions;
+
+  // Connects, creates the schema if needed and refuses a database of a newer schema version,
+  // naming both versions.
+  static Result<std::unique_ptr<PgStore>> open(const PgOptions& options);
+  ~PgStore() override;
+
+  CommitOutcome apply(std::vector<StoreOp>& ops) override;
+  Result<std::unique_ptr<StoreReader>> reader() const override;
+
+ private:
+  struct Statements;
+  PgStore() = default;
+  void reconnectIfLost();
+  void begin();
+  void loadAuditTip();
+  void applyOne(StoreOp& op, CommitOutcome& out);
+  void applyInsert(InsertOp& ins, CommitOutcome& out);
+  void applyReplay(InsertOp& ins, CommitOutcome& out);
+  void applySettle(const SettleOp& st, CommitOutcome& out);
+  void applyDiscard(const DiscardOp& d, CommitOutcome& out);
+  void applyPurge(const PurgeOp& p, CommitOutcome& out);
+  void audit(std::int64_t at_ms, const char* event, const std::string& uuid,
+             const std::string& participant, const std::string& detail);
+  void writeAudit();
+
+  PgOptions options_;
+  std::string where_;  // the database, for messages
+  pg::PgConn conn_;
+  std::unique_ptr<Statements> st_;      // prepared on conn_'s current session
+  std::unique_ptr<AuditChain> audit_;   // writer thread only
+  std::vector<AuditEntry> audit_rows_;  // this transaction's entries, written before COMMIT
+  bool locked_ = false;                 // this session holds the one-writer-per-database lock
+  bool audit_stale_ = false;  // after a reconnect: the chain's tip is read again before use
+};
+
+}  // namespace ozgbus::broker

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL server for the tests: initdb + pg_ctl in DIR, on 127.0.0.1 and a Unix
+# socket in DIR, on a free port, trust authentication (loopback only, test data only).
+#   scripts/pg-test-server.sh start DIR   # writes DIR/url (postgresql://…) once it accepts connections
+#   scripts/pg-test-server.sh stop DIR
+#   scripts/pg-test-server.sh crash-restart DIR   # pg_ctl restart -m immediate: as after a power cut
+# Run as root, the server runs as the `postgres` user that Debian's package creates (initdb
+# refuses root). Needs Debian's postgresql package (scripts/setup.sh --tests installs it).
+set -euo pipefail
+cmd=${1:?start or stop}
+dir=${2:?data folder}
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+if [[ -z $bin || ! -x $bin/pg_ctl ]]; then
+  echo "pg-test-server: PostgreSQL is not installed (apt-get install postgresql)" >&2
+  exit 1
+fi
+as_owner() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case $cmd in
+  stop)
+    if [[ -f $dir/data/postmaster.pid ]]; then
+      as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    fi
+    rm -f "$dir/url"
+    ;;
+  crash-restart)
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w -t 60 restart >/dev/null
+    ;;
+  start)
+    "$0" stop "$dir" 2>/dev/null || true
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    [[ $(id -u) -eq 0 ]] && chown postgres: "$dir"
+    as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
+      >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+    # A port nobody listens on; pg_ctl fails if another process takes it meanwhile: try again.
+    for attempt in 1 2 3 4 5; do
+      port=$((20000 + RANDOM % 20000))
+      if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start \
+        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir \
+            -c fsync=on -c synchronous_commit=on -c max_connections=200" >/dev/null; then
+        echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$dir/url"
+        echo "pg-test-server: listening on 127.0.0.1:$port ($dir)"
+        exit 0
+      fi
+      echo "pg-test-server: port $port: start failed (attempt $attempt)" >&2
+    done
+    tail -20 "$dir/server.log" >&2
+    exit 1
+    ;;
+  *)
+    echo "usage: $0 start|stop|crash-restart DIR" >&2
+    exit 2
+    ;;
+esac

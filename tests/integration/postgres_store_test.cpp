@@ -1,0 +1,156 @@
+// The broker on PostgreSQL ([store] backend = "postgres"): the same guarantees as on SQLite,
+// against the suite's own server (a database per test).
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <set>
+
+#include "tests/support/broker_process.h"
+#include "tests/support/files.h"
+#include "tests/support/kill_harness.h"
+#include "tests/support/postgres_db.h"
+
+using namespace ozgbus;
+using namespace std::chrono_literals;
+using testing::BrokerProcess;
+using testing::drainAcking;
+
+namespace {
+
+std::string onPostgres(const testing::TestDatabase& db, const std::string& more = "") {
+  return "[store]\nbackend = \"postgres\"\nurl = \"" + db.url() + "\"\n" + more;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "on PostgreSQL: accepted messages are delivered and receipted, survive a restart, and a "
+    "duplicate is stored once") {
+  testing::TestDatabase db;
+  BrokerProcess broker(onPostgres(db));
+  broker.start();
+  CHECK(broker.waitForLog("PostgreSQL"));
+  std::set<std::string> sent;
+  std::string again;
+  {
+    auto portal = broker.connect("psw:02000001", v1::PORTAL);
+    sent = testing::submitSamples(*portal, 30);
+    again = testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml");
+    auto first = portal->submit(again);
+    REQUIRE(first.ok());
+    CHECK(first->accepted());
+    sent.insert(first->message_uuid());
+  }
+  REQUIRE(sent.size() == 31);
+  CHECK(broker.stop(SIGTERM) == 0);
+
+  broker.start();
+  auto portal = broker.connect("psw:02000001", v1::PORTAL);
+  auto dup = portal->submit(again);
+  REQUIRE(dup.ok());
+  CHECK(dup->accepted());
+  CHECK(dup->duplicate());
+  // The check reads beside the running broker: every queued document against its digest.
+  auto check = testing::runCommand(
+      {OZGBUS_BROKER_BIN, "--config", (broker.dir() / "ozgbus.toml").string(), "--check"});
+  CHECK_MESSAGE(check.status == 0, check.out << check.err);
+  CHECK(check.out.find("31 stored documents checked, 0 problems") != std::string::npos);
+
+  auto backend = broker.connect("hh-gewerbeamt", v1::BACKEND, 16);
+  CHECK(drainAcking(*backend, sent.size()) == sent);
+  std::set<std::string> receipted;
+  while (receipted.size() < sent.size()) {
+    auto in = testing::nextOf(*portal, v1::RECEIPT);
+    REQUIRE(in.has_value());
+    CHECK(in->envelope.receipt().outcome() == v1::DELIVERED);
+    receipted.insert(in->envelope.receipt().message_uuid());
+    portal->ackReceipt(in->envelope.receipt().receipt_id());
+  }
+  CHECK(receipted == sent);
+}
+
+TEST_CASE("on PostgreSQL: across random SIGKILLs under load every ACCEPTED message is delivered") {
+  testing::TestDatabase db;
+  testing::KillHarnessOptions o;
+  o.kills = 5;
+  o.rate = 300;
+  o.extra_toml = onPostgres(db);
+  o.progress = [](const std::string& line) { MESSAGE(line); };
+  const auto r = testing::runKillHarness(o);
+  MESSAGE("kills " << r.kills << ", sent " << r.sent << ", accepted " << r.accepted << ", refused "
+                   << r.refused << ", delivered " << r.delivered << " (" << r.redelivered
+                   << " again), lost " << r.lost.size() << ", seed " << r.seed);
+  CHECK(r.kills == 5);
+  CHECK(r.accepted > 500);
+  CHECK_MESSAGE(r.lost.empty(), "first lost: " << (r.lost.empty() ? "" : r.lost.front()));
+}
+
+TEST_CASE("a PostgreSQL store that cannot be reached stops the start, naming the server") {
+  BrokerProcess broker(
+      "[store]\nbackend = \"postgres\"\nurl = \"postgresql://ozgbus@127.0.0.1:1/ozgbus\"\n");
+  const std::string why = testing::startFailure(broker);
+  CHECK(why.find("127.0.0.1") != std::string::npos);
+  CHECK(why.find("cannot start") != std::string::npos);
+}
+
+TEST_CASE("a password in store.url is refused: it belongs in store.password_file") {
+  BrokerProcess broker(
+      "[store]\nbackend = \"postgres\"\nurl = \"postgresql://ozgbus:secret@127.0.0.1/ozgbus\"\n");
+  const std::string why = testing::startFailure(broker);
+  CHECK(why.find("store.url") != std::string::npos);
+  CHECK(why.find("password_file") != std::string::npos);
+}
+
+TEST_CASE("a second broker on the same PostgreSQL database exits at start") {
+  testing::TestDatabase db;
+  BrokerProcess first(onPostgres(db));
+  first.start();
+  BrokerProcess second(onPostgres(db));
+  const std::string why = testing::startFailure(second);
+  CHECK(why.find("another broker") != std::string::npos);
+  CHECK(first.running());
+  auto portal = first.connect("psw:02000001", v1::PORTAL);
+  CHECK(portal->submit(testing::sampleMessage())->accepted());
+}
+
+TEST_CASE(
+    "PostgreSQL crashes and restarts under load: nothing accepted is lost and the broker goes on "
+    "by itself") {
+  // A server of this test's own: the suite's is shared with tests running beside this one.
+  testing::TempDir dir;
+  const std::string script = std::string(OZGBUS_SOURCE_DIR) + "/scripts/pg-test-server.sh";
+  const std::string data = (dir.path() / "pg").string();
+  auto started = testing::runCommand({script, "start", data});
+  REQUIRE_MESSAGE(started.status == 0, started.err);
+  std::string url = testing::readFile(dir.path() / "pg/url");
+  url.erase(url.find_last_not_of('\n') + 1);
+  BrokerProcess broker("[store]\nbackend = \"postgres\"\nurl = \"" + url + "\"\n");
+  broker.start();
+
+  auto portal = broker.connect("psw:02000001", v1::PORTAL);
+  std::set<std::string> accepted;
+  std::size_t refused = 0;
+  for (int i = 0; i < 300; ++i) {
+    if (i == 100) {
+      auto crashed = testing::runCommand({script, "crash-restart", data});
+      REQUIRE_MESSAGE(crashed.status == 0, crashed.err);
+    }
+    std::string uuid;
+    auto r = portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid));
+    REQUIRE(r.ok());
+    if (r->accepted()) {
+      accepted.insert(uuid);
+    } else {
+      CHECK_MESSAGE(r->reason() == v1::STORE_FAILED, r->detail());
+      ++refused;
+    }
+  }
+  MESSAGE("accepted " << accepted.size() << ", refused while the server was away " << refused);
+  CHECK(accepted.size() >= 200);  // the broker reconnected without help
+  CHECK(broker.running());
+
+  auto backend = broker.connect("hh-gewerbeamt", v1::BACKEND, 64);
+  CHECK(drainAcking(*backend, accepted.size()) == accepted);
+  CHECK(broker.stop(SIGTERM) == 0);
+  testing::runCommand({script, "stop", data});
+}
