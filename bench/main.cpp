@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <sstream>
 #include <thread>
@@ -19,6 +20,7 @@
 #include "bench/fault_bench.h"
 #include "bench/schema_bench.h"
 #include "bench/signature_bench.h"
+#include "bench/store_server.h"
 #include "bench/zmq_loop.h"
 #include "client/message_template.h"
 #include "client/signing.h"
@@ -89,8 +91,11 @@ struct Watchers {
   bool scrape = false, subscribe = false;
 };
 
+// before_stop: called with the result while the broker still runs (to read what it costs
+// others, e.g. its database server).
 bench::LoadResult brokerLoad(std::uint64_t messages, std::size_t size, double rate,
-                             const std::string& extra = "", Watchers watch = {}) {
+                             const std::string& extra = "", Watchers watch = {},
+                             const std::function<void(bench::LoadResult&)>& before_stop = {}) {
   testing::BrokerProcess broker(
       kUnlimited + extra +
           (std::getenv("OZGBUS_BENCH_EXTRA") ? std::getenv("OZGBUS_BENCH_EXTRA") : ""),
@@ -132,6 +137,7 @@ bench::LoadResult brokerLoad(std::uint64_t messages, std::size_t size, double ra
   spec.rate = rate;
   auto r = bench::runLoad(spec);
   r.broker_cpu_s = cpuSeconds(broker.pid());
+  if (before_stop) before_stop(r);
   return r;
 }
 
@@ -308,6 +314,41 @@ int fairness(double rate, double seconds) {
     std::fflush(stdout);
   }
   std::printf("\np99 with the flooder / p99 alone: %.2f\n", p99[1] / p99[0]);
+  return 0;
+}
+
+// Issue 18: the same 1 KiB end-to-end load on the SQLite store and on PostgreSQL (a server of
+// its own per run, started by scripts/pg-test-server.sh, fsync and synchronous_commit on),
+// interleaved, with the broker's and the database server's CPU per message.
+int stores(std::uint64_t n, int rounds) {
+  bench::printMachine();
+  std::printf(
+      "\n| round | SQLite msg/s | PostgreSQL msg/s | PG / SQLite | broker CPU µs/msg SQLite | "
+      "broker CPU µs/msg PG | PostgreSQL server CPU µs/msg |\n|---|---|---|---|---|---|---|\n");
+  std::vector<double> lite, pg, ratio;
+  for (int i = 1; i <= rounds; ++i) {
+    const auto a = brokerLoad(n, 1024, 0);
+    bench::PostgresServer server;
+    double server_cpu = 0;
+    const auto b = brokerLoad(n, 1024, 0, server.storeToml(), {},
+                              [&](bench::LoadResult&) { server_cpu = server.cpuSeconds(); });
+    const auto us = [](double s, std::uint64_t k) { return s * 1e6 / static_cast<double>(k); };
+    std::printf("| %d | %.0f | %.0f | %.2f | %.1f | %.1f | %.1f |\n", i, a.throughput, b.throughput,
+                b.throughput / a.throughput, us(a.broker_cpu_s, a.delivered),
+                us(b.broker_cpu_s, b.delivered), us(server_cpu, b.delivered));
+    std::fflush(stdout);
+    lite.push_back(a.throughput);
+    pg.push_back(b.throughput);
+    ratio.push_back(b.throughput / a.throughput);
+  }
+  std::printf(
+      "\nmedians: SQLite %.0f msg/s (%.0f–%.0f), PostgreSQL %.0f msg/s (%.0f–%.0f), "
+      "PostgreSQL / SQLite %.2f (%.2f–%.2f)\n",
+      bench::median(lite), *std::min_element(lite.begin(), lite.end()),
+      *std::max_element(lite.begin(), lite.end()), bench::median(pg),
+      *std::min_element(pg.begin(), pg.end()), *std::max_element(pg.begin(), pg.end()),
+      bench::median(ratio), *std::min_element(ratio.begin(), ratio.end()),
+      *std::max_element(ratio.begin(), ratio.end()));
   return 0;
 }
 
@@ -556,12 +597,19 @@ int main(int argc, char** argv) {
       app.add_subcommand("wal", "the write-ahead log's size under sustained load with a consumer");
   wl->add_option("--seconds", wal_seconds)->capture_default_str();
   wl->add_option("--rate", wal_rate, "msg/s offered")->capture_default_str();
+  std::uint64_t stores_n = 100000;
+  int stores_rounds = 3;
+  auto* sto = app.add_subcommand(
+      "stores", "1 KiB end to end on SQLite and on PostgreSQL, interleaved, same run");
+  sto->add_option("--messages", stores_n, "per run")->capture_default_str();
+  sto->add_option("--rounds", stores_rounds)->capture_default_str();
   auto* fl = app.add_subcommand("fill", "broker memory with a deep queue");
   fl->add_option("--messages", fill_n)->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   xml::initXml();
   dsig::initDsig();
   if (cmp->parsed()) return compare(small_n, large_n);
+  if (sto->parsed()) return stores(stores_n, stores_rounds);
   if (kil->parsed()) return bench::runKillBench(kills, kill_rate, sampleTemplate());
   if (wl->parsed()) return bench::runWalBench(wal_seconds, wal_rate, sampleTemplate());
   if (sch->parsed()) return bench::runSchemaBench(schema_seconds);
