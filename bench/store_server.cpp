@@ -60,9 +60,13 @@ std::string PostgresServer::storeToml() const {
 }
 
 double PostgresServer::cpuSeconds() const {
-  std::ifstream in(dir_.path() / "pg/data/postmaster.pid");
+  std::ifstream home_file(dir_.path() / "pg/home");
+  std::string home;
+  std::getline(home_file, home);
+  std::ifstream in(home + "/data/postmaster.pid");
   std::string postmaster;
   std::getline(in, postmaster);
+  if (postmaster.empty()) return 0;
   double total = statOf(postmaster).cpu_s;
   DIR* proc = opendir("/proc");
   if (proc == nullptr) return total;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL server for the tests: initdb + pg_ctl in DIR, on 127.0.0.1 and a Unix
-# socket in DIR, on a free port, trust authentication (loopback only, test data only).
+# A throwaway PostgreSQL server for the tests: initdb + pg_ctl in a folder under /tmp, on
+# 127.0.0.1 and a Unix socket there, on a free port, trust authentication (loopback only, test
+# data only). DIR holds its URL (DIR/url) and where it lives (DIR/home); stop removes it all.
 #   scripts/pg-test-server.sh start DIR   # writes DIR/url (postgresql://…) once it accepts connections
 #   scripts/pg-test-server.sh stop DIR
 #   scripts/pg-test-server.sh crash-restart DIR   # pg_ctl restart -m immediate: as after a power cut
@@ -20,34 +21,43 @@ as_owner() {
 
 case $cmd in
   stop)
-    if [[ -f $dir/data/postmaster.pid ]]; then
-      as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    if [[ -f $dir/home ]]; then
+      home=$(cat "$dir/home")
+      if [[ -f $home/data/postmaster.pid ]]; then
+        as_owner "$bin/pg_ctl" -D "$home/data" -m fast -w stop >/dev/null
+      fi
+      rm -rf "$home"
     fi
-    rm -f "$dir/url"
+    rm -f "$dir/url" "$dir/home"
     ;;
   crash-restart)
-    as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w -t 60 restart >/dev/null
+    as_owner "$bin/pg_ctl" -D "$(cat "$dir/home")/data" -m immediate -w -t 60 restart >/dev/null
     ;;
   start)
     "$0" stop "$dir" 2>/dev/null || true
     rm -rf "$dir"
     mkdir -p "$dir"
-    [[ $(id -u) -eq 0 ]] && chown postgres: "$dir"
-    as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
-      >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+    # The server's own folder is under /tmp: the postgres user may not be able to reach DIR
+    # (a checkout in /root). DIR keeps where it is (home) and the URL.
+    home=$(mktemp -d /tmp/ozgbus-pg.XXXXXX)
+    chmod 755 "$home"
+    echo "$home" >"$dir/home"
+    [[ $(id -u) -eq 0 ]] && chown postgres: "$home"
+    as_owner "$bin/initdb" -D "$home/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
+      >"$home/initdb.log" 2>&1 || { cat "$home/initdb.log" >&2; exit 1; }
     # A port nobody listens on; pg_ctl fails if another process takes it meanwhile: try again.
     for attempt in 1 2 3 4 5; do
       port=$((20000 + RANDOM % 20000))
-      if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start \
-        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir \
+      if as_owner "$bin/pg_ctl" -D "$home/data" -l "$home/server.log" -w -t 30 start \
+        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$home \
             -c fsync=on -c synchronous_commit=on -c max_connections=200" >/dev/null; then
         echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$dir/url"
-        echo "pg-test-server: listening on 127.0.0.1:$port ($dir)"
+        echo "pg-test-server: listening on 127.0.0.1:$port ($home)"
         exit 0
       fi
       echo "pg-test-server: port $port: start failed (attempt $attempt)" >&2
     done
-    tail -20 "$dir/server.log" >&2
+    tail -20 "$home/server.log" >&2
     exit 1
     ;;
   *)
