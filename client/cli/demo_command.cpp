@@ -149,7 +149,6 @@ int runDemo(const DemoArgs& a) {
   }
   // A few bad ones from the first portal, so the summary shows what a rejection looks like.
   auto& first = by_portal.begin()->second;
-  const std::string again = first.front();
   first.push_back("this is not XML");
   first.push_back(R"(<x:antrag xmlns:x="urn:demo"><kein>kopf</kein></x:antrag>)");
   std::string unrouted = templates.front().instantiate();
@@ -159,10 +158,12 @@ int runDemo(const DemoArgs& a) {
   const auto version = invalid.find(" version=\"", invalid.find("?>"));
   invalid.replace(version, 14, " version=\"9.9\"");
   first.push_back(invalid);
-  first.push_back(again);  // duplicate: accepted again, stored once
   for (auto& [portal, docs] : by_portal) {
     for (auto& doc : docs) doc = signedBy(a, portal, std::move(doc));
   }
+  // A retry: the same signed bytes again, accepted again and stored once. (Signed once more, the
+  // bytes would differ — ECDSA signatures do — and the broker would refuse DUPLICATE_CONFLICT.)
+  first.push_back(first.front());
   if (!a.pki.empty()) {
     // Changed after signing: the broker must notice.
     std::string forged = first.front();
