@@ -1,9 +1,12 @@
-// What every store engine answers for an insert, in one place: a duplicate is stored once, and
-// one whose document differs from the stored one is a conflict (DUPLICATE_CONFLICT upstream).
+// What every store engine answers for an insert and for a failed commit, in one place: a
+// duplicate is stored once, one whose document differs from the stored one is a conflict
+// (DUPLICATE_CONFLICT upstream), a failed commit stored nothing.
 #pragma once
 
 #include <string>
 #include <utility>
+#include <variant>
+#include <vector>
 
 #include "broker/store/records.h"
 
@@ -18,6 +21,31 @@ inline InsertOutcome insertOutcome(InsertOp&& op, bool duplicate, const std::str
     o.conflict = stored_sha;
   }
   return o;
+}
+
+// A commit that failed (the engine has rolled back): nothing of it happened. Its settles,
+// attempts and receipt ACKs go back to the committer to be applied again; every insert, also
+// those not reached yet, is answered failed with the error.
+inline void answerFailedCommit(CommitOutcome& out, std::vector<StoreOp>& ops,
+                               const std::string& error) {
+  out.error = error;
+  out.receipts.clear();
+  out.purged.reset();
+  out.discarded.clear();
+  out.not_discarded.clear();
+  for (StoreOp& op : ops) {
+    if (!std::holds_alternative<InsertOp>(op)) out.retry.push_back(std::move(op));
+  }
+  for (StoreOp& op : ops) {
+    if (auto* ins = std::get_if<InsertOp>(&op); ins && ins->message.payload) {
+      out.inserts.push_back(InsertOutcome{std::move(*ins)});
+    }
+  }
+  for (InsertOutcome& o : out.inserts) {
+    o.failed = true;
+    o.duplicate = false;
+    o.error = error;
+  }
 }
 
 // The audit log's line for an accepted message.

@@ -3,10 +3,14 @@
 #pragma once
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "broker/store/records.h"
 
 namespace ozgbus::broker {
 
@@ -32,6 +36,24 @@ void forEachTraceLine(std::string_view history, F&& f) {
     if (std::from_chars(line.data(), line.data() + t1, at_ms).ec != std::errc()) continue;
     f(at_ms, line.substr(t1 + 1, t2 - t1 - 1), line.substr(t2 + 1));
   }
+}
+
+// A stored trace as its events (the readers' traces()).
+inline std::vector<TraceEvent> eventsOf(std::string_view history) {
+  std::vector<TraceEvent> out;
+  forEachTraceLine(history,
+                   [&out](std::int64_t at_ms, std::string_view event, std::string_view detail) {
+                     out.push_back(TraceEvent{at_ms, std::string(event), std::string(detail)});
+                   });
+  return out;
+}
+
+// How traces(uuid) matches a UUID: ASCII letters in any case (SQLite's COLLATE NOCASE).
+inline bool equalsIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+           return std::tolower(x) == std::tolower(y);
+         });
 }
 
 }  // namespace ozgbus::broker

@@ -11,6 +11,7 @@
 using namespace ozgbus;
 using testing::BrokerProcess;
 using testing::runCommand;
+using namespace std::chrono_literals;
 
 TEST_CASE("ozgbus send, recv and status") {
   BrokerProcess broker;
@@ -80,8 +81,8 @@ TEST_CASE(
     CHECK(r.err.find("--key FILE") != std::string::npos);
     CHECK(r.err.find("--server-key FILE") != std::string::npos);
   }
-  CHECK(broker.waitForLog("handshake refused before HELLO"));
-  CHECK(broker.waitForLog("does not use CURVE"));
+  CHECK(broker.waitForLog("handshake refused before HELLO", 15s));
+  CHECK(broker.waitForLog("does not use CURVE", 15s));
 }
 
 TEST_CASE("a client that reaches no broker says so within the timeout it states") {

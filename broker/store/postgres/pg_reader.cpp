@@ -4,7 +4,7 @@
 #include <cctype>
 #include <limits>
 
-#include "broker/store/sqlite/payload_digest.h"
+#include "broker/store/payload_digest.h"
 #include "broker/store/trace_line.h"
 
 namespace ozgbus::broker {
@@ -44,7 +44,7 @@ void checkDigest(QueuedMessage& m, const pg::Rows& r, int row, int digest_col) {
   const std::string digest = r.bytes(row, digest_col);
   if (digest.empty() || !m.payload) return;
   const std::string_view original = m.original ? std::string_view(*m.original) : std::string_view();
-  if (sqlite::payloadDigest(m, *m.payload, original) == digest) return;
+  if (payloadDigest(m, *m.payload, original) == digest) return;
   m.damage = "its header fields or documents do not match the digest stored with them";
   m.payload.reset();
   m.original.reset();
@@ -77,23 +77,6 @@ AuditEntry entryAt(const pg::Rows& r, int row) {
 
 constexpr const char* kSelectAudit =
     "SELECT seq, at_ms, event, message_uuid, participant, detail, prev_hash, hash";
-
-// What SQLite's COLLATE NOCASE compares: ASCII letters only.
-bool equalsIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-           return std::tolower(x) == std::tolower(y);
-         });
-}
-
-std::vector<TraceEvent> eventsOf(std::string_view history) {
-  std::vector<TraceEvent> out;
-  forEachTraceLine(history,
-                   [&out](std::int64_t at_ms, std::string_view event, std::string_view detail) {
-                     out.push_back(TraceEvent{at_ms, std::string(event), std::string(detail)});
-                   });
-  return out;
-}
 
 std::string sql(const char* head, const char* tail) { return std::string(head) + tail; }
 

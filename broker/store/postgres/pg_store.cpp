@@ -8,9 +8,9 @@
 #include <string_view>
 
 #include "broker/store/insert_outcome.h"
+#include "broker/store/payload_digest.h"
 #include "broker/store/postgres/pg_reader.h"
 #include "broker/store/postgres/pg_schema.h"
-#include "broker/store/sqlite/payload_digest.h"
 #include "broker/store/trace_line.h"
 #include "core/dsig/openssl.h"
 #include "core/util/text.h"
@@ -257,7 +257,7 @@ void PgStore::applyReplay(InsertOp& ins, CommitOutcome& out) {
   const QueuedMessage& m = ins.message;
   const auto& dead = ins.dead_letter;
   const std::string_view original = m.original ? std::string_view(*m.original) : std::string_view();
-  const std::string digest = sqlite::payloadDigest(m, *m.payload, original);
+  const std::string digest = payloadDigest(m, *m.payload, original);
   pg::Params p;
   p.integer(clamped(id)).text(m.queue).text(m.message_type);
   p.integer(static_cast<std::int64_t>(dead ? MessageState::kDeadLetter : MessageState::kQueued));
@@ -303,7 +303,7 @@ void PgStore::applyInsert(InsertOp& ins, CommitOutcome& out) {
   }
   const auto& dead = ins.dead_letter;
   const std::string_view original = m.original ? std::string_view(*m.original) : std::string_view();
-  const std::string digest = sqlite::payloadDigest(m, *m.payload, original);
+  const std::string digest = payloadDigest(m, *m.payload, original);
   pg::Params p;
   p.text(m.uuid).text(m.author).text(m.sender).text(m.reader).text(m.message_type).text(m.queue);
   p.integer(m.received_at_ms);
@@ -477,29 +477,10 @@ CommitOutcome PgStore::apply(std::vector<StoreOp>& ops) {
         // The connection went in the meantime; the server rolls back what it had.
       }
     }
-    out.error = e.what();
     const auto* sql = dynamic_cast<const pg::Error*>(&e);
     out.damaged = sql != nullptr && sql->damaged();
-    out.receipts.clear();
-    out.purged.reset();
-    out.discarded.clear();
-    out.not_discarded.clear();
     if (audit_before) audit_->rollback(*audit_before);
-    // Settles, attempts and receipt ACKs must not be lost: the committer applies them again.
-    for (StoreOp& op : ops) {
-      if (!std::holds_alternative<InsertOp>(op)) out.retry.push_back(std::move(op));
-    }
-    // Inserts not reached by applyOne are still in ops; answer them too.
-    for (StoreOp& op : ops) {
-      if (auto* ins = std::get_if<InsertOp>(&op); ins && ins->message.payload) {
-        out.inserts.push_back(InsertOutcome{std::move(*ins)});
-      }
-    }
-    for (InsertOutcome& o : out.inserts) {
-      o.failed = true;
-      o.duplicate = false;
-      o.error = e.what();
-    }
+    answerFailedCommit(out, ops, e.what());
   }
   audit_rows_.clear();
   out.commit_micros = steadyMicros() - start;

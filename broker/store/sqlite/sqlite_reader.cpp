@@ -4,8 +4,8 @@
 #include <cctype>
 #include <shared_mutex>
 
+#include "broker/store/payload_digest.h"
 #include "broker/store/sqlite/audit_table.h"
-#include "broker/store/sqlite/payload_digest.h"
 #include "broker/store/sqlite/sqlite_store.h"
 #include "broker/store/sqlite/store_anchor.h"
 #include "broker/store/trace_line.h"
@@ -21,7 +21,7 @@ void checkDigest(QueuedMessage& m, const sqlite::Stmt& s, int digest_col) {
   const std::string digest = s.blob(digest_col);
   if (digest.empty() || !m.payload) return;
   const std::string_view original = m.original ? std::string_view(*m.original) : std::string_view();
-  if (sqlite::payloadDigest(m, *m.payload, original) == digest) return;
+  if (payloadDigest(m, *m.payload, original) == digest) return;
   m.damage = "its header fields or documents do not match the digest stored with them";
   m.payload.reset();
   m.original.reset();
@@ -42,22 +42,6 @@ QueuedMessage messageAt(const sqlite::Stmt& s) {
     m.original = std::make_shared<const std::string>(std::move(original));
   }
   return m;
-}
-
-bool equalsIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-           return std::tolower(x) == std::tolower(y);
-         });
-}
-
-std::vector<TraceEvent> eventsOf(std::string_view history) {
-  std::vector<TraceEvent> out;
-  forEachTraceLine(history,
-                   [&out](std::int64_t at_ms, std::string_view event, std::string_view detail) {
-                     out.push_back(TraceEvent{at_ms, std::string(event), std::string(detail)});
-                   });
-  return out;
 }
 
 }  // namespace

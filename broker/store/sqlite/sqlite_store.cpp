@@ -7,8 +7,8 @@
 #include <optional>
 
 #include "broker/store/insert_outcome.h"
+#include "broker/store/payload_digest.h"
 #include "broker/store/sqlite/audit_table.h"
-#include "broker/store/sqlite/payload_digest.h"
 #include "broker/store/sqlite/sqlite_reader.h"
 #include "broker/store/sqlite/sqlite_schema.h"
 #include "broker/store/trace_line.h"
@@ -287,7 +287,7 @@ void SqliteStore::applyReplay(InsertOp& ins, CommitOutcome& out) {
     p.bind(1, static_cast<std::int64_t>(stored.id))
         .bindBlob(2, *stored.payload)
         .bindBlob(3, original);
-    p.bindBlob(4, sqlite::payloadDigest(stored, *stored.payload, original)).run();
+    p.bindBlob(4, payloadDigest(stored, *stored.payload, original)).run();
     // ins (and what from and dead referred to) was moved into o.
     const auto& again = o.op.dead_letter;
     audit(stored.received_at_ms, audit_event::kReplayed, stored.uuid, o.op.replay()->by,
@@ -335,7 +335,7 @@ void SqliteStore::applyInsert(InsertOp& ins, CommitOutcome& out) {
     st_->insertPayload.bind(1, static_cast<std::int64_t>(m.id))
         .bindBlob(2, *m.payload)
         .bindBlob(3, original);
-    st_->insertPayload.bindBlob(4, sqlite::payloadDigest(m, *m.payload, original)).run();
+    st_->insertPayload.bindBlob(4, payloadDigest(m, *m.payload, original)).run();
     {
       std::unique_lock lock(dedupe_->mu);
       dedupe_->index.insert(hash, m.id);
@@ -492,34 +492,15 @@ CommitOutcome SqliteStore::apply(std::vector<StoreOp>& ops) {
     } catch (const std::exception&) {
       // The transaction is gone already (SQLite rolls back on some I/O errors by itself).
     }
-    out.error = e.what();
     const auto* sql = dynamic_cast<const sqlite::Error*>(&e);
     out.damaged = sql != nullptr && sql->damaged();
-    out.receipts.clear();
-    out.purged.reset();
-    out.discarded.clear();
-    out.not_discarded.clear();
     next_receipt_seq_ = receipt_seq_before;
     audit_->rollback(audit_before);
     {
       std::unique_lock lock(dedupe_->mu);
       for (const auto& [hash, id] : added_) dedupe_->index.erase(hash, id);
     }
-    // Settles, attempts and receipt ACKs must not be lost: the committer applies them again.
-    for (StoreOp& op : ops) {
-      if (!std::holds_alternative<InsertOp>(op)) out.retry.push_back(std::move(op));
-    }
-    // Inserts not reached by applyOne are still in ops; answer them too.
-    for (StoreOp& op : ops) {
-      if (auto* ins = std::get_if<InsertOp>(&op); ins && ins->message.payload) {
-        out.inserts.push_back(InsertOutcome{std::move(*ins)});
-      }
-    }
-    for (InsertOutcome& o : out.inserts) {
-      o.failed = true;
-      o.duplicate = false;
-      o.error = e.what();
-    }
+    answerFailedCommit(out, ops, e.what());
   }
   out.commit_micros = steadyMicros() - start;
   return out;

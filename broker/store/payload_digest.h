@@ -13,7 +13,7 @@
 #include "broker/store/records.h"
 #include "core/dsig/openssl.h"
 
-namespace ozgbus::broker::sqlite {
+namespace ozgbus::broker {
 
 inline std::string payloadDigest(const QueuedMessage& m, std::string_view body,
                                  std::string_view original) {
@@ -40,4 +40,4 @@ inline std::string payloadDigest(const QueuedMessage& m, std::string_view body,
   return out;
 }
 
-}  // namespace ozgbus::broker::sqlite
+}  // namespace ozgbus::broker
