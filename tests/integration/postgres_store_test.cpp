@@ -154,3 +154,11 @@ TEST_CASE(
   CHECK(broker.stop(SIGTERM) == 0);
   testing::runCommand({script, "stop", data});
 }
+
+TEST_CASE("a store.password_file that cannot be read stops the start, naming it") {
+  testing::TestDatabase db;
+  BrokerProcess broker(onPostgres(db, "password_file = \"/nonexistent/pg-password\"\n"));
+  const std::string why = testing::startFailure(broker);
+  CHECK(why.find("/nonexistent/pg-password") != std::string::npos);
+  CHECK(why.find("cannot be read") != std::string::npos);
+}

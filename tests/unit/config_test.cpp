@@ -239,3 +239,26 @@ TEST_CASE("headers mappings: errors name the headers key") {
   REQUIRE_FALSE(typo.ok());
   CHECK(typo.rejection().detail.find("'mesage_id'") != std::string::npos);
 }
+
+TEST_CASE("store.backend: postgres needs a url without a password, sqlite takes none") {
+  const auto error = [](const std::string& store) {
+    auto c = parseConfig(kDev + "[store]\n" + store, "/etc/ozgbus/ozgbus.toml");
+    return c.ok() ? std::string() : c.rejection().detail;
+  };
+  CHECK(error("backend = \"mysql\"\n").find("store.backend") != std::string::npos);
+  CHECK(error("backend = \"postgres\"\n").find("store.url") != std::string::npos);
+  CHECK(error("url = \"postgresql://a@b/c\"\n").find("store.url") != std::string::npos);
+  for (const char* url :
+       {"postgresql://ozgbus:secret@db/ozgbus", "postgresql://ozgbus@db/ozgbus?password=secret"}) {
+    CAPTURE(url);
+    const std::string why = error(std::string("backend = \"postgres\"\nurl = \"") + url + "\"\n");
+    CHECK(why.find("must not hold a password") != std::string::npos);
+  }
+  auto c = parseConfig(kDev +
+                           "[store]\nbackend = \"postgres\"\nurl = "
+                           "\"postgresql://ozgbus@db:5432/ozgbus\"\npassword_file = \"pg-pass\"\n",
+                       "/etc/ozgbus/ozgbus.toml");
+  REQUIRE_MESSAGE(c.ok(), c.rejection().detail);
+  CHECK(c->store.backend == "postgres");
+  CHECK(c->store.password_file == "/etc/ozgbus/pg-pass");
+}
