@@ -36,6 +36,7 @@ struct Broker::Parts {
   std::string curve_secret;  // the broker's CURVE secret key, for the events socket too
   std::unique_ptr<util::FileLock> store_lock;  // one broker per store
   std::unique_ptr<Store> store;
+  std::unique_ptr<ClusterLink> cluster;  // null unless [cluster] node
   std::unique_ptr<EventMailbox> mailbox;
   std::unique_ptr<GroupCommitter> committer;
   std::unique_ptr<WorkerPool> workers;
@@ -190,6 +191,9 @@ Result<std::unique_ptr<Broker>> Broker::create(BrokerConfig config, const util::
   if (!opened) return opened.rejection();
   p.store_lock = std::move(opened->lock);
   p.store = std::move(opened->store);
+  auto cluster = openClusterLink(c.store, c.listen);
+  if (!cluster) return cluster.rejection();
+  p.cluster = std::move(*cluster);
 
   p.mailbox = std::make_unique<EventMailbox>(
       p.ctx, "inproc://ozgbus-mailbox-" + std::to_string(reinterpret_cast<std::uintptr_t>(&p)));
@@ -219,9 +223,9 @@ Result<std::unique_ptr<Broker>> Broker::create(BrokerConfig config, const util::
   p.events = std::move(*events);
   if (p.events) spdlog::info("flow events published on {}", p.events->endpoint());
 
-  auto loop = RouterLoop::create(RouterLoop::Wiring{p.router, p.router_monitor.get(), p.refusals,
-                                                    *p.runtime, *p.store, *p.committer, *p.workers,
-                                                    *p.mailbox, p.events.get(), p.overview, clock});
+  auto loop = RouterLoop::create(RouterLoop::Wiring{
+      p.router, p.router_monitor.get(), p.refusals, *p.runtime, *p.store, *p.committer, *p.workers,
+      *p.mailbox, p.events.get(), p.overview, clock, p.cluster.get()});
   if (!loop) return loop.rejection();
   p.loop = std::move(*loop);
   if (auto failed = p.startHttp()) return *failed;

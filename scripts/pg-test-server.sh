@@ -5,6 +5,7 @@
 #   scripts/pg-test-server.sh start DIR   # writes DIR/url (postgresql://…) once it accepts connections
 #   scripts/pg-test-server.sh stop DIR
 #   scripts/pg-test-server.sh crash-restart DIR   # pg_ctl restart -m immediate: as after a power cut
+#   scripts/pg-test-server.sh down DIR | up DIR   # an outage: stopped (data kept), started again
 # Run as root, the server runs as the `postgres` user that Debian's package creates (initdb
 # refuses root). Needs Debian's postgresql package (scripts/setup.sh --tests installs it).
 set -euo pipefail
@@ -17,6 +18,12 @@ if [[ -z $bin || ! -x $bin/pg_ctl ]]; then
 fi
 as_owner() {
   if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+# pg_ctl start on HOME's data at PORT.
+serve() {
+  as_owner "$bin/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 30 start \
+    -o "-c listen_addresses=127.0.0.1 -p $2 -c unix_socket_directories=$1 \
+        -c fsync=on -c synchronous_commit=on -c max_connections=200" >/dev/null
 }
 
 case $cmd in
@@ -33,6 +40,14 @@ case $cmd in
   crash-restart)
     as_owner "$bin/pg_ctl" -D "$(cat "$dir/home")/data" -m immediate -w -t 60 restart >/dev/null
     ;;
+  down)
+    as_owner "$bin/pg_ctl" -D "$(cat "$dir/home")/data" -m fast -w stop >/dev/null
+    ;;
+  up)
+    url=$(cat "$dir/url")
+    port=${url##*:}
+    serve "$(cat "$dir/home")" "${port%%/*}"
+    ;;
   start)
     "$0" stop "$dir" 2>/dev/null || true
     rm -rf "$dir"
@@ -48,9 +63,7 @@ case $cmd in
     # A port nobody listens on; pg_ctl fails if another process takes it meanwhile: try again.
     for attempt in 1 2 3 4 5; do
       port=$((20000 + RANDOM % 20000))
-      if as_owner "$bin/pg_ctl" -D "$home/data" -l "$home/server.log" -w -t 30 start \
-        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$home \
-            -c fsync=on -c synchronous_commit=on -c max_connections=200" >/dev/null; then
+      if serve "$home" "$port"; then
         echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$dir/url"
         echo "pg-test-server: listening on 127.0.0.1:$port ($home)"
         exit 0
@@ -61,7 +74,7 @@ case $cmd in
     exit 1
     ;;
   *)
-    echo "usage: $0 start|stop|crash-restart DIR" >&2
+    echo "usage: $0 start|stop|crash-restart|down|up DIR" >&2
     exit 2
     ;;
 esac

@@ -33,6 +33,9 @@ void OverviewPublisher::publish() {
                    [](unsigned char c) { return std::tolower(c); });
     o->participants.push_back({s.participant, role, s.connected_at_ms});
   }
+  for (const ClusterNode& n : sources_.nodes) {
+    o->nodes.push_back({n.name, n.listen, n.alive, n.left, n.this_node, n.seen_ms_ago});
+  }
   o->recent_rejections = sources_.rejections.recent();
   o->store_ok = counters.store_ok;
   o->store_journal_bytes = sources_.store.journalBytes().value_or(0);
@@ -72,6 +75,15 @@ void OverviewPublisher::registerGauges(const CurrentOverview& current) {
                                 : static_cast<double>(o->now_ms - q.oldest_received_ms) / 1000.0;
                         out.push_back({{q.name}, age});
                       }
+                      return out;
+                    });
+  reg.computedGauge("ozgbus_cluster_node_up",
+                    "1 for a node of the cluster that renewed its leases within a lease, else 0 "
+                    "(none for a broker on its own).",
+                    {"node"}, [overview] {
+                      std::vector<metrics::GaugeSample> out;
+                      for (const auto& n : overview->get()->nodes)
+                        out.push_back({{n.name}, n.alive ? 1.0 : 0.0});
                       return out;
                     });
   reg.computedGauge("ozgbus_store_wal_bytes",

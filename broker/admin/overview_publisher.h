@@ -12,6 +12,7 @@
 #include "broker/monitoring/overview.h"
 #include "broker/monitoring/rejection_log.h"
 #include "broker/runtime/runtime.h"
+#include "broker/store/cluster_link.h"
 #include "broker/store/store.h"
 #include "core/util/clock.h"
 
@@ -25,7 +26,8 @@ class OverviewPublisher {
     const BrokerCounters& counters;
     const RejectionLog& rejections;
     const Runtime& runtime;
-    const Store& store;  // its journal size
+    const Store& store;                     // its journal size
+    const std::vector<ClusterNode>& nodes;  // empty unless a node of several
   };
 
   OverviewPublisher(Sources sources, CurrentOverview& overview, const util::Clock& clock);

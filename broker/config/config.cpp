@@ -387,6 +387,22 @@ Result<BrokerConfig> parseConfig(std::string_view text, const std::filesystem::p
     r.fail("store.url",
            "must not hold a password: put it in store.password_file (chmod 600) or PGPASSWORD");
   }
+  r.get(t["cluster"]["node"], "cluster.node", c.store.node);
+  r.millis(t["cluster"]["lease_ms"], "cluster.lease_ms", c.store.lease);
+  r.millis(t["cluster"]["poll_ms"], "cluster.poll_ms", c.store.poll);
+  if (!c.store.node.empty()) {
+    if (c.store.backend != "postgres") {
+      r.fail("cluster.node", "needs [store] backend = \"postgres\": nodes share one database");
+    }
+    if (c.store.node.size() > 64 ||
+        c.store.node.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                       "0123456789._-") != std::string::npos) {
+      r.fail("cluster.node", "must be 1 to 64 of A-Z a-z 0-9 . _ -");
+    }
+    if (c.store.lease < std::chrono::milliseconds(300)) {
+      r.fail("cluster.lease_ms", "must be at least 300 (a lease is renewed every third of it)");
+    }
+  }
   r.positive(t["store"]["batch_max"], "store.batch_max", c.store.batch_max);
   r.get(t["store"]["fsync"], "store.fsync", c.store.fsync);
   r.get(t["store"]["retain_days"], "store.retain_days", c.store.retain_days);

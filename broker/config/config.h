@@ -55,6 +55,15 @@ struct StoreConfig {
   // flag --accept-store-loss; never in the file).
   bool accept_loss = false;
   bool check_at_open = true;  // SQLite's quick_check when the store opens
+  // [cluster]: several brokers ("nodes") on one PostgreSQL store. Empty node: one broker owns
+  // the store. Node names are unique in a cluster ([A-Za-z0-9._-], at most 64).
+  std::string node;
+  // A delivery claimed by a node stays with it this long unless the node renews it (it does,
+  // every lease/3, while it runs): after a node dies, its deliveries go to others after this.
+  std::chrono::milliseconds lease{30000};
+  // Beside LISTEN/NOTIFY, how often a node looks at the store for work by itself (expired
+  // leases, a notification lost with a connection).
+  std::chrono::milliseconds poll{2000};
 };
 
 struct DeliveryConfig {

@@ -23,6 +23,7 @@ const std::map<std::string, Keys>& knownTables() {
       {"store",
        {"backend", "url", "password_file", "path", "batch_max", "fsync", "retain_days",
         "retention_interval_ms", "wal_restart_bytes", "check_at_open"}},
+      {"cluster", {"node", "lease_ms", "poll_ms"}},
       {"delivery",
        {"ack_timeout_ms", "max_attempts", "default_credit", "max_credit", "memory_window",
         "receipt_window"}},

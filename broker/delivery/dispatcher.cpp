@@ -5,26 +5,33 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace ozgbus::broker {
 namespace {
 
 std::uint64_t idOf(const QueuedMessage& m) { return m.id; }
 
+// A cluster node claims little at a time: what it claims, other nodes cannot deliver.
+constexpr std::size_t kClusterWindow = 256;
+
 }  // namespace
 
 Dispatcher::Dispatcher(const DeliveryConfig& config, StoreReader& reader, const util::Clock& clock,
-                       Send send, CommitQueue& outcomes)
+                       Send send, CommitQueue& outcomes, ClusterLink* cluster)
     : config_(config),
       reader_(reader),
       clock_(clock),
       send_(std::move(send)),
-      outcomes_(outcomes) {}
+      outcomes_(outcomes),
+      cluster_(cluster) {}
 
 Dispatcher::Queue& Dispatcher::queue(const std::string& name, bool spilled) {
   auto it = queues_.find(name);
   if (it == queues_.end()) {
-    it = queues_.try_emplace(name, name, config_.memory_window, spilled).first;
+    const std::size_t window =
+        cluster_ ? std::min(config_.memory_window, kClusterWindow) : config_.memory_window;
+    it = queues_.try_emplace(name, name, window, spilled || cluster_ != nullptr).first;
   }
   return it->second;
 }
@@ -40,11 +47,54 @@ void Dispatcher::restore(const std::vector<QueueCounts>& counts) {
 void Dispatcher::committed(const QueuedMessage& message) {
   Queue& q = queue(message.queue);
   ++q.depth;
-  q.ready.committed(message.id, message);
+  if (cluster_) {
+    q.ready.markSpilled();
+  } else {
+    q.ready.committed(message.id, message);
+  }
+}
+
+void Dispatcher::hear(const std::vector<std::string>& queues) {
+  for (const std::string& name : queues) queue(name).ready.markSpilled();
+}
+
+void Dispatcher::lookAgain() {
+  for (auto& [name, q] : queues_) q.ready.markSpilled();
+}
+
+void Dispatcher::resync(const std::vector<QueueCounts>& counts) {
+  for (auto& [name, q] : queues_) q.depth = q.dead = 0;
+  for (const QueueCounts& c : counts) {
+    Queue& q = queue(c.queue);
+    q.depth = c.queued;
+    q.dead = c.dead;
+  }
+}
+
+std::vector<std::uint64_t> Dispatcher::held() const {
+  std::vector<std::uint64_t> ids;
+  for (const auto& [id, f] : in_flight_) ids.push_back(id);
+  for (const auto& [name, q] : queues_) {
+    for (std::size_t i = 0; i < q.ready.size(); ++i) ids.push_back(q.ready.at(i).id);
+  }
+  return ids;
+}
+
+void Dispatcher::giveBack(Queue& q) {
+  std::vector<std::uint64_t> ids;
+  for (const QueuedMessage& m : q.ready.takeAll()) ids.push_back(m.id);
+  if (auto failed = cluster_->release(ids)) {
+    spdlog::warn("queue {}: {} deliveries not given back ({}); their leases run out instead",
+                 q.name, ids.size(), failed->detail);
+  }
 }
 
 void Dispatcher::attach(Session& session) {
-  for (const std::string& name : session.queues) queue(name).consumers.push_back(session.identity);
+  for (const std::string& name : session.queues) {
+    Queue& q = queue(name);
+    q.consumers.push_back(session.identity);
+    if (cluster_) q.ready.markSpilled();
+  }
 }
 
 void Dispatcher::detach(Session& session, bool count_attempt) {
@@ -213,6 +263,24 @@ void Dispatcher::expire(Sessions& sessions) {
 
 void Dispatcher::refill(Queue& q) {
   const std::size_t asked = q.ready.refillSize();
+  if (cluster_) {
+    auto claimed = cluster_->claim(q.name, asked);
+    if (!claimed) {
+      spdlog::error("cannot claim messages of queue {} (will retry): {}", q.name,
+                    claimed.rejection().detail);
+      return;
+    }
+    // A lease of this node's that ran out (it renewed too late) is claimed again while the
+    // message is still here: it stays once.
+    const bool more = claimed->size() >= asked;
+    std::unordered_set<std::uint64_t> here;
+    for (std::size_t i = 0; i < q.ready.size(); ++i) here.insert(q.ready.at(i).id);
+    std::erase_if(*claimed, [&](const QueuedMessage& m) {
+      return here.count(m.id) > 0 || in_flight_.count(m.id) > 0;
+    });
+    q.ready.claimed(std::move(*claimed), more);
+    return;
+  }
   auto rows = reader_.loadQueued(q.name, q.ready.loadedUpTo(), asked);
   if (!rows) {
     // The window stays marked as spilled, so the next pump tries again.
@@ -225,7 +293,10 @@ void Dispatcher::refill(Queue& q) {
 
 void Dispatcher::pump(Sessions& sessions) {
   for (auto& [name, q] : queues_) {
-    if (q.consumers.empty()) continue;
+    if (q.consumers.empty()) {
+      if (cluster_ && !q.ready.empty()) giveBack(q);
+      continue;
+    }
     if (q.ready.wantsRefill()) refill(q);
     pumpQueue(q, sessions);
   }

@@ -3,6 +3,9 @@
 // after max_attempts. Memory per queue is bounded by a SpillWindow; the rest stays in the store.
 // Not thread-safe: lives on the transport thread; it reads the store through its own reader and
 // writes through a CommitQueue (the outcome path to the group commit).
+// A node of several (cluster non-null) delivers only what it claimed: its windows are filled by
+// claims, never by its own commits (another node may deliver those), and what it holds for a
+// queue it no longer has a consumer of goes back at once.
 #pragma once
 
 #include <deque>
@@ -16,6 +19,7 @@
 #include "broker/config/config.h"
 #include "broker/delivery/session.h"
 #include "broker/delivery/spill_window.h"
+#include "broker/store/cluster_link.h"
 #include "broker/store/commit_queue.h"
 #include "broker/store/records.h"
 #include "broker/store/store.h"
@@ -31,7 +35,7 @@ class Dispatcher {
 
   // outcomes: where settles and failed attempts go on their way to the store.
   Dispatcher(const DeliveryConfig& config, StoreReader& reader, const util::Clock& clock, Send send,
-             CommitQueue& outcomes);
+             CommitQueue& outcomes, ClusterLink* cluster = nullptr);
 
   // Depth counts from the store after a restart; the windows then refill from disk.
   void restore(const std::vector<QueueCounts>& counts);
@@ -43,8 +47,20 @@ class Dispatcher {
   void replayed(const QueuedMessage& message) {
     Queue& q = queue(message.queue);
     ++q.depth;
-    q.ready.reinsert(message);
+    if (cluster_) {
+      q.ready.markSpilled();
+    } else {
+      q.ready.reinsert(message);
+    }
   }
+  // Cluster: these queues got messages (at any node); claim at the next pump.
+  void hear(const std::vector<std::string>& queues);
+  // Cluster: look at every queue again (expired leases, lost notifications).
+  void lookAgain();
+  // Cluster: the messages this node holds (in memory or in flight), whose leases it renews.
+  std::vector<std::uint64_t> held() const;
+  // Cluster: the counts of the whole cluster, from the store.
+  void resync(const std::vector<QueueCounts>& counts);
   // A dead letter left the queue's dead letters (replayed or discarded).
   void deadLetterRemoved(const std::string& queue_name) {
     Queue& q = queue(queue_name);
@@ -115,6 +131,8 @@ class Dispatcher {
   Queue& queue(const std::string& name, bool spilled = false);
   void pumpQueue(Queue& q, Sessions& sessions);
   void refill(Queue& q);
+  // Cluster: what the queue holds in memory goes back to the store for other nodes.
+  void giveBack(Queue& q);
   // A delivery failed (disconnect, timeout, NACK requeue): count the attempt, requeue or bury.
   void failed(InFlight&& f, const std::string& consumer, const std::string& detail,
               std::int64_t now_ms, bool count_attempt = true);
@@ -127,6 +145,7 @@ class Dispatcher {
   const util::Clock& clock_;
   Send send_;
   CommitQueue& outcomes_;
+  ClusterLink* cluster_;
   std::map<std::string, Queue> queues_;
   std::unordered_map<std::uint64_t, InFlight> in_flight_;
   std::unordered_map<std::string, Consumer> consumers_;  // by session identity

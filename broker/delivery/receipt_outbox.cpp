@@ -11,17 +11,19 @@ std::uint64_t seqOf(const ReceiptRecord& r) { return r.seq; }
 }  // namespace
 
 ReceiptOutbox::ReceiptOutbox(const DeliveryConfig& config, StoreReader& reader,
-                             const util::Clock& clock, Send send, CommitQueue& outcomes)
+                             const util::Clock& clock, Send send, CommitQueue& outcomes,
+                             bool cluster)
     : config_(config),
       reader_(reader),
       clock_(clock),
       send_(std::move(send)),
-      outcomes_(outcomes) {}
+      outcomes_(outcomes),
+      cluster_(cluster) {}
 
 ReceiptOutbox::Box& ReceiptOutbox::box(const std::string& participant, bool spilled) {
   auto it = boxes_.find(participant);
   if (it == boxes_.end()) {
-    it = boxes_.try_emplace(participant, config_.memory_window, spilled).first;
+    it = boxes_.try_emplace(participant, config_.memory_window, spilled || cluster_).first;
   }
   return it->second;
 }
@@ -33,7 +35,24 @@ void ReceiptOutbox::restore(const std::vector<std::pair<std::string, std::uint64
 void ReceiptOutbox::committed(const ReceiptRecord& receipt) {
   Box& b = box(receipt.recipient);
   ++b.pending;
-  b.ready.committed(receipt.seq, receipt);
+  if (cluster_) {
+    b.ready.markSpilled();
+  } else {
+    b.ready.committed(receipt.seq, receipt);
+  }
+}
+
+void ReceiptOutbox::hear(const std::vector<std::string>& portals) {
+  for (const std::string& p : portals) box(p).ready.markSpilled();
+}
+
+void ReceiptOutbox::lookAgain() {
+  for (auto& [participant, b] : boxes_) b.ready.markSpilled();
+}
+
+void ReceiptOutbox::resync(const std::vector<std::pair<std::string, std::uint64_t>>& pending) {
+  for (auto& [participant, b] : boxes_) b.pending = 0;
+  for (const auto& [participant, count] : pending) box(participant).pending = count;
 }
 
 void ReceiptOutbox::detach(Session& session) {

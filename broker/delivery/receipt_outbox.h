@@ -2,6 +2,9 @@
 // are durable in the store from the moment they are made, held until the portal is connected,
 // sent at most receipt_window at a time per connection, and gone only when the portal ACKs them.
 // Not thread-safe: lives on the transport thread.
+// A node of several (cluster) reads every receipt from the store, its own too: receipt numbers
+// follow the order commits became visible in, so reading after the last one seen misses none,
+// whichever node made it.
 #pragma once
 
 #include <functional>
@@ -26,10 +29,15 @@ class ReceiptOutbox {
 
   // outcomes: where a receipt's ACK goes on its way to the store.
   ReceiptOutbox(const DeliveryConfig& config, StoreReader& reader, const util::Clock& clock,
-                Send send, CommitQueue& outcomes);
+                Send send, CommitQueue& outcomes, bool cluster = false);
 
   void restore(const std::vector<std::pair<std::string, std::uint64_t>>& pending);
   void committed(const ReceiptRecord& receipt);
+  // Cluster: these portals got receipts (at any node); read at the next pump.
+  void hear(const std::vector<std::string>& portals);
+  void lookAgain();
+  // Cluster: receipts waiting per portal, from the store.
+  void resync(const std::vector<std::pair<std::string, std::uint64_t>>& pending);
   // Receipts the session held go back to be sent again.
   void detach(Session& session);
   std::optional<Rejection> ack(Session& session, std::uint64_t receipt_id);
@@ -51,6 +59,7 @@ class ReceiptOutbox {
   const util::Clock& clock_;
   Send send_;
   CommitQueue& outcomes_;
+  bool cluster_;
   std::map<std::string, Box> boxes_;
 };
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <utility>
 #include <vector>
 
 namespace ozgbus::broker {
@@ -44,12 +45,31 @@ class SpillWindow {
     if (rows.size() < asked) spilled_ = false;
   }
 
+  // The store may hold more than memory: the next refill looks (a cluster's other nodes
+  // committed some, or their leases ran out).
+  void markSpilled() { spilled_ = true; }
+
+  // Rows claimed from the store, not read in id order (a cluster node claims what no lease
+  // holds, older ids among them when a node died): all go to the back. more: the claim got all
+  // it asked for, so the store may hold more.
+  void claimed(std::vector<T>&& rows, bool more) {
+    for (T& row : rows) items_.push_back(std::move(row));
+    spilled_ = more;
+  }
+
+  // Everything in memory, handed back (a cluster node gives up what it cannot deliver).
+  std::deque<T> takeAll() {
+    spilled_ = true;
+    return std::exchange(items_, {});
+  }
+
   // An item stored earlier that becomes deliverable again (a replayed dead letter): its id may
   // be behind the refill cursor, so it goes into memory directly, at the back.
   void reinsert(T item) { items_.push_back(std::move(item)); }
 
   bool empty() const { return items_.empty(); }
   std::size_t size() const { return items_.size(); }
+  const T& at(std::size_t i) const { return items_[i]; }
   T& front() { return items_.front(); }
   const T& front() const { return items_.front(); }
   void popFront() { items_.pop_front(); }

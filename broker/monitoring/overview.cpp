@@ -35,6 +35,12 @@ std::string Overview::json() const {
     j.beginObject().key("id").value(p.id).key("role").value(p.role);
     j.key("connected_at_ms").value(p.connected_at_ms).endObject();
   }
+  j.endArray().key("nodes").beginArray();
+  for (const Node& n : nodes) {
+    j.beginObject().key("name").value(n.name).key("listen").value(n.listen);
+    j.key("alive").value(n.alive).key("left").value(n.left);
+    j.key("seen_ms_ago").value(n.seen_ms_ago).key("this_node").value(n.this_node).endObject();
+  }
   j.endArray().key("recent_rejections").beginArray();
   for (const Rejection& r : recent_rejections) {
     j.beginObject().key("at_ms").value(r.at_ms).key("message_uuid").value(r.message_uuid);

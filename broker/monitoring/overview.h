@@ -28,6 +28,11 @@ struct Overview {
     std::string role;  // portal, backend, observer, peer
     std::int64_t connected_at_ms = 0;
   };
+  struct Node {  // of a cluster; see ClusterNode
+    std::string name, listen;
+    bool alive = false, left = false, this_node = false;
+    std::int64_t seen_ms_ago = 0;
+  };
   struct Rejection {
     std::int64_t at_ms = 0;
     std::string message_uuid, sender, reason, detail;
@@ -38,6 +43,7 @@ struct Overview {
   std::vector<Queue> queues;
   std::vector<Participant> participants;
   std::deque<Rejection> recent_rejections;  // newest first
+  std::vector<Node> nodes;                  // empty for a broker on its own
   bool store_ok = true;                     // the last commit succeeded
   std::uint64_t store_journal_bytes = 0;    // the store's write-ahead log, where it has one
   bool schemas_loaded = true, adapters_loaded = true, trust_loaded = true;

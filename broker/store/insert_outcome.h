@@ -43,6 +43,7 @@ inline void answerFailedCommit(CommitOutcome& out, std::vector<StoreOp>& ops,
   }
   for (InsertOutcome& o : out.inserts) {
     o.failed = true;
+    o.unavailable = out.unavailable;
     o.duplicate = false;
     o.error = error;
   }

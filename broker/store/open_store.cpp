@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "broker/store/postgres/pg_cluster.h"
 #include "broker/store/postgres/pg_reader.h"
 #include "broker/store/postgres/pg_store.h"
 #include "broker/store/sqlite/sqlite_store.h"
@@ -39,7 +40,7 @@ Result<std::string> passwordFrom(const std::filesystem::path& file) {
 }
 
 Result<PgOptions> pgOptions(const StoreConfig& c) {
-  PgOptions options{c.url, ""};
+  PgOptions options{c.url, "", c.node};
   if (!c.password_file.empty()) {
     auto password = passwordFrom(c.password_file);
     if (!password) return password.rejection();
@@ -60,6 +61,14 @@ Result<OpenedStore> openPostgres(const StoreConfig& c) {
 
 Result<OpenedStore> openConfiguredStore(const StoreConfig& c) {
   return c.backend == "postgres" ? openPostgres(c) : openSqlite(c);
+}
+
+Result<std::unique_ptr<ClusterLink>> openClusterLink(const StoreConfig& c,
+                                                     const std::string& listen) {
+  if (c.node.empty()) return std::unique_ptr<ClusterLink>();
+  auto options = pgOptions(c);
+  if (!options) return options.rejection();
+  return PgClusterLink::open(*options, c.lease, listen);
 }
 
 Result<std::unique_ptr<StoreReader>> openConfiguredReader(const StoreConfig& c) {

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "broker/config/config.h"
+#include "broker/store/cluster_link.h"
 #include "broker/store/store.h"
 #include "core/util/file_lock.h"
 
@@ -16,6 +17,11 @@ struct OpenedStore {
 };
 
 Result<OpenedStore> openConfiguredStore(const StoreConfig& c);
+
+// [cluster] node set: this node's link to the others (after its store is open, which holds the
+// node's name); else null.
+Result<std::unique_ptr<ClusterLink>> openClusterLink(const StoreConfig& c,
+                                                     const std::string& listen);
 
 // A reader only (ozgbus-broker --check): SQLite read-only, also while a broker runs on the file;
 // PostgreSQL a read-only connection of its own, also while a broker holds the database.

@@ -165,6 +165,7 @@ struct InsertOutcome {
   std::string error;
   // A duplicate whose document differs from the stored one: the stored one's SHA-256 (hex).
   std::string conflict;
+  bool unavailable = false;  // failed because the store's server could not be reached
 };
 
 struct CommitOutcome {
@@ -179,7 +180,8 @@ struct CommitOutcome {
   std::size_t operations = 0;
   std::int64_t commit_micros = 0;
   std::optional<std::string> error;  // the commit failed: why (nothing of it is stored)
-  bool damaged = false;  // ... because the store's file is damaged: the same batch fails again
+  bool damaged = false;      // ... because the store's file is damaged: the same batch fails again
+  bool unavailable = false;  // ... because the store's server could not be reached
 };
 
 struct QueueCounts {

@@ -65,8 +65,9 @@ void OutcomeHandler::noteCommitHealth(const CommitOutcome& outcome) {
   if (c_.counters.commit_failures == 1 || now >= next_failure_log_) {
     spdlog::error(
         "store commit failed ({} in a row): {}; {} operations not stored: submissions are answered "
-        "STORE_FAILED, settles and receipt ACKs are retried",
-        c_.counters.commit_failures, *outcome.error, outcome.operations);
+        "{}, settles and receipt ACKs are retried",
+        c_.counters.commit_failures, *outcome.error, outcome.operations,
+        outcome.unavailable ? "STORE_UNAVAILABLE" : "STORE_FAILED");
     next_failure_log_ = now + std::chrono::seconds(10);
   }
 }
@@ -79,11 +80,15 @@ void OutcomeHandler::inserted(InsertOutcome& o) {
   v1::SubmitResult r;
   r.set_message_uuid(m.uuid);
   if (o.failed) {
-    c_.rejections.note(m.sender, m.uuid, reject(v1::STORE_FAILED, o.error));
+    const ReasonCode reason = o.unavailable ? v1::STORE_UNAVAILABLE : v1::STORE_FAILED;
+    c_.rejections.note(m.sender, m.uuid, reject(reason, o.error));
     spdlog::error("message {} not stored: {}", m.uuid, o.error);
     r.set_accepted(false);
-    r.set_reason(v1::STORE_FAILED);
-    r.set_detail("the store could not commit (" + o.error + "); nothing was accepted");
+    r.set_reason(reason);
+    r.set_detail(o.unavailable
+                     ? "the store cannot be reached (" + o.error +
+                           "); nothing was accepted: send it again later"
+                     : "the store could not commit (" + o.error + "); nothing was accepted");
   } else if (!o.conflict.empty()) {
     // Answering ACCEPTED would tell the portal its second document is on its way; it is not.
     const Rejection why =

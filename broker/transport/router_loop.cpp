@@ -55,10 +55,12 @@ Result<std::unique_ptr<RouterLoop>> RouterLoop::create(Wiring w) {
   RouterLoop* raw = l.get();
   l->dispatcher_ = std::make_unique<Dispatcher>(
       c.delivery, *l->reader_, w.clock,
-      [raw](Session& s, const QueuedMessage& m) { return raw->sendDeliver(s, m); }, l->outcomes_);
+      [raw](Session& s, const QueuedMessage& m) { return raw->sendDeliver(s, m); }, l->outcomes_,
+      w.cluster);
   l->outbox_ = std::make_unique<ReceiptOutbox>(
       c.delivery, *l->reader_, w.clock,
-      [raw](Session& s, const ReceiptRecord& r) { return raw->sendReceipt(s, r); }, l->outcomes_);
+      [raw](Session& s, const ReceiptRecord& r) { return raw->sendReceipt(s, r); }, l->outcomes_,
+      w.cluster != nullptr);
   auto counts = l->reader_->queueCounts();
   if (!counts) return counts.rejection();
   l->dispatcher_->restore(*counts);
@@ -72,7 +74,7 @@ Result<std::unique_ptr<RouterLoop>> RouterLoop::create(Wiring w) {
   l->retention_ = std::make_unique<Retention>(c.store, w.clock, w.committer);
   l->overview_ = std::make_unique<OverviewPublisher>(
       OverviewPublisher::Sources{*l->dispatcher_, l->sessions_, l->counters_, l->rejections_,
-                                 w.runtime, w.store},
+                                 w.runtime, w.store, l->nodes_},
       w.overview, w.clock);
   l->overview_->publish();
   l->hello_ = std::make_unique<HelloHandler>(HelloHandler::Context{
@@ -85,8 +87,9 @@ Result<std::unique_ptr<RouterLoop>> RouterLoop::create(Wiring w) {
                              pipeline, w.clock, l->bytes_in_flight_});
   l->acks_ = std::make_unique<AckHandler>(
       AckHandler::Context{*l->dispatcher_, *l->outbox_, *l, l->counters_});
-  l->status_ = std::make_unique<StatusHandler>(StatusHandler::Context{
-      *l->dispatcher_, *l->outbox_, l->sessions_, l->counters_, w.runtime, *l});
+  l->status_ = std::make_unique<StatusHandler>(
+      StatusHandler::Context{*l->dispatcher_, *l->outbox_, l->sessions_, l->counters_, w.runtime,
+                             *l, [raw] { return raw->clusterNodes(); }});
   l->outcomes_handler_ = std::make_unique<OutcomeHandler>(OutcomeHandler::Context{
       *l, l->limiter_, l->rejections_, l->counters_, *l->dispatcher_, *l->outbox_,
       *l->dead_letters_, *l->retention_, w.events, l->in_pipeline_, w.clock, l->bytes_in_flight_});
@@ -106,18 +109,28 @@ void RouterLoop::run() {
   zmq::pollitem_t items[] = {
       {w_.router.handle(), 0, ZMQ_POLLIN, 0},
       {w_.mailbox.socket().handle(), 0, ZMQ_POLLIN, 0},
-      {w_.router_monitor ? w_.router_monitor->socket().handle() : nullptr, 0, ZMQ_POLLIN, 0}};
-  const int polled = w_.router_monitor ? 3 : 2;
+      {w_.router_monitor ? w_.router_monitor->socket().handle() : nullptr, 0, ZMQ_POLLIN, 0},
+      {nullptr, -1, ZMQ_POLLIN, 0}};
   auto next_housekeeping = clock_.steady();
   for (;;) {
+    // The cluster's connection wakes the loop when another node committed; its socket changes
+    // when the connection is made again.
+    int polled = w_.router_monitor ? 3 : 2;
+    if (const int fd = w_.cluster ? w_.cluster->socket() : -1; fd >= 0) {
+      items[polled] = {nullptr, fd, ZMQ_POLLIN, 0};
+      ++polled;
+    }
     try {
-      zmq::poll(items, polled, std::chrono::milliseconds(20));
+      zmq::poll(items, static_cast<std::size_t>(polled), std::chrono::milliseconds(20));
     } catch (const zmq::error_t& e) {
       if (e.num() != EINTR) throw;  // a signal (SIGTERM) woke us: the loop below handles it
     }
     if (items[0].revents & ZMQ_POLLIN) receiveFrames();
-    if (items[2].revents & ZMQ_POLLIN) noteHandshakeFailures();
+    if (w_.router_monitor && (items[2].revents & ZMQ_POLLIN)) noteHandshakeFailures();
     while (auto e = w_.mailbox.tryTake()) handleEvent(*e);
+    // Every turn, not only when the socket woke us: libpq may have read notifications already
+    // while it waited for a claim's answer.
+    if (w_.cluster && !draining_) hearCluster();
     if (!draining_) {
       dispatcher_->pump(sessions_);
       outbox_->pump(sessions_);
@@ -156,6 +169,7 @@ void RouterLoop::run() {
   w_.workers.stop();
   w_.committer.stop();
   while (auto e = w_.mailbox.tryTake()) handleEvent(*e);
+  if (w_.cluster) w_.cluster->leave();
   spdlog::info("broker stopped: submitted {}, accepted {}, rejected {}, delivered {}",
                counters_.submitted, counters_.accepted, counters_.rejected,
                dispatcher_->delivered());
@@ -325,11 +339,54 @@ void RouterLoop::housekeeping() {
   }
   dispatcher_->expire(sessions_);
   if (!draining_) retention_->tick();
+  if (w_.cluster) clusterHousekeeping(now);
   std::vector<std::string> silent;
   for (const auto& [identity, s] : sessions_) {
     if (now - s.last_seen > w_.runtime.config().session.timeout) silent.push_back(identity);
   }
   for (const std::string& identity : silent) dropSession(identity, "heartbeat timeout");
+}
+
+void RouterLoop::hearCluster() {
+  ClusterNews news = w_.cluster->news();
+  dispatcher_->hear(news.queues);
+  outbox_->hear(news.portals);
+  if (news.lost) {
+    dispatcher_->lookAgain();
+    outbox_->lookAgain();
+  }
+}
+
+std::vector<ClusterNode> RouterLoop::clusterNodes() {
+  if (!w_.cluster) return {};
+  // An operator asking sees a node that joined a moment ago; the store failing, the last view.
+  if (auto nodes = w_.cluster->nodes()) nodes_ = std::move(*nodes);
+  return nodes_;
+}
+
+void RouterLoop::clusterHousekeeping(util::SteadyTime now) {
+  const StoreConfig& c = w_.runtime.config().store;
+  if (now >= next_heartbeat_) {
+    next_heartbeat_ = now + c.lease / 3;
+    // An idle node learns of an outage here, not only from a failed commit: /readyz says it.
+    if (auto failed = w_.cluster->heartbeat(dispatcher_->held())) {
+      if (counters_.store_ok) {
+        spdlog::error("cluster node {}: leases not renewed (will retry): {}", w_.cluster->node(),
+                      failed->detail);
+      }
+      counters_.store_ok = false;
+    } else {
+      if (counters_.commit_failures == 0) counters_.store_ok = true;
+      if (auto nodes = w_.cluster->nodes()) nodes_ = std::move(*nodes);
+    }
+  }
+  if (now < next_cluster_poll_) return;
+  next_cluster_poll_ = now + c.poll;
+  dispatcher_->lookAgain();
+  outbox_->lookAgain();
+  // Other nodes take and settle messages too: the counts are the cluster's, from the store.
+  if (auto counts = reader_->queueCounts()) dispatcher_->resync(*counts);
+  if (auto pending = reader_->pendingReceipts()) outbox_->resync(*pending);
 }
 
 void RouterLoop::dropSession(const std::string& identity, const char* why, bool count_attempt) {

@@ -54,6 +54,7 @@ class RouterLoop final : private Replies {
     FlowEvents* events;  // null when [events] publish = ""
     CurrentOverview& overview;
     const util::Clock& clock;
+    ClusterLink* cluster;  // null unless this broker is one node of several
   };
 
   // Restores queue and receipt state from the store.
@@ -77,6 +78,10 @@ class RouterLoop final : private Replies {
               wire::Frames f);
   void handleEvent(Event& event);
   void housekeeping();
+  // A node of several: what the others committed, leases renewed, the store looked at.
+  void hearCluster();
+  void clusterHousekeeping(util::SteadyTime now);
+  std::vector<ClusterNode> clusterNodes();
   void reload();
   void logStats();
   void noteHandshakeFailures();
@@ -104,6 +109,9 @@ class RouterLoop final : private Replies {
   util::SteadyTime next_signing_alarm_{};
   util::SteadyTime next_stats_;
   util::SteadyTime next_overview_;
+  util::SteadyTime next_heartbeat_{};
+  util::SteadyTime next_cluster_poll_{};
+  std::vector<ClusterNode> nodes_;  // as of the last heartbeat
 
   RejectionLog rejections_;
   SubmitLimiter limiter_;

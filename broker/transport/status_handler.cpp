@@ -44,6 +44,15 @@ void StatusHandler::handle(const Session& s, const wire::Frames& f) {
       }
     }
   }
+  for (const ClusterNode& n : c_.nodes()) {
+    v1::NodeStatus* ns = r->add_nodes();
+    ns->set_name(n.name);
+    ns->set_listen(n.listen);
+    ns->set_alive(n.alive);
+    ns->set_left(n.left);
+    ns->set_seen_ms_ago(n.seen_ms_ago);
+    ns->set_this_node(n.this_node);
+  }
   c_.replies.send(s.identity, e);
 }
 

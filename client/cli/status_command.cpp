@@ -44,6 +44,14 @@ int runStatus(const ConnectionArgs& a, const std::string& as) {
                 v1::Role_Name(p.role()).c_str(), p.credit(), p.in_flight(),
                 static_cast<unsigned long long>(p.pending_receipts()));
   }
+  if (s->nodes_size() > 0)
+    std::printf("\n%-20s %-7s %12s  %s\n", "NODE", "STATE", "SEEN", "LISTEN");
+  for (const auto& n : s->nodes()) {
+    const char* state = n.alive() ? "alive" : n.left() ? "left" : "gone";
+    std::printf("node %-15s %-7s %9lld ms  %s%s\n", n.name().c_str(), state,
+                static_cast<long long>(n.seen_ms_ago()), n.listen().c_str(),
+                n.this_node() ? "  (answered this)" : "");
+  }
   if (s->adapters_size() > 0) std::printf("\n%-20s %-10s %s\n", "ADAPTER", "ARS", "MAPPINGS");
   for (const auto& ad : s->adapters()) {
     std::string prefixes;

@@ -1,14 +1,17 @@
 // The broker on PostgreSQL ([store] backend = "postgres"): the same guarantees as on SQLite,
 // against the suite's own server (a database per test).
 #include <doctest/doctest.h>
+#include <httplib.h>
 
 #include <csignal>
 #include <set>
+#include <thread>
 
 #include "tests/support/broker_process.h"
 #include "tests/support/files.h"
 #include "tests/support/kill_harness.h"
 #include "tests/support/postgres_db.h"
+#include "tests/support/temp_dir.h"
 
 using namespace ozgbus;
 using namespace std::chrono_literals;
@@ -19,6 +22,44 @@ namespace {
 
 std::string onPostgres(const testing::TestDatabase& db, const std::string& more = "") {
   return "[store]\nbackend = \"postgres\"\nurl = \"" + db.url() + "\"\n" + more;
+}
+
+// A server of the test's own: the suite's is shared with tests running beside this one.
+class OwnServer {
+ public:
+  OwnServer() {
+    run("start");
+    url_ = testing::readFile(dir_.path() / "pg/url");
+    url_.erase(url_.find_last_not_of('\n') + 1);
+  }
+  ~OwnServer() { testing::runCommand({script(), "stop", data()}); }
+  // start, stop, crash-restart, down, up (scripts/pg-test-server.sh)
+  void run(const std::string& command) {
+    auto r = testing::runCommand({script(), command, data()});
+    REQUIRE_MESSAGE(r.status == 0, command << ": " << r.err);
+  }
+  std::string toml() const { return "[store]\nbackend = \"postgres\"\nurl = \"" + url_ + "\"\n"; }
+
+ private:
+  static std::string script() {
+    return std::string(OZGBUS_SOURCE_DIR) + "/scripts/pg-test-server.sh";
+  }
+  std::string data() const { return (dir_.path() / "pg").string(); }
+  testing::TempDir dir_;
+  std::string url_;
+};
+
+// /readyz's status once it is `want`, or the last one seen after 3 s (it follows the broker's
+// overview, published a few times a second).
+int readyz(const BrokerProcess& broker, int want) {
+  httplib::Client http("127.0.0.1", broker.httpPort());
+  int status = 0;
+  for (int i = 0; i < 30 && status != want; ++i) {
+    if (i > 0) std::this_thread::sleep_for(100ms);
+    auto r = http.Get("/readyz");
+    status = r ? r->status : 0;
+  }
+  return status;
 }
 
 }  // namespace
@@ -116,32 +157,23 @@ TEST_CASE("a second broker on the same PostgreSQL database exits at start") {
 TEST_CASE(
     "PostgreSQL crashes and restarts under load: nothing accepted is lost and the broker goes on "
     "by itself") {
-  // A server of this test's own: the suite's is shared with tests running beside this one.
-  testing::TempDir dir;
-  const std::string script = std::string(OZGBUS_SOURCE_DIR) + "/scripts/pg-test-server.sh";
-  const std::string data = (dir.path() / "pg").string();
-  auto started = testing::runCommand({script, "start", data});
-  REQUIRE_MESSAGE(started.status == 0, started.err);
-  std::string url = testing::readFile(dir.path() / "pg/url");
-  url.erase(url.find_last_not_of('\n') + 1);
-  BrokerProcess broker("[store]\nbackend = \"postgres\"\nurl = \"" + url + "\"\n");
+  OwnServer server;
+  BrokerProcess broker(server.toml());
   broker.start();
 
   auto portal = broker.connect("psw:02000001", v1::PORTAL);
   std::set<std::string> accepted;
   std::size_t refused = 0;
   for (int i = 0; i < 300; ++i) {
-    if (i == 100) {
-      auto crashed = testing::runCommand({script, "crash-restart", data});
-      REQUIRE_MESSAGE(crashed.status == 0, crashed.err);
-    }
+    if (i == 100) server.run("crash-restart");
     std::string uuid;
     auto r = portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid));
     REQUIRE(r.ok());
     if (r->accepted()) {
       accepted.insert(uuid);
     } else {
-      CHECK_MESSAGE(r->reason() == v1::STORE_FAILED, r->detail());
+      CHECK_MESSAGE((r->reason() == v1::STORE_UNAVAILABLE || r->reason() == v1::STORE_FAILED),
+                    r->detail());
       ++refused;
     }
   }
@@ -152,7 +184,45 @@ TEST_CASE(
   auto backend = broker.connect("hh-gewerbeamt", v1::BACKEND, 64);
   CHECK(drainAcking(*backend, accepted.size()) == accepted);
   CHECK(broker.stop(SIGTERM) == 0);
-  testing::runCommand({script, "stop", data});
+}
+
+TEST_CASE(
+    "PostgreSQL down: submissions are answered STORE_UNAVAILABLE, readyz 503; back up, the broker "
+    "goes on by itself and nothing accepted is lost") {
+  OwnServer server;
+  BrokerProcess broker(server.toml());
+  broker.start();
+  auto portal = broker.connect("psw:02000001", v1::PORTAL);
+  std::set<std::string> accepted;
+  const auto submit = [&](std::string* uuid) {
+    auto r = portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", uuid));
+    REQUIRE(r.ok());
+    if (r->accepted()) accepted.insert(*uuid);
+    return *r;
+  };
+  std::string uuid;
+  REQUIRE(submit(&uuid).accepted());
+  CHECK(readyz(broker, 200) == 200);
+
+  server.run("down");
+  const v1::SubmitResult refused = submit(&uuid);
+  CHECK_FALSE(refused.accepted());
+  CHECK(refused.reason() == v1::STORE_UNAVAILABLE);
+  CHECK_MESSAGE(refused.detail().find("cannot be reached") != std::string::npos, refused.detail());
+  CHECK(readyz(broker, 503) == 503);
+  CHECK(broker.running());
+
+  server.run("up");
+  bool again = false;
+  for (int i = 0; i < 50 && !again; ++i) {
+    again = submit(&uuid).accepted();
+    if (!again) std::this_thread::sleep_for(100ms);
+  }
+  CHECK(again);
+  CHECK(readyz(broker, 200) == 200);
+  auto backend = broker.connect("hh-gewerbeamt", v1::BACKEND, 64);
+  CHECK(drainAcking(*backend, accepted.size()) == accepted);
+  CHECK(broker.stop(SIGTERM) == 0);
 }
 
 TEST_CASE("a store.password_file that cannot be read stops the start, naming it") {

@@ -262,3 +262,30 @@ TEST_CASE("store.backend: postgres needs a url without a password, sqlite takes 
   CHECK(c->store.backend == "postgres");
   CHECK(c->store.password_file == "/etc/ozgbus/pg-pass");
 }
+
+TEST_CASE("[cluster]: a node name for PostgreSQL only, of plain characters, with a usable lease") {
+  const std::string pg = "[store]\nbackend = \"postgres\"\nurl = \"postgresql://o@db/o\"\n";
+  const auto parse = [](const std::string& toml) {
+    return parseConfig(kDev + toml, "/etc/ozgbus/ozgbus.toml");
+  };
+  const auto error = [&](const std::string& toml) {
+    auto c = parse(toml);
+    return c.ok() ? std::string() : c.rejection().detail;
+  };
+  CHECK(error("[cluster]\nnode = \"a\"\n").find("needs [store] backend = \"postgres\"") !=
+        std::string::npos);
+  CHECK(error(pg + "[cluster]\nnode = \"by 1\"\n").find("cluster.node must be") !=
+        std::string::npos);
+  CHECK(error(pg + "[cluster]\nnode = \"a\"\nlease_ms = 100\n").find("cluster.lease_ms") !=
+        std::string::npos);
+  CHECK(error(pg + "[cluster]\nnode = \"a\"\nleas_ms = 1000\n").find("leas_ms") !=
+        std::string::npos);
+  auto c = parse(pg + "[cluster]\nnode = \"by-1.x_2\"\nlease_ms = 5000\npoll_ms = 700\n");
+  REQUIRE_MESSAGE(c.ok(), c.rejection().detail);
+  CHECK(c->store.node == "by-1.x_2");
+  CHECK(c->store.lease == std::chrono::milliseconds(5000));
+  CHECK(c->store.poll == std::chrono::milliseconds(700));
+  auto alone = parse(pg);
+  REQUIRE(alone.ok());
+  CHECK(alone->store.node.empty());  // one broker owns the store
+}

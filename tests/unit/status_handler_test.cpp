@@ -38,7 +38,8 @@ struct Fixture {
         outbox(
             runtime->config().delivery, store, clock,
             [](Session&, const ReceiptRecord&) { return true; }, writes),
-        status(StatusHandler::Context{dispatcher, outbox, sessions, counters, *runtime, replies}) {}
+        status(StatusHandler::Context{dispatcher, outbox, sessions, counters, *runtime, replies,
+                                      [] { return std::vector<ClusterNode>(); }}) {}
 
   Session& connect(const std::string& identity, const std::string& participant, v1::Role role,
                    std::uint32_t credit) {

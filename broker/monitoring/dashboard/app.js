@@ -394,6 +394,52 @@
     showEmpty('participant-empty', $('participant-table'), list.length === 0);
   }
 
+  // ---------------------------------------------------------------- cluster nodes
+
+  // Neither alive nor left: the node stopped renewing its leases without leaving in good order
+  // (crashed, or cut off from the store), which the operator must notice.
+  function nodeState(n) {
+    if (n.alive === true) return 'alive';
+    if (n.left === true) return 'left';
+    return 'gone';
+  }
+
+  function createNodeRow() {
+    const tr = el('tr', { 'data-testid': 'node-row' });
+    tr.append(
+      el('th', { scope: 'row', 'data-testid': 'node-name', class: 'name' }),
+      el('td', { 'data-testid': 'node-state' }),
+      el('td', { 'data-testid': 'node-seen', class: 'num' }),
+      el('td', { 'data-testid': 'node-listen', class: 'listen' }),
+    );
+    return tr;
+  }
+
+  function updateNodeRow(tr, n) {
+    const [name, state, seen, listen] = tr.cells;
+    const s = nodeState(n);
+    const ago = n.seen_ms_ago == null ? NaN : Number(n.seen_ms_ago);
+    tr.dataset.node = n.name;
+    tr.dataset.state = s;
+    tr.dataset.thisNode = n.this_node === true ? 'true' : 'false';
+    setText(name, n.this_node === true ? `${n.name} (this node)` : n.name);
+    setText(state, s);
+    state.classList.toggle('bad', s === 'gone');
+    state.title = s === 'gone' ? 'Stopped renewing its leases without leaving in good order (crashed?)' : '';
+    setText(seen, Number.isFinite(ago) ? `${fmtDuration(ago)} ago` : '–');
+    setText(listen, n.listen || '–');
+  }
+
+  // A broker without a cluster sends [] and an older one no "nodes" at all: no panel for either.
+  function renderNodes(nodes) {
+    const list = Array.isArray(nodes) ? nodes.slice() : [];
+    list.sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    syncRows($('node-rows'), list, (n) => n.name, createNodeRow, updateNodeRow);
+    const gone = list.filter((n) => nodeState(n) === 'gone').length;
+    setText($('node-count'), gone ? `(${list.length}, ${gone} gone)` : `(${list.length})`);
+    $('node-panel').hidden = list.length === 0;
+  }
+
   // ---------------------------------------------------------------- rejections
 
   function createRejectionRow() {
@@ -694,6 +740,7 @@
       `${fmtTime(ov.broker.started_at_ms)} (${fmtDuration(now - ov.broker.started_at_ms)})`);
     renderThroughput(ov);
     renderQueues(ov.queues);
+    renderNodes(ov.nodes);
     renderParticipants(ov.participants, now);
     renderRejections(ov.recent_rejections);
   }

@@ -32,7 +32,7 @@ struct ResultClearer {
 using PgResult = std::unique_ptr<PGresult, ResultClearer>;
 
 struct MemFreer {
-  void operator()(unsigned char* p) const { PQfreemem(p); }
+  void operator()(void* p) const { PQfreemem(p); }
 };
 
 // Thrown only inside the store for PostgreSQL failures (connection lost, disk full, a constraint);
@@ -45,6 +45,12 @@ struct Error : std::runtime_error {
   // The stored data is damaged (a page failing its checksum, a broken index): repeating the same
   // operation cannot succeed.
   bool damaged() const { return sqlstate == "XX001" || sqlstate == "XX002"; }
+  // The server is going away or not there yet (shutdown, crash recovery, too many clients);
+  // a lost connection shows as the connection's status instead.
+  bool unavailable() const {
+    return sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
+           sqlstate == "57P03" || sqlstate == "53300";
+  }
 };
 
 // libpq's messages end in a newline (and may span lines): one line for logs and details.

@@ -50,8 +50,9 @@ void checkDigest(QueuedMessage& m, const pg::Rows& r, int row, int digest_col) {
   m.original.reset();
 }
 
-// A queued message as delivery takes it: never without its document, never unchecked.
-QueuedMessage queuedAt(const pg::Rows& r, int row) {
+}  // namespace
+
+QueuedMessage pg::queuedAt(const pg::Rows& r, int row) {
   QueuedMessage m = messageAt(r, row);
   if (m.payload->empty()) {
     m.payload.reset();
@@ -61,6 +62,19 @@ QueuedMessage queuedAt(const pg::Rows& r, int row) {
   }
   return m;
 }
+
+std::vector<QueuedMessage> pg::queuedRows(const pg::Rows& rows, const std::string& queue) {
+  std::vector<QueuedMessage> out;
+  out.reserve(static_cast<std::size_t>(rows.size()));
+  for (int i = 0; i < rows.size(); ++i) {
+    QueuedMessage m = queuedAt(rows, i);
+    m.queue = queue;
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+namespace {
 
 AuditEntry entryAt(const pg::Rows& r, int row) {
   AuditEntry e;
@@ -172,14 +186,7 @@ Result<std::vector<QueuedMessage>> PgReader::loadQueued(const std::string& queue
     reconnectIfLost();
     const pg::Rows rows = st_->queued.run(
         pg::Params().text(queue).integer(clamped(after_id)).integer(clamped(limit)));
-    std::vector<QueuedMessage> out;
-    out.reserve(static_cast<std::size_t>(rows.size()));
-    for (int i = 0; i < rows.size(); ++i) {
-      QueuedMessage m = queuedAt(rows, i);
-      m.queue = queue;
-      out.push_back(std::move(m));
-    }
-    return out;
+    return pg::queuedRows(rows, queue);
   } catch (const pg::Error& e) {
     if (!e.damaged()) return failed(e);
   } catch (const std::exception& e) {
@@ -207,7 +214,7 @@ Result<std::vector<QueuedMessage>> PgReader::loadQueuedRowByRow(const std::strin
     try {
       const pg::Rows row = st_->queuedRow.run(pg::Params().integer(id));
       if (row.size() > 0) {
-        m = queuedAt(row, 0);
+        m = pg::queuedAt(row, 0);
       } else {
         m.damage = "its row vanished while it was read";
       }

@@ -11,6 +11,16 @@
 #include "broker/store/store.h"
 
 namespace ozgbus::broker {
+namespace pg {
+
+// A queued message as delivery takes it, never without its document, never unchecked: from a
+// row of columns id, uuid, author, sender, reader, message_type, received_at_ms, attempts,
+// body, original, digest (binary results); a row that fails its digest comes back with damage.
+QueuedMessage queuedAt(const Rows& r, int row);
+// Every row so, of one queue.
+std::vector<QueuedMessage> queuedRows(const Rows& rows, const std::string& queue);
+
+}  // namespace pg
 
 class PgReader final : public StoreReader {
  public:

@@ -14,7 +14,8 @@ namespace ozgbus::broker::pg {
 
 // The schema this code writes. A database with a higher version was written by a newer broker
 // and is refused: this one would misread or damage what it does not know.
-inline constexpr std::int64_t kSchemaVersion = 1;
+// 1: one broker per database. 2: several nodes (leases, the nodes table).
+inline constexpr std::int64_t kSchemaVersion = 2;
 
 // The columns mean what SQLite's do (sqlite_schema.h, audit_table.h); only what differs is
 // commented here.
@@ -73,10 +74,29 @@ CREATE TABLE IF NOT EXISTS audit(
 );
 )sql";
 
-// Creates what is missing, in one transaction and under a lock, so that two brokers starting on
-// an empty database at once create it once. Returns why the database is refused (a newer
-// schema); throws Error when the database cannot be read or written.
-inline std::optional<std::string> ensureSchema(PGconn* conn) {
+// Version 2: what several nodes on one database need. Written so that it brings a version 1
+// database up to date as well as completing a new one.
+inline constexpr const char* kSchemaV2 = R"sql(
+-- Which node delivers a queued message, until when (the database's clock, not the nodes').
+ALTER TABLE messages ADD COLUMN IF NOT EXISTS lease_node  TEXT;         -- node/incarnation
+ALTER TABLE messages ADD COLUMN IF NOT EXISTS lease_until TIMESTAMPTZ;
+CREATE INDEX IF NOT EXISTS messages_leased ON messages(lease_node) WHERE state = 0;
+CREATE TABLE IF NOT EXISTS nodes(
+  name        TEXT PRIMARY KEY,
+  incarnation TEXT NOT NULL,         -- this run of the node: its leases carry it
+  listen      TEXT NOT NULL,
+  started_at  TIMESTAMPTZ NOT NULL,
+  seen_at     TIMESTAMPTZ NOT NULL,  -- renewed with its leases
+  left_at     TIMESTAMPTZ            -- stopped in good order
+);
+)sql";
+
+// Creates what is missing and migrates an older version, in one transaction and under a lock,
+// so that two brokers starting on an empty database at once create it once. Returns why the
+// database is refused (a newer schema); throws Error when the database cannot be read or
+// written. migrated_from: the version found when it was older (0: none, or new).
+inline std::optional<std::string> ensureSchema(PGconn* conn, std::int64_t& migrated_from) {
+  migrated_from = 0;
   exec(conn, "BEGIN");
   try {
     exec(conn, "SELECT pg_advisory_xact_lock(8032846557943627777)");  // "ozgbus" and 1
@@ -90,11 +110,13 @@ inline std::optional<std::string> ensureSchema(PGconn* conn) {
                std::to_string(kSchemaVersion) +
                " that this broker knows: run the broker that wrote it, or a newer one";
       }
-      // Older versions would be brought up to date here; version 1 is the first.
+      if (version < kSchemaVersion) migrated_from = version;
     }
     exec(conn, kSchema);
-    exec(conn, ("INSERT INTO schema_version(version) VALUES (" + std::to_string(kSchemaVersion) +
-                ") ON CONFLICT DO NOTHING")
+    exec(conn, kSchemaV2);
+    const std::string v = std::to_string(kSchemaVersion);
+    exec(conn, ("INSERT INTO schema_version(version) VALUES (" + v +
+                ") ON CONFLICT (one_row) DO UPDATE SET version = " + v)
                    .c_str());
     exec(conn, "COMMIT");
   } catch (...) {

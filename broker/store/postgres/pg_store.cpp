@@ -6,6 +6,7 @@
 #include <chrono>
 #include <limits>
 #include <string_view>
+#include <unordered_map>
 
 #include "broker/store/insert_outcome.h"
 #include "broker/store/payload_digest.h"
@@ -56,14 +57,11 @@ void makeStorable(StoreOp& op) {
   }
 }
 
-// One writer per database, as SQLite's lock file: a second one would fork the audit chain and
-// deliver messages twice. A session lock, so it goes with the connection; a killed broker's
-// session ends when the server notices, and this waits a little for that (a restart after
-// SIGKILL), not for a broker that is running. False: another broker holds it.
-bool lockWriter(PGconn* conn, const char* wait) {
+// Waits `wait` for an advisory lock; false when another session holds it.
+bool tryLock(PGconn* conn, const std::string& sql, const char* wait) {
   pg::exec(conn, (std::string("SET lock_timeout = '") + wait + "'").c_str());
   try {
-    pg::exec(conn, "SELECT pg_advisory_lock(8032846557943627778)");  // "ozgbus" and 2
+    pg::exec(conn, sql.c_str());
   } catch (const pg::Error& e) {
     if (e.sqlstate != "55P03") throw;  // lock_not_available: the time ran out
     pg::exec(conn, "RESET lock_timeout");
@@ -71,6 +69,35 @@ bool lockWriter(PGconn* conn, const char* wait) {
   }
   pg::exec(conn, "RESET lock_timeout");
   return true;
+}
+
+constexpr const char* kStoreLock = "8032846557943627778";  // "ozgbus" and 2
+// Held by a node's commit from its audit entries to COMMIT: one chain, receipts in order.
+constexpr const char* kCommitTurn = "SELECT pg_advisory_xact_lock(8032846557943627780)";
+
+// Session locks, so they go with the connection; a killed broker's session ends when the
+// server notices, and this waits a little for that (a restart after SIGKILL), not for a broker
+// that is running. One broker per database holds the store's lock alone: a second writer would
+// fork the audit chain and deliver messages twice. Nodes of a cluster share it, and each holds
+// its name's lock. Empty: locked; else who holds the store.
+std::string lockStore(PGconn* conn, const std::string& where, const std::string& node,
+                      const char* wait) {
+  if (node.empty()) {
+    if (tryLock(conn, std::string("SELECT pg_advisory_lock(") + kStoreLock + ")", wait)) return "";
+    return where + " is in use by another broker (it holds the store's lock): one broker per " +
+           "database, or [cluster] node set on each of them";
+  }
+  if (!tryLock(conn, std::string("SELECT pg_advisory_lock_shared(") + kStoreLock + ")", wait)) {
+    return where + " is in use by a broker that is not a cluster node ([cluster] node unset): " +
+           "nodes share a database with nodes only";
+  }
+  // The name is checked by the configuration: letters, digits and . _ - only.
+  if (!tryLock(conn, "SELECT pg_advisory_lock(1869047667, hashtext('ozgbus node " + node + "'))",
+               wait)) {
+    return "cluster node \"" + node + "\" is running already on " + where +
+           " (another broker holds the node's lock): each node needs a name of its own";
+  }
+  return "";
 }
 
 }  // namespace
@@ -131,13 +158,19 @@ struct PgStore::Statements {
               "DELETE FROM messages WHERE id = ANY($1::bigint[]) AND state IN (1, 2, 4)"
               " AND receipt_state <> 1"),
         // The transaction's entries in one statement, just before COMMIT.
+        renumberReceipts(c, "renumber_receipts",
+                         "UPDATE messages SET receipt_seq = nextval('receipt_seq')"
+                         " WHERE id = ANY($1::bigint[]) AND receipt_state = 1"
+                         " RETURNING id, receipt_seq"),
+        notify(c, "notify", "SELECT pg_notify('ozgbus', n) FROM unnest($1::text[]) n"),
+        auditTip(c, "audit_tip", "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"),
         auditInsert(c, "audit_insert",
                     "INSERT INTO audit(seq, at_ms, event, message_uuid, participant, detail,"
                     " prev_hash, hash) SELECT * FROM unnest($1::bigint[], $2::bigint[],"
                     " $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])") {}
 
   pg::Statement insert, storedSha, settle, attempts, receiptAck, replay, discard, purgeScan, purge,
-      auditInsert;
+      renumberReceipts, notify, auditTip, auditInsert;
 };
 
 PgStore::~PgStore() = default;
@@ -148,36 +181,39 @@ Result<std::unique_ptr<PgStore>> PgStore::open(const PgOptions& options) {
   try {
     s->conn_ = pg::connect(options.url, options.password);
     s->where_ = pg::describe(s->conn_.get());
-    if (!lockWriter(s->conn_.get(), "5s")) {
-      return reject(v1::STORE_FAILED, s->where_ +
-                                          " is in use by another broker (it holds the store's "
-                                          "lock): one broker per database");
+    if (auto held = lockStore(s->conn_.get(), s->where_, options.node, "5s"); !held.empty()) {
+      return reject(v1::STORE_FAILED, held);
     }
     s->locked_ = true;
-    if (auto refused = pg::ensureSchema(s->conn_.get())) {
+    std::int64_t migrated_from = 0;
+    if (auto refused = pg::ensureSchema(s->conn_.get(), migrated_from)) {
       return reject(v1::STORE_FAILED, s->where_ + ": " + *refused);
+    }
+    if (migrated_from != 0) {
+      spdlog::warn("store {}: schema migrated from version {} to {}", s->where_, migrated_from,
+                   pg::kSchemaVersion);
     }
     s->st_ = std::make_unique<Statements>(s->conn_.get());
     s->loadAuditTip();
   } catch (const std::exception& e) {
     return reject(v1::STORE_FAILED, std::string("cannot open store: ") + e.what());
   }
-  spdlog::info("store {}: schema version {}, audit log at entry {}", s->where_, pg::kSchemaVersion,
-               s->audit_->lastSeq());
+  spdlog::info("store {}: schema version {}, audit log at entry {}{}", s->where_,
+               pg::kSchemaVersion, s->audit_->lastSeq(),
+               options.node.empty() ? std::string() : ", cluster node \"" + options.node + "\"");
   return s;
 }
 
 Result<std::unique_ptr<StoreReader>> PgStore::reader() const { return PgReader::open(options_); }
 
 void PgStore::loadAuditTip() {
-  const pg::Rows last(
-      pg::exec(conn_.get(), "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"));
+  const pg::Rows last = st_->auditTip.run(pg::Params());
   AuditTip tip;
   if (last.size() > 0) {
     tip.seq = static_cast<std::uint64_t>(last.integer(0, 0));
     tip.hash = last.text(0, 1);
   }
-  if (audit_ && audit_->lastSeq() != tip.seq) {
+  if (audit_ && audit_->lastSeq() != tip.seq && !cluster()) {
     // The connection was lost during a COMMIT that the server carried out after all: its
     // messages were answered STORE_FAILED, but they are stored (a resubmission is a duplicate).
     spdlog::warn(
@@ -199,10 +235,8 @@ void PgStore::reconnectIfLost() {
   }
   if (!locked_) {
     // A new session holds no lock: taken again, unless another broker took over meanwhile.
-    if (!lockWriter(conn_.get(), "1s")) {
-      throw pg::Error(where_ +
-                      " is in use by another broker (it took the store's lock while "
-                      "the connection was lost)");
+    if (auto held = lockStore(conn_.get(), where_, options_.node, "1s"); !held.empty()) {
+      throw pg::Error(held + " (taken while the connection was lost)");
     }
     locked_ = true;
   }
@@ -230,26 +264,57 @@ void PgStore::begin() {
 
 void PgStore::audit(std::int64_t at_ms, const char* event, const std::string& uuid,
                     const std::string& participant, const std::string& detail) {
-  audit_rows_.push_back(audit_->append(at_ms, event, uuid, participant, detail));
+  audit_rows_.push_back(PendingAudit{at_ms, event, uuid, participant, detail});
 }
 
-void PgStore::writeAudit() {
+// Under the commit turn, until COMMIT: the audit chain's tip is the one other nodes left, and
+// receipt numbers follow the order commits become visible in, so that a node reading a portal's
+// receipts after the last one it saw misses none that another node committed meanwhile.
+void PgStore::takeClusterTurn(CommitOutcome& out) {
+  pg::exec(conn_.get(), kCommitTurn);
+  if (!out.receipts.empty()) {
+    std::vector<std::int64_t> ids;
+    for (const ReceiptRecord& r : out.receipts) ids.push_back(clamped(r.id));
+    const pg::Rows seqs = st_->renumberReceipts.run(pg::Params().integers(ids));
+    std::unordered_map<std::uint64_t, std::uint64_t> seq_of;
+    for (int i = 0; i < seqs.size(); ++i) {
+      seq_of[static_cast<std::uint64_t>(seqs.integer(i, 0))] =
+          static_cast<std::uint64_t>(seqs.integer(i, 1));
+    }
+    for (ReceiptRecord& r : out.receipts) r.seq = seq_of[r.id];
+  }
+  loadAuditTip();
+  if (!notices_.empty()) {
+    std::sort(notices_.begin(), notices_.end());
+    notices_.erase(std::unique(notices_.begin(), notices_.end()), notices_.end());
+    std::vector<std::string_view> views(notices_.begin(), notices_.end());
+    st_->notify.run(pg::Params().texts(views));  // delivered to listeners at COMMIT
+  }
+}
+
+void PgStore::finishCommit(CommitOutcome& out, std::optional<AuditChain::Mark>& audit_before) {
+  if (cluster()) takeClusterTurn(out);
   if (audit_rows_.empty()) return;
+  audit_before = audit_->mark();
   std::vector<std::int64_t> seq, at_ms;
-  std::vector<std::string_view> event, uuid, participant, detail, prev_hash, hash;
-  for (const AuditEntry& e : audit_rows_) {
+  std::vector<std::string> event, prev_hash, hash;
+  std::vector<std::string_view> uuid, participant, detail;
+  for (const PendingAudit& a : audit_rows_) {
+    const AuditEntry e = audit_->append(a.at_ms, a.event, a.uuid, a.participant, a.detail);
     seq.push_back(clamped(e.seq));
     at_ms.push_back(e.at_ms);
     event.push_back(e.event);
-    uuid.push_back(e.message_uuid);
-    participant.push_back(e.participant);
-    detail.push_back(e.detail);
+    uuid.push_back(a.uuid);
+    participant.push_back(a.participant);
+    detail.push_back(a.detail);
     prev_hash.push_back(e.prev_hash);
     hash.push_back(e.hash);
   }
+  const std::vector<std::string_view> event_v(event.begin(), event.end()),
+      prev_v(prev_hash.begin(), prev_hash.end()), hash_v(hash.begin(), hash.end());
   pg::Params p;
-  p.integers(seq).integers(at_ms).texts(event).texts(uuid).texts(participant).texts(detail);
-  st_->auditInsert.run(p.texts(prev_hash).texts(hash));
+  p.integers(seq).integers(at_ms).texts(event_v).texts(uuid).texts(participant).texts(detail);
+  st_->auditInsert.run(p.texts(prev_v).texts(hash_v));
 }
 
 void PgStore::applyReplay(InsertOp& ins, CommitOutcome& out) {
@@ -287,6 +352,7 @@ void PgStore::applyReplay(InsertOp& ins, CommitOutcome& out) {
   } else {
     QueuedMessage& stored = o.op.message;
     stored.id = id;
+    if (!o.op.dead_letter) notices_.push_back("q:" + stored.queue);
     audit(stored.received_at_ms, audit_event::kReplayed, stored.uuid, from.by,
           "into queue " + stored.queue +
               (o.op.dead_letter ? ", dead again: " + o.op.dead_letter->toString() : ""));
@@ -335,6 +401,7 @@ void PgStore::applyInsert(InsertOp& ins, CommitOutcome& out) {
     if (found.size() > 0) stored_sha = found.text(0, 0);
   } else {
     m.id = static_cast<std::uint64_t>(inserted.integer(0, 0));
+    if (!dead) notices_.push_back("q:" + m.queue);
     audit(m.received_at_ms, audit_event::kAccepted, m.uuid, m.sender, acceptedAuditDetail(m));
     if (dead) {
       audit(m.received_at_ms, audit_event::kDeadLettered, m.uuid, m.sender, dead->toString());
@@ -364,6 +431,7 @@ void PgStore::applySettle(const SettleOp& st, CommitOutcome& out) {
   if (settled.size() == 0) return;  // settled before (or gone): nothing to tell
   audit(st.at_ms, event, st.message_uuid, st.receiver, why);
   if (receipt) {
+    notices_.push_back("r:" + st.sender);
     out.receipts.push_back(ReceiptRecord{st.id, static_cast<std::uint64_t>(settled.integer(0, 0)),
                                          st.sender, st.message_uuid, st.state, st.reason, st.detail,
                                          st.receiver, st.at_ms, st.message_type});
@@ -456,13 +524,13 @@ CommitOutcome PgStore::apply(std::vector<StoreOp>& ops) {
   out.operations = ops.size();
   const auto start = steadyMicros();
   audit_rows_.clear();
+  notices_.clear();
   std::optional<AuditChain::Mark> audit_before;
   try {
     reconnectIfLost();
     begin();
-    audit_before = audit_->mark();
     for (StoreOp& op : ops) applyOne(op, out);
-    writeAudit();
+    finishCommit(out, audit_before);
     const pg::PgResult done = pg::exec(conn_.get(), "COMMIT");
     // The server answers COMMIT of a failed transaction with ROLLBACK, not with an error.
     if (std::string_view(PQcmdStatus(done.get())) != "COMMIT") {
@@ -479,10 +547,12 @@ CommitOutcome PgStore::apply(std::vector<StoreOp>& ops) {
     }
     const auto* sql = dynamic_cast<const pg::Error*>(&e);
     out.damaged = sql != nullptr && sql->damaged();
+    out.unavailable = PQstatus(conn_.get()) != CONNECTION_OK || (sql && sql->unavailable());
     if (audit_before) audit_->rollback(*audit_before);
     answerFailedCommit(out, ops, e.what());
   }
   audit_rows_.clear();
+  notices_.clear();
   out.commit_micros = steadyMicros() - start;
   return out;
 }
