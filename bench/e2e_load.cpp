@@ -18,10 +18,12 @@ namespace {
 using Steady = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-std::unique_ptr<client::Client> connect(const LoadSpec& spec, v1::Role role,
+std::unique_ptr<client::Client> connect(const LoadSpec& spec, unsigned index, v1::Role role,
                                         std::uint32_t credit = 0) {
   const bool portal = role == v1::PORTAL;
-  client::Options o{spec.endpoint, portal ? "psw:02000001" : "hh-gewerbeamt", role, credit};
+  const std::size_t node = index % (spec.more_endpoints.size() + 1);
+  client::Options o{node == 0 ? spec.endpoint : spec.more_endpoints[node - 1],
+                    portal ? "psw:02000001" : "hh-gewerbeamt", role, credit};
   if (!spec.server_key.empty()) {
     const auto& k = portal ? spec.portal_keys : spec.backend_keys;
     o.server_public_key = spec.server_key;
@@ -48,8 +50,7 @@ std::vector<double> runPortal(const LoadSpec& spec, unsigned index, std::uint64_
   const std::size_t uuid_at = base.find(uuid);
   std::string doc = base;
 
-  (void)index;
-  auto c = connect(spec, v1::PORTAL);
+  auto c = connect(spec, index, v1::PORTAL);
   std::unordered_map<std::uint64_t, Steady::time_point> sent_at;
   std::vector<double> latencies;
   latencies.reserve(count);
@@ -100,8 +101,7 @@ std::vector<double> runPortal(const LoadSpec& spec, unsigned index, std::uint64_
 }
 
 void runBackend(const LoadSpec& spec, unsigned index, Shared& shared) {
-  (void)index;
-  auto c = connect(spec, v1::BACKEND, 256);
+  auto c = connect(spec, index, v1::BACKEND, 256);
   while (!shared.done) {
     auto in = c->receive(50ms);
     if (!in || in->envelope.command() != v1::DELIVER) continue;

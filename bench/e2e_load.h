@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "core/wire/curve_keys.h"
 
@@ -13,6 +14,9 @@ namespace ozgbus::bench {
 
 struct LoadSpec {
   std::string endpoint;
+  // Further nodes of one cluster: portal i and back-end i connect to node i mod the node count
+  // (endpoint first), so the load is spread over them.
+  std::vector<std::string> more_endpoints;
   std::string document_template;  // samples/messages file text with {{UUID}} / {{NOW}}
   std::size_t size = 1024;        // bytes per message, padded
   std::uint64_t messages = 100000;

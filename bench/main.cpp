@@ -317,42 +317,80 @@ int fairness(double rate, double seconds) {
   return 0;
 }
 
-// Issue 18: the same 1 KiB end-to-end load on the SQLite store and on PostgreSQL (a server of
-// its own per run, started by scripts/pg-test-server.sh, fsync and synchronous_commit on),
-// interleaved, with the broker's and the database server's CPU per message.
+// Two nodes of one cluster on the server's database, the load spread over both (a portal and a
+// back-end at each), their CPU summed.
+bench::LoadResult clusterLoad(std::uint64_t messages, const bench::PostgresServer& server) {
+  const std::string base = kUnlimited + server.storeToml() + "[cluster]\nnode = ";
+  testing::BrokerProcess a(base + "\"a\"\n", "warn"), b(base + "\"b\"\n", "warn");
+  a.start();
+  b.start();
+  bench::LoadSpec spec = sampleLoad(a, messages);
+  spec.more_endpoints = {b.endpoint()};
+  auto r = bench::runLoad(spec);
+  r.broker_cpu_s = cpuSeconds(a.pid()) + cpuSeconds(b.pid());
+  return r;
+}
+
+// Issue 18: the same 1 KiB end-to-end load on the SQLite store, on PostgreSQL with one node and
+// with two nodes (a server of its own per run, started by scripts/pg-test-server.sh, fsync and
+// synchronous_commit on), interleaved, with the brokers' and the database server's CPU per
+// message.
 int stores(std::uint64_t n, int rounds) {
   bench::printMachine();
   std::printf(
-      "\n| round | SQLite msg/s | PostgreSQL msg/s | PG / SQLite | broker CPU µs/msg SQLite | "
-      "broker CPU µs/msg PG | PostgreSQL server CPU µs/msg |\n|---|---|---|---|---|---|---|\n");
-  std::vector<double> lite, pg, ratio;
+      "\n| round | SQLite msg/s | PostgreSQL 1 node msg/s | PG 1 / SQLite | PostgreSQL 2 nodes "
+      "msg/s | PG 2 / PG 1 | broker CPU µs/msg SQLite / PG 1 / PG 2 (both) | PostgreSQL server "
+      "CPU µs/msg PG 1 / PG 2 |\n|---|---|---|---|---|---|---|---|\n");
+  std::vector<double> lite, pg, pg2, ratio, ratio2;
+  const auto us = [](double s, std::uint64_t k) { return s * 1e6 / static_cast<double>(k); };
   for (int i = 1; i <= rounds; ++i) {
     const auto a = brokerLoad(n, 1024, 0);
-    bench::PostgresServer server;
-    double server_cpu = 0;
-    const auto b = brokerLoad(n, 1024, 0, server.storeToml(), {},
-                              [&](bench::LoadResult&) { server_cpu = server.cpuSeconds(); });
-    const auto us = [](double s, std::uint64_t k) { return s * 1e6 / static_cast<double>(k); };
-    std::printf("| %d | %.0f | %.0f | %.2f | %.1f | %.1f | %.1f |\n", i, a.throughput, b.throughput,
-                b.throughput / a.throughput, us(a.broker_cpu_s, a.delivered),
-                us(b.broker_cpu_s, b.delivered), us(server_cpu, b.delivered));
+    double server_cpu = 0, server_cpu2 = 0;
+    bench::LoadResult b, c;
+    {
+      bench::PostgresServer server;
+      b = brokerLoad(n, 1024, 0, server.storeToml(), {},
+                     [&](bench::LoadResult&) { server_cpu = server.cpuSeconds(); });
+    }
+    {
+      bench::PostgresServer server;
+      c = clusterLoad(n, server);
+      server_cpu2 = server.cpuSeconds();
+    }
+    std::printf("| %d | %.0f | %.0f | %.2f | %.0f | %.2f | %.1f / %.1f / %.1f | %.1f / %.1f |\n", i,
+                a.throughput, b.throughput, b.throughput / a.throughput, c.throughput,
+                c.throughput / b.throughput, us(a.broker_cpu_s, a.delivered),
+                us(b.broker_cpu_s, b.delivered), us(c.broker_cpu_s, c.delivered),
+                us(server_cpu, b.delivered), us(server_cpu2, c.delivered));
     std::fflush(stdout);
     lite.push_back(a.throughput);
     pg.push_back(b.throughput);
+    pg2.push_back(c.throughput);
     ratio.push_back(b.throughput / a.throughput);
+    ratio2.push_back(c.throughput / b.throughput);
   }
+  const auto spread = [](const std::vector<double>& v) {
+    char text[80];
+    std::snprintf(text, sizeof text, "%.2f (%.2f–%.2f)", bench::median(v),
+                  *std::min_element(v.begin(), v.end()), *std::max_element(v.begin(), v.end()));
+    return std::string(text);
+  };
   std::printf(
-      "\nmedians: SQLite %.0f msg/s (%.0f–%.0f), PostgreSQL %.0f msg/s (%.0f–%.0f), "
-      "PostgreSQL / SQLite %.2f (%.2f–%.2f)\n",
-      bench::median(lite), *std::min_element(lite.begin(), lite.end()),
-      *std::max_element(lite.begin(), lite.end()), bench::median(pg),
-      *std::min_element(pg.begin(), pg.end()), *std::max_element(pg.begin(), pg.end()),
-      bench::median(ratio), *std::min_element(ratio.begin(), ratio.end()),
-      *std::max_element(ratio.begin(), ratio.end()));
+      "\nmedians (min–max): SQLite %s msg/s, PostgreSQL 1 node %s msg/s, 2 nodes %s msg/s; "
+      "PG 1 / SQLite %s, PG 2 / PG 1 %s\n",
+      spread(lite).c_str(), spread(pg).c_str(), spread(pg2).c_str(), spread(ratio).c_str(),
+      spread(ratio2).c_str());
   return 0;
 }
 
-int compare(std::uint64_t small_n, std::uint64_t large_n) {
+// store: "sqlite" (the default) or "postgres" (a server of its own for each run).
+int compare(std::uint64_t small_n, std::uint64_t large_n, const std::string& store) {
+  const auto load = [&](std::uint64_t n, std::size_t size, double rate) {
+    if (store != "postgres") return brokerLoad(n, size, rate);
+    bench::PostgresServer server;
+    return brokerLoad(n, size, rate, server.storeToml());
+  };
+  std::printf("store: %s\n\n", store.c_str());
   std::printf(
       "| message | bare ZeroMQ loop (msg/s) | ozgbus end to end (msg/s) | ratio | "
       "submit→ACCEPTED p50 / p99 (ms) |\n|---|---|---|---|---|\n");
@@ -360,13 +398,13 @@ int compare(std::uint64_t small_n, std::uint64_t large_n) {
   for (const auto& [size, n] :
        {std::pair<std::size_t, std::uint64_t>{1024, small_n}, {16384, large_n}}) {
     const double bare = zmqLoop(n, size);
-    const auto r = brokerLoad(n, size, 0);
+    const auto r = load(n, size, 0);
     if (size == 1024) small_rate = r.throughput;
     std::printf("| %zu B | %.0f | %.0f | %.2f | %.2f / %.2f |\n", size, bare, r.throughput,
                 r.throughput / bare, r.p50_ms, r.p99_ms);
     std::fflush(stdout);
   }
-  const auto half = brokerLoad(small_n / 2, 1024, small_rate / 2);
+  const auto half = load(small_n / 2, 1024, small_rate / 2);
   std::printf(
       "\nAt half that rate (%.0f msg/s offered, 1024 B): delivered %.0f msg/s, "
       "submit→ACCEPTED p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
@@ -539,6 +577,10 @@ int main(int argc, char** argv) {
   auto* cmp = app.add_subcommand("compare", "broker vs bare ZeroMQ loop, 1 KiB and 16 KiB");
   cmp->add_option("--messages", small_n, "1 KiB messages")->capture_default_str();
   cmp->add_option("--large-messages", large_n, "16 KiB messages")->capture_default_str();
+  std::string compare_store = "sqlite";
+  cmp->add_option("--store", compare_store, "the broker's store: sqlite or postgres")
+      ->check(CLI::IsMember({"sqlite", "postgres"}))
+      ->capture_default_str();
   bench::LoadSpec spec;
   auto* load =
       app.add_subcommand("load", "load an already running broker (portals -> queue hh-gewerbeamt)");
@@ -600,7 +642,8 @@ int main(int argc, char** argv) {
   std::uint64_t stores_n = 100000;
   int stores_rounds = 3;
   auto* sto = app.add_subcommand(
-      "stores", "1 KiB end to end on SQLite and on PostgreSQL, interleaved, same run");
+      "stores",
+      "1 KiB end to end on SQLite, PostgreSQL one node and two nodes, interleaved, same run");
   sto->add_option("--messages", stores_n, "per run")->capture_default_str();
   sto->add_option("--rounds", stores_rounds)->capture_default_str();
   auto* fl = app.add_subcommand("fill", "broker memory with a deep queue");
@@ -608,7 +651,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   xml::initXml();
   dsig::initDsig();
-  if (cmp->parsed()) return compare(small_n, large_n);
+  if (cmp->parsed()) return compare(small_n, large_n, compare_store);
   if (sto->parsed()) return stores(stores_n, stores_rounds);
   if (kil->parsed()) return bench::runKillBench(kills, kill_rate, sampleTemplate());
   if (wl->parsed()) return bench::runWalBench(wal_seconds, wal_rate, sampleTemplate());
