@@ -369,17 +369,18 @@ int stores(std::uint64_t n, int rounds) {
     ratio.push_back(b.throughput / a.throughput);
     ratio2.push_back(c.throughput / b.throughput);
   }
-  const auto spread = [](const std::vector<double>& v) {
+  const auto spread = [](const std::vector<double>& v, int digits = 0) {
     char text[80];
-    std::snprintf(text, sizeof text, "%.2f (%.2f–%.2f)", bench::median(v),
-                  *std::min_element(v.begin(), v.end()), *std::max_element(v.begin(), v.end()));
+    std::snprintf(text, sizeof text, "%.*f (%.*f–%.*f)", digits, bench::median(v), digits,
+                  *std::min_element(v.begin(), v.end()), digits,
+                  *std::max_element(v.begin(), v.end()));
     return std::string(text);
   };
   std::printf(
       "\nmedians (min–max): SQLite %s msg/s, PostgreSQL 1 node %s msg/s, 2 nodes %s msg/s; "
       "PG 1 / SQLite %s, PG 2 / PG 1 %s\n",
-      spread(lite).c_str(), spread(pg).c_str(), spread(pg2).c_str(), spread(ratio).c_str(),
-      spread(ratio2).c_str());
+      spread(lite).c_str(), spread(pg).c_str(), spread(pg2).c_str(), spread(ratio, 2).c_str(),
+      spread(ratio2, 2).c_str());
   return 0;
 }
 

@@ -14,6 +14,9 @@ std::uint64_t idOf(const QueuedMessage& m) { return m.id; }
 
 // A cluster node claims little at a time: what it claims, other nodes cannot deliver.
 constexpr std::size_t kClusterWindow = 256;
+// After a claim failed (the database away), the next one waits this long: one try, one log
+// line per second, not one per loop turn.
+constexpr auto kClaimBackoff = std::chrono::seconds(1);
 
 }  // namespace
 
@@ -145,7 +148,7 @@ std::optional<Rejection> Dispatcher::ack(Session& session, std::uint64_t id) {
     return reject(v1::UNKNOWN_DELIVERY,
                   "delivery " + std::to_string(id) + " is not held by this connection");
   }
-  --queue(f->message.queue).depth;
+  lower(queue(f->message.queue).depth);
   ++delivered_;
   brokerMetrics().delivered.with({f->message.queue}).inc();
   outcomes_.enqueue(SettleOp{id, f->message.sender, f->message.uuid, MessageState::kDelivered,
@@ -169,7 +172,7 @@ std::optional<Rejection> Dispatcher::nack(Session& session, const v1::Nack& nack
            now_ms);
     return std::nullopt;
   }
-  --queue(f->message.queue).depth;
+  lower(queue(f->message.queue).depth);
   const ReasonCode reason =
       nack.reason() == v1::REASON_UNSPECIFIED ? v1::REJECTED_BY_RECEIVER : nack.reason();
   outcomes_.enqueue(SettleOp{f->message.id, f->message.sender, f->message.uuid,
@@ -188,7 +191,7 @@ void Dispatcher::failed(InFlight&& f, const std::string& consumer, const std::st
   }
   ++m.attempts;
   if (m.attempts >= config_.max_attempts) {
-    --q.depth;
+    lower(q.depth);
     ++q.dead;
     ++dead_lettered_;
     brokerMetrics().dead_lettered.with({m.queue, reasonName(v1::MAX_ATTEMPTS)}).inc();
@@ -211,7 +214,7 @@ void Dispatcher::failed(InFlight&& f, const std::string& consumer, const std::st
 
 void Dispatcher::bury(Queue& q, QueuedMessage&& m) {
   // Its fields but the id may be garbage: logged by id, no receipt to a sender we cannot trust.
-  --q.depth;
+  lower(q.depth);
   ++q.dead;
   ++dead_lettered_;
   brokerMetrics().damaged.with({q.name}).inc();
@@ -264,10 +267,12 @@ void Dispatcher::expire(Sessions& sessions) {
 void Dispatcher::refill(Queue& q) {
   const std::size_t asked = q.ready.refillSize();
   if (cluster_) {
+    if (clock_.steady() < claim_retry_at_) return;
     auto claimed = cluster_->claim(q.name, asked);
     if (!claimed) {
-      spdlog::error("cannot claim messages of queue {} (will retry): {}", q.name,
-                    claimed.rejection().detail);
+      spdlog::error("cannot claim messages of queue {} (will retry in {} s): {}", q.name,
+                    std::chrono::seconds(kClaimBackoff).count(), claimed.rejection().detail);
+      claim_retry_at_ = clock_.steady() + kClaimBackoff;
       return;
     }
     // A lease of this node's that ran out (it renewed too late) is claimed again while the
@@ -297,9 +302,17 @@ void Dispatcher::pump(Sessions& sessions) {
       if (cluster_ && !q.ready.empty()) giveBack(q);
       continue;
     }
-    if (q.ready.wantsRefill()) refill(q);
+    // A node claims only what a consumer here can take now: the rest stays for the others.
+    if (q.ready.wantsRefill() && (!cluster_ || anyCredit(q, sessions))) refill(q);
     pumpQueue(q, sessions);
   }
+}
+
+bool Dispatcher::anyCredit(const Queue& q, const Sessions& sessions) const {
+  return std::any_of(q.consumers.begin(), q.consumers.end(), [&](const std::string& identity) {
+    auto s = sessions.find(identity);
+    return s != sessions.end() && s->second.hasCredit();
+  });
 }
 
 void Dispatcher::pumpQueue(Queue& q, Sessions& sessions) {
@@ -326,7 +339,9 @@ void Dispatcher::pumpQueue(Queue& q, Sessions& sessions) {
     ++q.in_flight;
     in_flight_.emplace(m.id, InFlight{std::move(m), target->identity, now});
     q.ready.popFront();
-    if (q.ready.empty() && q.ready.wantsRefill()) refill(q);
+    if (q.ready.empty() && q.ready.wantsRefill() && (!cluster_ || anyCredit(q, sessions))) {
+      refill(q);
+    }
   }
 }
 

@@ -130,6 +130,12 @@ class Dispatcher {
 
   Queue& queue(const std::string& name, bool spilled = false);
   void pumpQueue(Queue& q, Sessions& sessions);
+  bool anyCredit(const Queue& q, const Sessions& sessions) const;
+  // In a cluster another node settles what this one counted, and the other way round: a count
+  // is set again from the store now and then and never goes below zero meanwhile.
+  static void lower(std::uint64_t& count) {
+    if (count > 0) --count;
+  }
   void refill(Queue& q);
   // Cluster: what the queue holds in memory goes back to the store for other nodes.
   void giveBack(Queue& q);
@@ -146,6 +152,7 @@ class Dispatcher {
   Send send_;
   CommitQueue& outcomes_;
   ClusterLink* cluster_;
+  util::SteadyTime claim_retry_at_{};
   std::map<std::string, Queue> queues_;
   std::unordered_map<std::uint64_t, InFlight> in_flight_;
   std::unordered_map<std::string, Consumer> consumers_;  // by session identity

@@ -75,7 +75,8 @@ std::optional<Rejection> ReceiptOutbox::ack(Session& session, std::uint64_t rece
     return reject(v1::UNKNOWN_DELIVERY,
                   "receipt " + std::to_string(receipt_id) + " is not held by this connection");
   }
-  --it->second.pending;
+  // In a cluster another node's commits are counted only at the next look at the store.
+  if (it->second.pending > 0) --it->second.pending;
   outcomes_.enqueue(ReceiptAckOp{receipt_id, clock_.wallMillis()});
   return std::nullopt;
 }

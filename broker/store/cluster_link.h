@@ -50,7 +50,9 @@ class ClusterLink {
   virtual Result<std::vector<ClusterNode>> nodes() = 0;
   // A file descriptor that becomes readable when news may have come (-1 while disconnected).
   virtual int socket() const = 0;
-  virtual ClusterNews news() = 0;
+  // readable: socket() polled readable, so there is input to read first; else only what
+  // arrived with the answers to earlier statements.
+  virtual ClusterNews news(bool readable) = 0;
   // Stopping in good order: every lease given up, the node noted as left.
   virtual void leave() = 0;
 };

@@ -116,6 +116,7 @@ void RouterLoop::run() {
     // The cluster's connection wakes the loop when another node committed; its socket changes
     // when the connection is made again.
     int polled = w_.router_monitor ? 3 : 2;
+    const int cluster_item = polled;
     if (const int fd = w_.cluster ? w_.cluster->socket() : -1; fd >= 0) {
       items[polled] = {nullptr, fd, ZMQ_POLLIN, 0};
       ++polled;
@@ -130,7 +131,9 @@ void RouterLoop::run() {
     while (auto e = w_.mailbox.tryTake()) handleEvent(*e);
     // Every turn, not only when the socket woke us: libpq may have read notifications already
     // while it waited for a claim's answer.
-    if (w_.cluster && !draining_) hearCluster();
+    if (w_.cluster && !draining_) {
+      hearCluster(polled > cluster_item && (items[cluster_item].revents & ZMQ_POLLIN));
+    }
     if (!draining_) {
       dispatcher_->pump(sessions_);
       outbox_->pump(sessions_);
@@ -347,8 +350,8 @@ void RouterLoop::housekeeping() {
   for (const std::string& identity : silent) dropSession(identity, "heartbeat timeout");
 }
 
-void RouterLoop::hearCluster() {
-  ClusterNews news = w_.cluster->news();
+void RouterLoop::hearCluster(bool readable) {
+  ClusterNews news = w_.cluster->news(readable);
   dispatcher_->hear(news.queues);
   outbox_->hear(news.portals);
   if (news.lost) {

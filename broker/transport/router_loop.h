@@ -79,7 +79,7 @@ class RouterLoop final : private Replies {
   void handleEvent(Event& event);
   void housekeeping();
   // A node of several: what the others committed, leases renewed, the store looked at.
-  void hearCluster();
+  void hearCluster(bool readable);
   void clusterHousekeeping(util::SteadyTime now);
   std::vector<ClusterNode> clusterNodes();
   void reload();

@@ -10,11 +10,6 @@
 namespace ozgbus::broker {
 namespace {
 
-std::int64_t clamped(std::uint64_t v) {
-  constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-  return static_cast<std::int64_t>(v < kMax ? v : kMax);
-}
-
 // This run of the node: its leases are its own, not those an earlier run (killed) left.
 std::string incarnationOf(const std::string& node) {
   std::random_device random;
@@ -137,7 +132,7 @@ Result<std::vector<QueuedMessage>> PgClusterLink::claim(const std::string& queue
   try {
     reconnectIfLost();
     const pg::Rows rows = st_->claim.run(
-        pg::Params().text(queue).integer(clamped(limit)).text(incarnation_).integer(lease_ms_));
+        pg::Params().text(queue).integer(pg::clamped(limit)).text(incarnation_).integer(lease_ms_));
     return pg::queuedRows(rows, queue);
   } catch (const std::exception& e) {
     return failed(e);
@@ -147,7 +142,7 @@ Result<std::vector<QueuedMessage>> PgClusterLink::claim(const std::string& queue
 std::optional<Rejection> PgClusterLink::release(const std::vector<std::uint64_t>& ids) {
   if (ids.empty()) return std::nullopt;
   std::vector<std::int64_t> v;
-  for (std::uint64_t id : ids) v.push_back(clamped(id));
+  for (std::uint64_t id : ids) v.push_back(pg::clamped(id));
   try {
     reconnectIfLost();
     st_->release.run(pg::Params().integers(v).text(incarnation_));
@@ -160,7 +155,7 @@ std::optional<Rejection> PgClusterLink::release(const std::vector<std::uint64_t>
 std::optional<Rejection> PgClusterLink::heartbeat(const std::vector<std::uint64_t>& held) {
   std::vector<std::int64_t> ids;
   ids.reserve(held.size());
-  for (std::uint64_t id : held) ids.push_back(clamped(id));
+  for (std::uint64_t id : held) ids.push_back(pg::clamped(id));
   try {
     reconnectIfLost();
     st_->renew.run(pg::Params().text(incarnation_).integer(lease_ms_).integers(ids));
@@ -196,14 +191,15 @@ int PgClusterLink::socket() const {
   return conn_ && PQstatus(conn_.get()) == CONNECTION_OK ? PQsocket(conn_.get()) : -1;
 }
 
-ClusterNews PgClusterLink::news() {
+ClusterNews PgClusterLink::news(bool readable) {
   ClusterNews n;
   if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK) {
     n.lost = lost_;
     lost_ = false;
     return n;
   }
-  PQconsumeInput(conn_.get());  // a broken connection shows at the next statement
+  // A broken connection shows at the next statement.
+  if (readable) PQconsumeInput(conn_.get());
   while (PGnotify* raw = PQnotifies(conn_.get())) {
     const std::unique_ptr<PGnotify, pg::MemFreer> notice(raw);
     const std::string_view extra(notice->extra);

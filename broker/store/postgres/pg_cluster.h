@@ -31,7 +31,7 @@ class PgClusterLink final : public ClusterLink {
   std::optional<Rejection> heartbeat(const std::vector<std::uint64_t>& held) override;
   Result<std::vector<ClusterNode>> nodes() override;
   int socket() const override;
-  ClusterNews news() override;
+  ClusterNews news(bool readable) override;
   void leave() override;
 
  private:

@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -52,6 +53,12 @@ struct Error : std::runtime_error {
            sqlstate == "57P03" || sqlstate == "53300";
   }
 };
+
+// An id or count as PostgreSQL's bigint takes it.
+inline std::int64_t clamped(std::uint64_t v) {
+  constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  return static_cast<std::int64_t>(v < kMax ? v : kMax);
+}
 
 // libpq's messages end in a newline (and may span lines): one line for logs and details.
 inline std::string oneLine(const char* message) {
@@ -154,6 +161,10 @@ class Params {
     return add(std::move(out), {}, true, 1);
   }
 
+  // Text or bytea elements, some of them NULL (nullopt).
+  Params& texts(const std::vector<std::optional<std::string_view>>& v) { return array(25, v); }
+  Params& byteas(const std::vector<std::optional<std::string_view>>& v) { return array(17, v); }
+
   int size() const { return static_cast<int>(values_.size()); }
 
   // Pointer arrays for PQexecPrepared, valid while this object is unchanged.
@@ -201,10 +212,21 @@ class Params {
       out.push_back(static_cast<char>((v >> shift) & 0xff));
     }
   }
-  static std::string arrayHeader(std::uint32_t element_oid, std::size_t n) {
+  Params& array(std::uint32_t element_oid, const std::vector<std::optional<std::string_view>>& v) {
+    std::size_t bytes = 20;
+    for (const auto& x : v) bytes += 4 + (x ? x->size() : 0);
+    std::string out = arrayHeader(element_oid, v.size(), true);
+    out.reserve(bytes);
+    for (const auto& x : v) {
+      appendU32(out, x ? static_cast<std::uint32_t>(x->size()) : 0xffffffffu);  // -1: NULL
+      if (x) out.append(*x);
+    }
+    return add(std::move(out), {}, true, 1);
+  }
+  static std::string arrayHeader(std::uint32_t element_oid, std::size_t n, bool nulls = false) {
     std::string out;
-    appendU32(out, 1);  // dimensions
-    appendU32(out, 0);  // no NULL elements
+    appendU32(out, 1);              // dimensions
+    appendU32(out, nulls ? 1 : 0);  // whether NULL elements may follow
     appendU32(out, element_oid);
     appendU32(out, static_cast<std::uint32_t>(n));
     appendU32(out, 1);  // lower bound

@@ -10,11 +10,6 @@
 namespace ozgbus::broker {
 namespace {
 
-std::int64_t clamped(std::uint64_t v) {
-  constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-  return static_cast<std::int64_t>(v < kMax ? v : kMax);
-}
-
 // The first columns of every message query: id, uuid, author, sender, reader, message_type,
 // received_at_ms, attempts, body (8), original (9); digest (10) in loadQueued's.
 constexpr const char* kSelectMessage =
@@ -185,7 +180,7 @@ Result<std::vector<QueuedMessage>> PgReader::loadQueued(const std::string& queue
   try {
     reconnectIfLost();
     const pg::Rows rows = st_->queued.run(
-        pg::Params().text(queue).integer(clamped(after_id)).integer(clamped(limit)));
+        pg::Params().text(queue).integer(pg::clamped(after_id)).integer(pg::clamped(limit)));
     return pg::queuedRows(rows, queue);
   } catch (const pg::Error& e) {
     if (!e.damaged()) return failed(e);
@@ -203,7 +198,7 @@ Result<std::vector<QueuedMessage>> PgReader::loadQueuedRowByRow(const std::strin
   std::vector<std::int64_t> ids;
   try {
     const pg::Rows found = st_->queuedIds.run(
-        pg::Params().text(queue).integer(clamped(after_id)).integer(clamped(limit)));
+        pg::Params().text(queue).integer(pg::clamped(after_id)).integer(pg::clamped(limit)));
     for (int i = 0; i < found.size(); ++i) ids.push_back(found.integer(i, 0));
   } catch (const std::exception& e) {
     return failed(e);
@@ -238,7 +233,7 @@ Result<std::vector<ReceiptRecord>> PgReader::loadReceipts(const std::string& rec
   try {
     reconnectIfLost();
     const pg::Rows r = st_->receipts.run(
-        pg::Params().text(recipient).integer(clamped(after_seq)).integer(clamped(limit)));
+        pg::Params().text(recipient).integer(pg::clamped(after_seq)).integer(pg::clamped(limit)));
     std::vector<ReceiptRecord> out;
     for (int i = 0; i < r.size(); ++i) {
       out.push_back(ReceiptRecord{static_cast<std::uint64_t>(r.integer(i, 0)),
@@ -293,7 +288,7 @@ Result<std::vector<std::pair<std::string, std::uint64_t>>> PgReader::pendingRece
 Result<std::optional<StoredMessage>> PgReader::loadMessage(std::uint64_t id) {
   try {
     reconnectIfLost();
-    const pg::Rows r = st_->loadOne.run(pg::Params().integer(clamped(id)));
+    const pg::Rows r = st_->loadOne.run(pg::Params().integer(pg::clamped(id)));
     if (r.size() == 0) return std::optional<StoredMessage>();
     StoredMessage s;
     s.message = messageAt(r, 0);
@@ -332,7 +327,7 @@ Result<std::vector<MessageTrace>> PgReader::traces(std::string_view uuid) {
 Result<std::vector<DeadLetter>> PgReader::deadLetters(std::size_t limit) {
   try {
     reconnectIfLost();
-    const pg::Rows r = st_->deadLetters.run(pg::Params().integer(clamped(limit)));
+    const pg::Rows r = st_->deadLetters.run(pg::Params().integer(pg::clamped(limit)));
     std::vector<DeadLetter> out;
     for (int i = 0; i < r.size(); ++i) {
       out.push_back(DeadLetter{static_cast<std::uint64_t>(r.integer(i, 0)), r.text(i, 1),
@@ -391,7 +386,7 @@ std::optional<Rejection> PgReader::readAudit(const std::optional<std::string>& u
     }
     std::string query = sql(kSelectAudit, " FROM audit") + where;
     if (last) {
-      params.integer(clamped(*last));
+      params.integer(pg::clamped(*last));
       query = "SELECT * FROM (" + query + " ORDER BY seq DESC LIMIT $" +
               std::to_string(params.size()) + "::bigint) AS tail";
     }

@@ -110,7 +110,12 @@ inline std::optional<std::string> ensureSchema(PGconn* conn, std::int64_t& migra
                std::to_string(kSchemaVersion) +
                " that this broker knows: run the broker that wrote it, or a newer one";
       }
-      if (version < kSchemaVersion) migrated_from = version;
+      if (version == kSchemaVersion) {
+        // Up to date: no DDL, whose table locks would stall the nodes already running.
+        exec(conn, "COMMIT");
+        return std::nullopt;
+      }
+      migrated_from = version;
     }
     exec(conn, kSchema);
     exec(conn, kSchemaV2);

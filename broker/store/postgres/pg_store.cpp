@@ -12,8 +12,8 @@
 #include "broker/store/payload_digest.h"
 #include "broker/store/postgres/pg_reader.h"
 #include "broker/store/postgres/pg_schema.h"
+#include "broker/store/postgres/pg_statements.h"
 #include "broker/store/trace_line.h"
-#include "core/dsig/openssl.h"
 #include "core/util/text.h"
 
 namespace ozgbus::broker {
@@ -24,11 +24,6 @@ std::int64_t steadyMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-std::int64_t clamped(std::uint64_t v) {
-  constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-  return static_cast<std::int64_t>(v < kMax ? v : kMax);
 }
 
 // As PostgreSQL's text takes it: valid UTF-8 (else U+FFFD), no NUL.
@@ -101,77 +96,6 @@ std::string lockStore(PGconn* conn, const std::string& where, const std::string&
 }
 
 }  // namespace
-
-// Statements that change one row also do what goes with it (its document) in the same round
-// trip; a statement that changed nothing returns no row.
-struct PgStore::Statements {
-  explicit Statements(PGconn* c)
-      : insert(c, "insert",
-               "WITH m AS (INSERT INTO messages(uuid, author, sender, reader, message_type, queue,"
-               " received_at_ms, state, reason, detail, settled_at_ms, history, authored_sha256)"
-               " VALUES($1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::bigint,"
-               " $8::int, $9::int, $10::text, $11::bigint, $12::text, $13::text)"
-               " ON CONFLICT (author, uuid, message_type) DO NOTHING RETURNING id)"
-               " INSERT INTO payloads(id, body, original, digest)"
-               " SELECT id, $14::bytea, $15::bytea, $16::bytea FROM m RETURNING id"),
-        storedSha(c, "stored_sha",
-                  "SELECT authored_sha256 FROM messages"
-                  " WHERE author = $1::text AND uuid = $2::text AND message_type = $3::text"),
-        // Dead letters keep their document for inspection and replay.
-        settle(c, "settle",
-               "WITH s AS (UPDATE messages SET state = $2::int, reason = $3::int,"
-               " detail = $4::text, receiver = $5::text, settled_at_ms = $6::bigint,"
-               " receipt_state = $7::int,"
-               " receipt_seq = CASE WHEN $7::int = 1 THEN nextval('receipt_seq') ELSE 0 END,"
-               " history = coalesce(history, '') || $8::text"
-               " WHERE id = $1::bigint AND state = 0 RETURNING id, state, receipt_seq),"
-               " d AS (DELETE FROM payloads p USING s WHERE p.id = s.id AND s.state <> 3)"
-               " SELECT receipt_seq FROM s"),
-        attempts(c, "attempts",
-                 "UPDATE messages SET attempts = $2::bigint,"
-                 " history = coalesce(history, '') || $3::text WHERE id = $1::bigint"),
-        receiptAck(c, "receipt_ack",
-                   "UPDATE messages SET receipt_state = 2,"
-                   " history = coalesce(history, '') || $2::text"
-                   " WHERE id = $1::bigint AND receipt_state = 1 RETURNING author, uuid"),
-        replay(c, "replay",
-               "WITH r AS (UPDATE messages SET queue = $2::text, message_type = $3::text,"
-               " state = $4::int, reason = $5::int, detail = $6::text, attempts = 0,"
-               " settled_at_ms = $7::bigint, history = coalesce(history, '') || $8::text"
-               " WHERE id = $1::bigint AND state = 3 RETURNING id)"
-               " INSERT INTO payloads(id, body, original, digest)"
-               " SELECT id, $9::bytea, $10::bytea, $11::bytea FROM r"
-               " ON CONFLICT (id) DO UPDATE SET body = excluded.body,"
-               " original = excluded.original, digest = excluded.digest RETURNING id"),
-        discard(c, "discard",
-                "WITH d AS (UPDATE messages SET state = 4, settled_at_ms = $2::bigint,"
-                " history = coalesce(history, '') || $3::text"
-                " WHERE id = $1::bigint AND state = 3 RETURNING id, uuid),"
-                " p AS (DELETE FROM payloads WHERE id IN (SELECT id FROM d))"
-                " SELECT uuid FROM d"),
-        purgeScan(c, "purge_scan",
-                  "SELECT id, uuid, state, receipt_state, received_at_ms FROM messages"
-                  " WHERE id > $1::bigint ORDER BY id LIMIT $2::bigint"),
-        // The conditions again, so no other row can ever go: only what is settled for good.
-        // Documents go with their rows (ON DELETE CASCADE).
-        purge(c, "purge",
-              "DELETE FROM messages WHERE id = ANY($1::bigint[]) AND state IN (1, 2, 4)"
-              " AND receipt_state <> 1"),
-        // The transaction's entries in one statement, just before COMMIT.
-        renumberReceipts(c, "renumber_receipts",
-                         "UPDATE messages SET receipt_seq = nextval('receipt_seq')"
-                         " WHERE id = ANY($1::bigint[]) AND receipt_state = 1"
-                         " RETURNING id, receipt_seq"),
-        notify(c, "notify", "SELECT pg_notify('ozgbus', n) FROM unnest($1::text[]) n"),
-        auditTip(c, "audit_tip", "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"),
-        auditInsert(c, "audit_insert",
-                    "INSERT INTO audit(seq, at_ms, event, message_uuid, participant, detail,"
-                    " prev_hash, hash) SELECT * FROM unnest($1::bigint[], $2::bigint[],"
-                    " $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])") {}
-
-  pg::Statement insert, storedSha, settle, attempts, receiptAck, replay, discard, purgeScan, purge,
-      renumberReceipts, notify, auditTip, auditInsert;
-};
 
 PgStore::~PgStore() = default;
 
@@ -274,7 +198,7 @@ void PgStore::takeClusterTurn(CommitOutcome& out) {
   pg::exec(conn_.get(), kCommitTurn);
   if (!out.receipts.empty()) {
     std::vector<std::int64_t> ids;
-    for (const ReceiptRecord& r : out.receipts) ids.push_back(clamped(r.id));
+    for (const ReceiptRecord& r : out.receipts) ids.push_back(pg::clamped(r.id));
     const pg::Rows seqs = st_->renumberReceipts.run(pg::Params().integers(ids));
     std::unordered_map<std::uint64_t, std::uint64_t> seq_of;
     for (int i = 0; i < seqs.size(); ++i) {
@@ -301,7 +225,7 @@ void PgStore::finishCommit(CommitOutcome& out, std::optional<AuditChain::Mark>& 
   std::vector<std::string_view> uuid, participant, detail;
   for (const PendingAudit& a : audit_rows_) {
     const AuditEntry e = audit_->append(a.at_ms, a.event, a.uuid, a.participant, a.detail);
-    seq.push_back(clamped(e.seq));
+    seq.push_back(pg::clamped(e.seq));
     at_ms.push_back(e.at_ms);
     event.push_back(e.event);
     uuid.push_back(a.uuid);
@@ -324,7 +248,7 @@ void PgStore::applyReplay(InsertOp& ins, CommitOutcome& out) {
   const std::string_view original = m.original ? std::string_view(*m.original) : std::string_view();
   const std::string digest = payloadDigest(m, *m.payload, original);
   pg::Params p;
-  p.integer(clamped(id)).text(m.queue).text(m.message_type);
+  p.integer(pg::clamped(id)).text(m.queue).text(m.message_type);
   p.integer(static_cast<std::int64_t>(dead ? MessageState::kDeadLetter : MessageState::kQueued));
   p.integer(static_cast<std::int64_t>(dead ? dead->reason : v1::REASON_UNSPECIFIED));
   if (dead) {
@@ -360,87 +284,9 @@ void PgStore::applyReplay(InsertOp& ins, CommitOutcome& out) {
   out.inserts.push_back(std::move(o));
 }
 
-void PgStore::applyInsert(InsertOp& ins, CommitOutcome& out) {
-  QueuedMessage& m = ins.message;
-  // The same message: same author, id and type (a process id that several message types share
-  // names several messages). Its document should be the same too.
-  if (m.authored_sha256.empty()) {
-    m.authored_sha256 = dsig::sha256Hex(m.original ? *m.original : *m.payload);
-  }
-  const auto& dead = ins.dead_letter;
-  const std::string_view original = m.original ? std::string_view(*m.original) : std::string_view();
-  const std::string digest = payloadDigest(m, *m.payload, original);
-  pg::Params p;
-  p.text(m.uuid).text(m.author).text(m.sender).text(m.reader).text(m.message_type).text(m.queue);
-  p.integer(m.received_at_ms);
-  p.integer(static_cast<std::int64_t>(dead ? MessageState::kDeadLetter : MessageState::kQueued));
-  p.integer(static_cast<std::int64_t>(dead ? dead->reason : v1::REASON_UNSPECIFIED));
-  if (dead) {
-    p.text(dead->detail);
-  } else {
-    p.null();
-  }
-  p.integer(dead ? m.received_at_ms : 0);
-  p.text(ins.history + traceLine(m.received_at_ms, "stored", "queue " + m.queue) +
-         (dead ? traceLine(m.received_at_ms, "dead_lettered", dead->toString()) : ""));
-  p.text(m.authored_sha256).bytes(*m.payload);
-  if (m.original) {
-    p.bytes(*m.original);
-  } else {
-    p.null();
-  }
-  p.bytes(digest);
-  // Nothing returned: the unique key holds this message already (also from earlier in this
-  // batch: the transaction sees its own rows).
-  const pg::Rows inserted = st_->insert.run(p);
-  const bool duplicate = inserted.size() == 0;
-  std::string stored_sha;
-  if (duplicate) {
-    const pg::Rows found =
-        st_->storedSha.run(pg::Params().text(m.author).text(m.uuid).text(m.message_type));
-    if (found.size() > 0) stored_sha = found.text(0, 0);
-  } else {
-    m.id = static_cast<std::uint64_t>(inserted.integer(0, 0));
-    if (!dead) notices_.push_back("q:" + m.queue);
-    audit(m.received_at_ms, audit_event::kAccepted, m.uuid, m.sender, acceptedAuditDetail(m));
-    if (dead) {
-      audit(m.received_at_ms, audit_event::kDeadLettered, m.uuid, m.sender, dead->toString());
-    }
-  }
-  out.inserts.push_back(insertOutcome(std::move(ins), duplicate, stored_sha));
-}
-
-void PgStore::applySettle(const SettleOp& st, CommitOutcome& out) {
-  // A dead letter by delivery (MAX_ATTEMPTS) tells its portal too; a damaged row names no
-  // sender worth trusting.
-  const bool receipt = st.state == MessageState::kDelivered ||
-                       st.state == MessageState::kRejected ||
-                       (st.state == MessageState::kDeadLetter && st.reason != v1::STORE_CORRUPT);
-  const char* event = st.state == MessageState::kDelivered  ? audit_event::kDelivered
-                      : st.state == MessageState::kRejected ? audit_event::kRejected
-                                                            : audit_event::kDeadLettered;
-  const std::string why = st.state == MessageState::kDelivered
-                              ? "by " + st.receiver
-                              : "by " + st.receiver + ": " + reasonName(st.reason) +
-                                    (st.detail.empty() ? "" : " " + st.detail);
-  pg::Params p;
-  p.integer(clamped(st.id)).integer(static_cast<std::int64_t>(st.state));
-  p.integer(static_cast<std::int64_t>(st.reason)).text(st.detail).text(st.receiver);
-  p.integer(st.at_ms).integer(receipt ? 1 : 0).text(traceLine(st.at_ms, event, why));
-  const pg::Rows settled = st_->settle.run(p);
-  if (settled.size() == 0) return;  // settled before (or gone): nothing to tell
-  audit(st.at_ms, event, st.message_uuid, st.receiver, why);
-  if (receipt) {
-    notices_.push_back("r:" + st.sender);
-    out.receipts.push_back(ReceiptRecord{st.id, static_cast<std::uint64_t>(settled.integer(0, 0)),
-                                         st.sender, st.message_uuid, st.state, st.reason, st.detail,
-                                         st.receiver, st.at_ms, st.message_type});
-  }
-}
-
 void PgStore::applyDiscard(const DiscardOp& d, CommitOutcome& out) {
   const pg::Rows gone = st_->discard.run(pg::Params()
-                                             .integer(clamped(d.id))
+                                             .integer(pg::clamped(d.id))
                                              .integer(d.at_ms)
                                              .text(traceLine(d.at_ms, "discarded", "by " + d.by)));
   if (gone.size() == 0) {
@@ -453,8 +299,8 @@ void PgStore::applyDiscard(const DiscardOp& d, CommitOutcome& out) {
 }
 
 void PgStore::applyPurge(const PurgeOp& p, CommitOutcome& out) {
-  const pg::Rows scan =
-      st_->purgeScan.run(pg::Params().integer(clamped(p.after_id)).integer(clamped(p.limit)));
+  const pg::Rows scan = st_->purgeScan.run(
+      pg::Params().integer(pg::clamped(p.after_id)).integer(pg::clamped(p.limit)));
   std::vector<std::int64_t> settled;
   std::uint64_t last = p.after_id;
   std::size_t rows = 0;
@@ -486,37 +332,38 @@ void PgStore::applyPurge(const PurgeOp& p, CommitOutcome& out) {
   out.purged = std::make_pair(removed, next);
 }
 
-void PgStore::applyOne(StoreOp& op, CommitOutcome& out) {
-  makeStorable(op);
-  if (auto* ins = std::get_if<InsertOp>(&op)) {
-    if (ins->replay()) {
-      applyReplay(*ins, out);
-    } else {
-      applyInsert(*ins, out);
-    }
-  } else if (auto* st = std::get_if<SettleOp>(&op)) {
-    applySettle(*st, out);
-  } else if (auto* at = std::get_if<AttemptOp>(&op)) {
-    st_->attempts.run(
-        pg::Params()
-            .integer(clamped(at->id))
-            .integer(at->attempts)
-            .text(traceLine(at->at_ms, "delivery_failed",
-                            "attempt " + std::to_string(at->attempts) + ": " + at->note)));
-  } else if (auto* d = std::get_if<DiscardOp>(&op)) {
-    applyDiscard(*d, out);
-  } else if (auto* purge = std::get_if<PurgeOp>(&op)) {
-    applyPurge(*purge, out);
-  } else if (auto* ra = std::get_if<ReceiptAckOp>(&op)) {
-    const pg::Rows acked = st_->receiptAck.run(
-        pg::Params()
-            .integer(clamped(ra->id))
-            .text(traceLine(ra->at_ms, "receipt_acknowledged", "by the portal")));
-    if (acked.size() > 0) {
-      audit(ra->at_ms, audit_event::kReceiptAcknowledged, acked.text(0, 1), acked.text(0, 0),
-            "receipt acknowledged");
+// What a group commit holds, each kind in one statement (pg_batches.cpp); the rare ones
+// (replays, discards, retention) one by one first.
+void PgStore::applyAll(std::vector<StoreOp>& ops, CommitOutcome& out) {
+  std::vector<InsertOp*> inserts;
+  std::vector<const SettleOp*> settles;
+  std::vector<const AttemptOp*> attempts;
+  std::vector<const ReceiptAckOp*> acks;
+  for (StoreOp& op : ops) {
+    makeStorable(op);
+    if (auto* ins = std::get_if<InsertOp>(&op)) {
+      if (ins->replay()) {
+        applyReplay(*ins, out);
+      } else {
+        inserts.push_back(ins);
+      }
+    } else if (const auto* st = std::get_if<SettleOp>(&op)) {
+      settles.push_back(st);
+    } else if (const auto* at = std::get_if<AttemptOp>(&op)) {
+      attempts.push_back(at);
+    } else if (const auto* d = std::get_if<DiscardOp>(&op)) {
+      applyDiscard(*d, out);
+    } else if (const auto* purge = std::get_if<PurgeOp>(&op)) {
+      applyPurge(*purge, out);
+    } else if (const auto* ra = std::get_if<ReceiptAckOp>(&op)) {
+      acks.push_back(ra);
     }
   }
+  // A failed attempt and the delivery after it may share a commit: the trace keeps that order.
+  insertBatch(inserts, out);
+  attemptBatch(attempts);
+  settleBatch(settles, out);
+  receiptAckBatch(acks);
 }
 
 CommitOutcome PgStore::apply(std::vector<StoreOp>& ops) {
@@ -529,7 +376,7 @@ CommitOutcome PgStore::apply(std::vector<StoreOp>& ops) {
   try {
     reconnectIfLost();
     begin();
-    for (StoreOp& op : ops) applyOne(op, out);
+    applyAll(ops, out);
     finishCommit(out, audit_before);
     const pg::PgResult done = pg::exec(conn_.get(), "COMMIT");
     // The server answers COMMIT of a failed transaction with ROLLBACK, not with an error.

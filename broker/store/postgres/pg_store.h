@@ -49,10 +49,13 @@ class PgStore final : public Store {
   void reconnectIfLost();
   void begin();
   void loadAuditTip();
-  void applyOne(StoreOp& op, CommitOutcome& out);
-  void applyInsert(InsertOp& ins, CommitOutcome& out);
+  void applyAll(std::vector<StoreOp>& ops, CommitOutcome& out);
   void applyReplay(InsertOp& ins, CommitOutcome& out);
-  void applySettle(const SettleOp& st, CommitOutcome& out);
+  // pg_batches.cpp: each kind of operation of a commit in one statement.
+  void insertBatch(std::vector<InsertOp*>& batch, CommitOutcome& out);
+  void settleBatch(const std::vector<const SettleOp*>& batch, CommitOutcome& out);
+  void attemptBatch(const std::vector<const AttemptOp*>& batch);
+  void receiptAckBatch(const std::vector<const ReceiptAckOp*>& batch);
   void applyDiscard(const DiscardOp& d, CommitOutcome& out);
   void applyPurge(const PurgeOp& p, CommitOutcome& out);
   void audit(std::int64_t at_ms, const char* event, const std::string& uuid,
