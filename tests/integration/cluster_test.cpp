@@ -5,6 +5,7 @@
 // deliveries go to other nodes once its lease ran out. Also what an operator meets: a node name
 // used twice, `ozgbus status` listing the nodes, and the schema checks and migration at start.
 #include <doctest/doctest.h>
+#include <httplib.h>
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -551,4 +552,69 @@ TEST_CASE("cluster: a database of schema version 1 is migrated at start, its mes
                 node.log().substr(before));
   auto backend = node.connect("hh-gewerbeamt", v1::BACKEND, 16);
   CHECK(drainAcking(*backend, sent.size()) == sent);
+}
+
+TEST_CASE(
+    "cluster: a dead letter made at one node is listed, replayed and discarded at another, "
+    "and the audit chain of both stays one") {
+  testing::TestDatabase db;
+  // One attempt: a NACK with requeue makes a dead letter (MAX_ATTEMPTS) at once.
+  const std::string once = "[delivery]\nmax_attempts = 1\n";
+  BrokerProcess a(clusterNode(db, "a") + once), b(clusterNode(db, "b") + once);
+  a.start();
+  b.start();
+  auto portal = a.connect("psw:02000001", v1::PORTAL);
+  const auto sent = testing::submitSamples(*portal, 2);
+  REQUIRE(sent.size() == 2);
+  {
+    auto at_a = a.connect("hh-gewerbeamt", v1::BACKEND, 4);
+    for (int i = 0; i < 2; ++i) {
+      auto d = testing::nextOf(*at_a, v1::DELIVER);
+      REQUIRE(d);
+      at_a->nack(d->envelope.deliver().delivery_id(), v1::REJECTED_BY_RECEIVER, "not today", true);
+    }
+  }
+  // Node B's admin API: it sees A's dead letters, and what it does is done for the cluster.
+  httplib::Client admin("127.0.0.1", b.httpPort());
+  const httplib::Headers dashboard{{"X-Ozgbus-Dashboard", "1"}};
+  std::string list;
+  for (int i = 0; i < 50; ++i) {
+    auto r = admin.Get("/api/dead-letters");
+    REQUIRE(r);
+    list = r->body;
+    if (list.find(*sent.begin()) != std::string::npos &&
+        list.find(*sent.rbegin()) != std::string::npos)
+      break;
+    std::this_thread::sleep_for(100ms);
+  }
+  const auto idOf = [&](const std::string& uuid) {
+    const auto at = list.find(uuid);
+    REQUIRE_MESSAGE(at != std::string::npos, list);
+    const auto id_at = list.rfind("\"id\":", at);
+    return list.substr(id_at + 5, list.find(',', id_at) - id_at - 5);
+  };
+  const std::string replayed = *sent.begin(), discarded = *sent.rbegin();
+  auto r =
+      admin.Post("/api/dead-letters/" + idOf(replayed) + "/replay", dashboard, "", "text/plain");
+  REQUIRE(r);
+  CHECK_MESSAGE(r->status == 200, r->body);
+  r = admin.Post("/api/dead-letters/" + idOf(discarded) + "/discard", dashboard, "", "text/plain");
+  REQUIRE(r);
+  CHECK_MESSAGE(r->status == 200, r->body);
+
+  // Replayed at B, delivered by A, where the back-end is.
+  auto at_a = a.connect("hh-gewerbeamt", v1::BACKEND, 4);
+  auto d = testing::nextOf(*at_a, v1::DELIVER, kLease + 5s);
+  REQUIRE(d);
+  CHECK(d->envelope.deliver().message_uuid() == replayed);
+  at_a->ack(d->envelope.deliver().delivery_id());
+  CHECK_FALSE(testing::nextOf(*at_a, v1::DELIVER, 1s));  // the discarded one never comes
+
+  // Both nodes wrote audit entries; the chain they share checks from either node.
+  for (const BrokerProcess* node : {&a, &b}) {
+    auto check = testing::runCommand(
+        {OZGBUS_BROKER_BIN, "--config", (node->dir() / "ozgbus.toml").string(), "--check"});
+    CHECK_MESSAGE(check.status == 0, check.out << check.err);
+    CHECK_MESSAGE(check.out.find("0 problems") != std::string::npos, check.out);
+  }
 }
