@@ -225,6 +225,41 @@ TEST_CASE(
   CHECK(broker.stop(SIGTERM) == 0);
 }
 
+TEST_CASE(
+    "a cluster node while PostgreSQL is down: readyz 503 while idle, STORE_UNAVAILABLE; back up, "
+    "it claims and delivers again by itself") {
+  OwnServer server;
+  BrokerProcess node(server.toml() + "[cluster]\nnode = \"a\"\nlease_ms = 1500\npoll_ms = 500\n");
+  node.start();
+  auto portal = node.connect("psw:02000001", v1::PORTAL);
+  auto backend = node.connect("hh-gewerbeamt", v1::BACKEND, 8);
+  const auto first = testing::submitSamples(*portal, 1);
+  REQUIRE(first.size() == 1);
+  CHECK(drainAcking(*backend, 1) == first);
+
+  server.run("down");
+  // Nothing submitted: the node learns of the outage when it renews its leases.
+  CHECK(readyz(node, 503) == 503);
+  std::string uuid;
+  auto refused = portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid));
+  REQUIRE(refused.ok());
+  CHECK(refused->reason() == v1::STORE_UNAVAILABLE);
+
+  server.run("up");
+  std::set<std::string> accepted;
+  for (int i = 0; i < 50 && accepted.empty(); ++i) {
+    auto r = portal->submit(testing::sampleMessage("gewerbeanmeldung-1.0-hamburg.xml", &uuid));
+    REQUIRE(r.ok());
+    if (r->accepted()) accepted.insert(uuid);
+    if (accepted.empty()) std::this_thread::sleep_for(100ms);
+  }
+  REQUIRE(accepted.size() == 1);
+  CHECK(readyz(node, 200) == 200);
+  // Claimed through the node's cluster connection, made again after the outage.
+  CHECK(drainAcking(*backend, 1) == accepted);
+  CHECK(node.stop(SIGTERM) == 0);
+}
+
 TEST_CASE("a store.password_file that cannot be read stops the start, naming it") {
   testing::TestDatabase db;
   BrokerProcess broker(onPostgres(db, "password_file = \"/nonexistent/pg-password\"\n"));
