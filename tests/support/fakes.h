@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/delivery/dispatcher.h"
 #include "broker/store/commit_queue.h"
 #include "broker/store/store.h"
 #include "broker/transport/replies.h"
@@ -102,5 +103,19 @@ class RecordingReplies final : public broker::Replies {
   std::vector<Sent> sent;
   bool peer_present = true;
 };
+
+// A back-end session reading queue "q", attached to the dispatcher as HELLO would.
+inline broker::Session& attachBackend(broker::Dispatcher& dispatcher, broker::Sessions& sessions,
+                                      const std::string& identity, std::uint32_t credit) {
+  broker::Session s;
+  s.identity = identity;
+  s.participant = identity;
+  s.role = v1::BACKEND;
+  s.credit = credit;
+  s.queues = {"q"};
+  broker::Session& stored = sessions.emplace(identity, std::move(s)).first->second;
+  dispatcher.attach(stored);
+  return stored;
+}
 
 }  // namespace ozgbus::testing

@@ -138,15 +138,7 @@ struct Fixture {
   }
 
   Session& connect(const std::string& identity, std::uint32_t credit) {
-    Session s;
-    s.identity = identity;
-    s.participant = identity;
-    s.role = v1::BACKEND;
-    s.credit = credit;
-    s.queues = {"q"};
-    Session& stored = sessions.emplace(identity, std::move(s)).first->second;
-    dispatcher->attach(stored);
-    return stored;
+    return testing::attachBackend(*dispatcher, sessions, identity, credit);
   }
 
   std::vector<std::uint64_t> sentIds() const {
