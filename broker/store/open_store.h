@@ -6,6 +6,7 @@
 
 #include "broker/config/config.h"
 #include "broker/store/cluster_link.h"
+#include "broker/store/open_reader.h"
 #include "broker/store/store.h"
 #include "core/util/file_lock.h"
 
@@ -22,9 +23,5 @@ Result<OpenedStore> openConfiguredStore(const StoreConfig& c);
 // node's name); else null.
 Result<std::unique_ptr<ClusterLink>> openClusterLink(const StoreConfig& c,
                                                      const std::string& listen);
-
-// A reader only (ozgbus-broker --check): SQLite read-only, also while a broker runs on the file;
-// PostgreSQL a read-only connection of its own, also while a broker holds the database.
-Result<std::unique_ptr<StoreReader>> openConfiguredReader(const StoreConfig& c);
 
 }  // namespace ozgbus::broker

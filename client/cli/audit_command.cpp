@@ -1,7 +1,9 @@
-// ozgbus audit: check and read the broker's hash-chained audit log, straight from its SQLite
-// file (opened read-only; the broker may keep running).
-//   ozgbus audit verify --db PATH [--anchor SEQ:HASH]   exit 0 intact, 1 broken, 2 cannot check
-//   ozgbus audit show --db PATH [--uuid UUID] [--last N]
+// ozgbus audit: check and read the broker's hash-chained audit log, straight from its store:
+// the SQLite file (--db, opened read-only) or the store a configuration names (--config: SQLite
+// or PostgreSQL, on a read-only connection). The broker, or a cluster's nodes, may keep running.
+//   ozgbus audit verify (--db PATH | --config FILE) [--anchor SEQ:HASH]
+//       exit 0 intact, 1 broken, 2 cannot check
+//   ozgbus audit show (--db PATH | --config FILE) [--uuid UUID] [--last N]
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -9,6 +11,8 @@
 #include <optional>
 
 #include "broker/audit/audit_chain.h"
+#include "broker/config/config.h"
+#include "broker/store/open_reader.h"
 #include "broker/store/sqlite/sqlite_store.h"
 #include "client/cli/commands.h"
 
@@ -17,6 +21,7 @@ namespace {
 
 struct AuditArgs {
   std::string db;
+  std::string config;
   std::string anchor;
   std::string uuid;
   std::uint64_t last = 0;
@@ -41,15 +46,20 @@ std::optional<broker::AuditTip> parseAnchor(const std::string& text) {
   return tip;
 }
 
-// Usage errors exit 2 like I/O errors, so --db is checked here rather than marked required.
-bool haveDb(const AuditArgs& a, const char* command) {
-  if (!a.db.empty()) return true;
-  std::cerr << "ozgbus audit " << command << ": --db PATH is required\n";
-  return false;
+// The store to read, or why not. Usage errors exit 2 like I/O errors, so --db and --config are
+// checked here rather than marked required.
+Result<std::unique_ptr<broker::StoreReader>> openStore(const AuditArgs& a) {
+  if (a.db.empty() == a.config.empty()) {
+    return reject(v1::REASON_UNSPECIFIED,
+                  "give either --db PATH (a SQLite store) or --config FILE");
+  }
+  if (!a.db.empty()) return broker::openSqliteReader(a.db);
+  auto config = broker::loadConfig(a.config);
+  if (!config) return config.rejection();
+  return broker::openConfiguredReader(config->store);
 }
 
 int runVerify(const AuditArgs& a) {
-  if (!haveDb(a, "verify")) return 2;
   std::optional<broker::AuditTip> anchor;
   if (!a.anchor.empty()) {
     anchor = parseAnchor(a.anchor);
@@ -60,7 +70,7 @@ int runVerify(const AuditArgs& a) {
       return 2;
     }
   }
-  auto reader = broker::openSqliteReader(a.db);
+  auto reader = openStore(a);
   auto verdict =
       reader ? (*reader)->verifyAudit(anchor) : Result<broker::AuditVerdict>(reader.rejection());
   if (!verdict) {
@@ -115,7 +125,6 @@ std::string escaped(const std::string& s) {
 }
 
 int runShow(const AuditArgs& a) {
-  if (!haveDb(a, "show")) return 2;
   if (a.last_given && a.last == 0) {
     std::cerr << "ozgbus audit show: --last must be at least 1\n";
     return 2;
@@ -124,7 +133,7 @@ int runShow(const AuditArgs& a) {
   if (!a.uuid.empty()) uuid = a.uuid;
   std::optional<std::uint64_t> last;
   if (a.last_given) last = a.last;
-  auto reader = broker::openSqliteReader(a.db);
+  auto reader = openStore(a);
   // SEQ TIME EVENT UUID PARTICIPANT HASH DETAIL: detail last, as the only field with spaces.
   const auto problem = !reader ? std::optional<Rejection>(reader.rejection())
                                : (*reader)->readAudit(uuid, last, [](const broker::AuditEntry& e) {
@@ -149,14 +158,18 @@ void registerAudit(CLI::App& app, int& exit_code) {
 
   CLI::App* verify = cmd->add_subcommand(
       "verify", "check the hash chain; exit 0 intact, 1 broken, 2 cannot check");
-  verify->add_option("--db", args->db, "the broker's SQLite store file (required)");
+  verify->add_option("--db", args->db, "the broker's SQLite store file");
+  verify->add_option("--config", args->config,
+                     "the broker's configuration: its [store], SQLite or PostgreSQL");
   verify->add_option("--anchor", args->anchor,
                      "SEQ:HASH noted earlier (from a previous verify): also detects removed last "
                      "entries and a rewritten log");
   verify->callback([args, &exit_code] { exit_code = runVerify(*args); });
 
   CLI::App* show = cmd->add_subcommand("show", "print audit entries, one per line, oldest first");
-  show->add_option("--db", args->db, "the broker's SQLite store file (required)");
+  show->add_option("--db", args->db, "the broker's SQLite store file");
+  show->add_option("--config", args->config,
+                   "the broker's configuration: its [store], SQLite or PostgreSQL");
   show->add_option("--uuid", args->uuid, "only the entries of this message");
   CLI::Option* last = show->add_option("--last", args->last, "only the last N entries");
   show->callback([args, last, &exit_code] {

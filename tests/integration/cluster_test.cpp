@@ -616,5 +616,16 @@ TEST_CASE(
         {OZGBUS_BROKER_BIN, "--config", (node->dir() / "ozgbus.toml").string(), "--check"});
     CHECK_MESSAGE(check.status == 0, check.out << check.err);
     CHECK_MESSAGE(check.out.find("0 problems") != std::string::npos, check.out);
+    auto audit = testing::runCommand(
+        {OZGBUS_CLI_BIN, "audit", "verify", "--config", (node->dir() / "ozgbus.toml").string()});
+    CHECK_MESSAGE(audit.status == 0, audit.out << audit.err);
+    CHECK_MESSAGE(audit.out.find("chain intact") != std::string::npos, audit.out);
   }
+  // Each node's entries are in the one chain: B replayed and discarded what A dead-lettered.
+  auto shown = testing::runCommand(
+      {OZGBUS_CLI_BIN, "audit", "show", "--config", (a.dir() / "ozgbus.toml").string()});
+  CHECK(shown.status == 0);
+  CHECK_MESSAGE(shown.out.find("dead_lettered") != std::string::npos, shown.out);
+  CHECK_MESSAGE(shown.out.find("replayed") != std::string::npos, shown.out);
+  CHECK_MESSAGE(shown.out.find("discarded") != std::string::npos, shown.out);
 }
