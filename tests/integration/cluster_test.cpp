@@ -500,7 +500,9 @@ TEST_CASE("cluster: a second node with a name already running on the database is
   CHECK(portal->submit(testing::sampleMessage())->accepted());
 }
 
-TEST_CASE("cluster: ozgbus status at one node shows every node alive") {
+TEST_CASE(
+    "cluster: ozgbus status, the overview and /metrics at one node show every node, and a killed "
+    "one as gone") {
   testing::TestDatabase db;
   BrokerProcess a(clusterNode(db, "a")), b(clusterNode(db, "b"));
   a.start();
@@ -510,6 +512,28 @@ TEST_CASE("cluster: ozgbus status at one node shows every node alive") {
   CHECK_MESSAGE(status.status == 0, status.err);
   CHECK_MESSAGE(showsAlive(status.out, "a"), status.out);
   CHECK_MESSAGE(showsAlive(status.out, "b"), status.out);
+
+  // The dashboard's overview and the scrape follow the node list of A's last lease renewal.
+  httplib::Client http("127.0.0.1", a.httpPort());
+  const auto seesB = [&](bool alive) {
+    const std::string up = std::string("ozgbus_cluster_node_up{node=\"b\"} ") + (alive ? "1" : "0");
+    const std::string state = alive ? "\"alive\":true" : "\"alive\":false";
+    for (int i = 0; i < 60; ++i) {
+      auto metrics = http.Get("/metrics");
+      auto overview = http.Get("/api/overview");
+      if (metrics && overview && metrics->body.find(up) != std::string::npos) {
+        const auto at = overview->body.find("\"name\":\"b\"");
+        if (at != std::string::npos && overview->body.find(state, at) != std::string::npos) {
+          return true;
+        }
+      }
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  };
+  CHECK(seesB(true));
+  b.kill9();  // gone, not left: it stops renewing
+  CHECK(seesB(false));
 }
 
 TEST_CASE("cluster: a database of a newer schema version is refused at start") {

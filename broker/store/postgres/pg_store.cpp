@@ -95,6 +95,13 @@ std::string lockStore(PGconn* conn, const std::string& where, const std::string&
   return "";
 }
 
+// A writer's transaction never waits on its broker between statements for long: one that does
+// (its process stopped, its network gone without a reset) is ended by the server, so the locks
+// it holds — in a cluster the commit turn every node waits for — are not held for ever.
+void limitIdleTransactions(PGconn* conn) {
+  pg::exec(conn, "SET idle_in_transaction_session_timeout = '10s'");
+}
+
 }  // namespace
 
 PgStore::~PgStore() = default;
@@ -105,6 +112,7 @@ Result<std::unique_ptr<PgStore>> PgStore::open(const PgOptions& options) {
   try {
     s->conn_ = pg::connect(options.url, options.password);
     s->where_ = pg::describe(s->conn_.get());
+    limitIdleTransactions(s->conn_.get());
     if (auto held = lockStore(s->conn_.get(), s->where_, options.node, "5s"); !held.empty()) {
       return reject(v1::STORE_FAILED, held);
     }
@@ -159,6 +167,7 @@ void PgStore::reconnectIfLost() {
   }
   if (!locked_) {
     // A new session holds no lock: taken again, unless another broker took over meanwhile.
+    limitIdleTransactions(conn_.get());
     if (auto held = lockStore(conn_.get(), where_, options_.node, "1s"); !held.empty()) {
       throw pg::Error(held + " (taken while the connection was lost)");
     }
