@@ -3,6 +3,8 @@
 // (DUPLICATE_CONFLICT upstream), a failed commit stored nothing.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -47,6 +49,14 @@ inline void answerFailedCommit(CommitOutcome& out, std::vector<StoreOp>& ops,
     o.duplicate = false;
     o.error = error;
   }
+}
+
+// A commit's duration (CommitOutcome::commit_micros), not an instant: what the broker records
+// comes in with the operations.
+inline std::int64_t steadyMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
 // The audit log's line for an accepted message.

@@ -130,9 +130,7 @@ TEST_CASE(
   o.rate = 300;
   o.progress = [](const std::string& line) { MESSAGE(line); };
   const auto r = testing::runKillHarness(o);
-  MESSAGE("kills " << r.kills << ", sent " << r.sent << ", accepted " << r.accepted << ", refused "
-                   << r.refused << ", delivered " << r.delivered << " (" << r.redelivered
-                   << " again), lost " << r.lost.size() << ", seed " << r.seed);
+  MESSAGE(testing::summary(r));
   CHECK(r.kills == 5);
   CHECK(r.accepted > 500);
   CHECK_MESSAGE(r.lost.empty(), "first lost: " << (r.lost.empty() ? "" : r.lost.front()));

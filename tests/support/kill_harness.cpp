@@ -1,5 +1,7 @@
 #include "tests/support/kill_harness.h"
 
+#include <sstream>
+
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -139,6 +141,14 @@ KillHarnessResult runKillHarness(const KillHarnessOptions& options) {
   std::set_difference(ledger.accepted.begin(), ledger.accepted.end(), ledger.delivered.begin(),
                       ledger.delivered.end(), std::back_inserter(result.lost));
   return result;
+}
+
+std::string summary(const KillHarnessResult& r) {
+  std::ostringstream out;
+  out << "kills " << r.kills << ", sent " << r.sent << ", accepted " << r.accepted << ", refused "
+      << r.refused << ", delivered " << r.delivered << " (" << r.redelivered << " again), lost "
+      << r.lost.size() << ", seed " << r.seed;
+  return out.str();
 }
 
 }  // namespace ozgbus::testing

@@ -32,4 +32,7 @@ struct KillHarnessResult {
 
 KillHarnessResult runKillHarness(const KillHarnessOptions& options);
 
+// "kills 5, sent …, lost 0, seed …": the line a test or benchmark prints after a run.
+std::string summary(const KillHarnessResult& r);
+
 }  // namespace ozgbus::testing

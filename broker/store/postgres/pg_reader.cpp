@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "broker/store/payload_digest.h"
+#include "broker/store/store_check.h"
 #include "broker/store/trace_line.h"
 
 namespace ozgbus::broker {
@@ -417,19 +418,7 @@ Result<StoreCheck> PgReader::check() {
   } catch (const std::exception& e) {
     out.problems.push_back(std::string("the stored documents cannot all be listed: ") + e.what());
   }
-  for (const std::int64_t id : ids) {
-    auto m = loadMessage(static_cast<std::uint64_t>(id));
-    ++out.messages;
-    if (!m) {
-      out.problems.push_back("message id " + std::to_string(id) + ": " + m.rejection().detail);
-    } else if (!*m) {
-      out.problems.push_back("message id " + std::to_string(id) +
-                             ": a document without its message row");
-    } else if (!(*m)->message.damage.empty()) {
-      out.problems.push_back("message id " + std::to_string(id) + " (" + (*m)->message.uuid +
-                             "): " + (*m)->message.damage);
-    }
-  }
+  checkDocuments(*this, ids, out);
   auto chain = verifyAudit(std::nullopt);
   if (!chain) {
     out.problems.push_back(chain.rejection().detail);

@@ -19,13 +19,6 @@
 namespace ozgbus::broker {
 namespace {
 
-// A duration, not an instant: what the broker records comes in with the operations.
-std::int64_t steadyMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 // As PostgreSQL's text takes it: valid UTF-8 (else U+FFFD), no NUL.
 void makeStorable(std::string& s) {
   s = util::validUtf8(std::move(s));

@@ -8,6 +8,7 @@
 #include "broker/store/sqlite/audit_table.h"
 #include "broker/store/sqlite/sqlite_store.h"
 #include "broker/store/sqlite/store_anchor.h"
+#include "broker/store/store_check.h"
 #include "broker/store/trace_line.h"
 
 namespace ozgbus::broker {
@@ -347,19 +348,7 @@ Result<StoreCheck> SqliteReader::check() {
   } catch (const std::exception& e) {
     out.problems.push_back(std::string("the stored documents cannot all be listed: ") + e.what());
   }
-  for (const std::int64_t id : ids) {
-    auto m = loadMessage(static_cast<std::uint64_t>(id));
-    ++out.messages;
-    if (!m) {
-      out.problems.push_back("message id " + std::to_string(id) + ": " + m.rejection().detail);
-    } else if (!*m) {
-      out.problems.push_back("message id " + std::to_string(id) +
-                             ": a document without its message row");
-    } else if (!(*m)->message.damage.empty()) {
-      out.problems.push_back("message id " + std::to_string(id) + " (" + (*m)->message.uuid +
-                             "): " + (*m)->message.damage);
-    }
-  }
+  checkDocuments(*this, ids, out);
   StoreAnchor anchor(file_.string() + ".anchor", false);
   auto anchored = anchor.read();
   if (!anchored) out.problems.push_back(anchored.rejection().detail);

@@ -14,16 +14,7 @@
 #include "broker/store/trace_line.h"
 
 namespace ozgbus::broker {
-namespace {
-
-// A duration, not an instant: what the broker records comes in with the operations.
-std::int64_t steadyMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 struct SqliteStore::Statements {
   explicit Statements(sqlite3* w)
