@@ -251,6 +251,24 @@ TEST_CASE("dead letters: replayed after the adapter is fixed, discarded, all in 
   }
   CHECK(testing::runCommand({OZGBUS_CLI_BIN, "audit", "show", "--db", db, "--uuid", second})
             .out.find("discarded") != std::string::npos);
+  // The same chain through the broker's configuration; a store named twice or not at all, or a
+  // configuration that cannot be read, is a usage error naming what is wrong.
+  const auto config = (m.broker.dir() / "ozgbus.toml").string();
+  auto by_config = testing::runCommand({OZGBUS_CLI_BIN, "audit", "verify", "--config", config});
+  CHECK_MESSAGE(by_config.status == 0, by_config.out << by_config.err);
+  CHECK(by_config.out == verify.out);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{OZGBUS_CLI_BIN, "audit", "verify"},
+        std::vector<std::string>{OZGBUS_CLI_BIN, "audit", "show", "--db", db, "--config",
+                                 config}}) {
+    auto wrong = testing::runCommand(args);
+    CHECK(wrong.status == 2);
+    CHECK_MESSAGE(wrong.err.find("give either --db PATH") != std::string::npos, wrong.err);
+  }
+  auto missing =
+      testing::runCommand({OZGBUS_CLI_BIN, "audit", "verify", "--config", "/nonexistent.toml"});
+  CHECK(missing.status == 2);
+  CHECK_MESSAGE(missing.err.find("/nonexistent.toml") != std::string::npos, missing.err);
 }
 
 TEST_CASE(
