@@ -141,11 +141,9 @@ Result<std::vector<QueuedMessage>> PgClusterLink::claim(const std::string& queue
 
 std::optional<Rejection> PgClusterLink::release(const std::vector<std::uint64_t>& ids) {
   if (ids.empty()) return std::nullopt;
-  std::vector<std::int64_t> v;
-  for (std::uint64_t id : ids) v.push_back(pg::clamped(id));
   try {
     reconnectIfLost();
-    st_->release.run(pg::Params().integers(v).text(incarnation_));
+    st_->release.run(pg::Params().ids(ids).text(incarnation_));
   } catch (const std::exception& e) {
     return failed(e);  // the leases run out by themselves
   }
@@ -153,12 +151,9 @@ std::optional<Rejection> PgClusterLink::release(const std::vector<std::uint64_t>
 }
 
 std::optional<Rejection> PgClusterLink::heartbeat(const std::vector<std::uint64_t>& held) {
-  std::vector<std::int64_t> ids;
-  ids.reserve(held.size());
-  for (std::uint64_t id : held) ids.push_back(pg::clamped(id));
   try {
     reconnectIfLost();
-    st_->renew.run(pg::Params().text(incarnation_).integer(lease_ms_).integers(ids));
+    st_->renew.run(pg::Params().text(incarnation_).integer(lease_ms_).ids(held));
     st_->seen.run(pg::Params().text(node_).text(incarnation_).text(listen_));
   } catch (const std::exception& e) {
     return failed(e);

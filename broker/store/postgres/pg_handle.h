@@ -152,6 +152,13 @@ class Params {
     }
     return add(std::move(out), {}, true, 1);
   }
+  // Store ids (unsigned) as bigint[].
+  Params& ids(const std::vector<std::uint64_t>& v) {
+    std::vector<std::int64_t> signed_ids;
+    signed_ids.reserve(v.size());
+    for (const std::uint64_t id : v) signed_ids.push_back(clamped(id));
+    return integers(signed_ids);
+  }
   Params& texts(const std::vector<std::string_view>& v) {
     std::string out = arrayHeader(25 /* text */, v.size());
     for (const std::string_view x : v) {

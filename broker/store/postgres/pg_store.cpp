@@ -199,9 +199,9 @@ void PgStore::audit(std::int64_t at_ms, const char* event, const std::string& uu
 void PgStore::takeClusterTurn(CommitOutcome& out) {
   pg::exec(conn_.get(), kCommitTurn);
   if (!out.receipts.empty()) {
-    std::vector<std::int64_t> ids;
-    for (const ReceiptRecord& r : out.receipts) ids.push_back(pg::clamped(r.id));
-    const pg::Rows seqs = st_->renumberReceipts.run(pg::Params().integers(ids));
+    std::vector<std::uint64_t> ids;
+    for (const ReceiptRecord& r : out.receipts) ids.push_back(r.id);
+    const pg::Rows seqs = st_->renumberReceipts.run(pg::Params().ids(ids));
     std::unordered_map<std::uint64_t, std::uint64_t> seq_of;
     for (int i = 0; i < seqs.size(); ++i) {
       seq_of[static_cast<std::uint64_t>(seqs.integer(i, 0))] =
